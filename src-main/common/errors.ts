@@ -1,0 +1,44 @@
+/**
+ * One error type crosses every boundary (IPC, HTTP, CLI). `code` is stable and machine-readable; `message` is
+ * written for the pilot; `details` carries structured context (never secrets).
+ */
+export type ErrorCode =
+  | 'invalid_input'
+  | 'not_found'
+  | 'conflict'
+  | 'project_missing'
+  | 'project_too_new'
+  | 'source_unavailable'
+  | 'unsupported'
+  | 'refused'
+  | 'cancelled'
+  | 'engine_unavailable'
+  | 'remote_failed'
+  | 'internal';
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly details: Record<string, unknown> | undefined;
+
+  constructor(code: ErrorCode, message: string, details?: Record<string, unknown>) {
+    super(message);
+    this.name = 'AppError';
+    this.code = code;
+    this.details = details;
+  }
+}
+
+export interface ErrorEnvelope {
+  code: ErrorCode;
+  message: string;
+  details?: Record<string, unknown>;
+}
+
+/** Turns anything thrown into the envelope shape; unknown errors keep their message but not their stack. */
+export function toErrorEnvelope(err: unknown): ErrorEnvelope {
+  if (err instanceof AppError) {
+    return err.details ? { code: err.code, message: err.message, details: err.details } : { code: err.code, message: err.message };
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  return { code: 'internal', message };
+}

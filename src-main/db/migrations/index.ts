@@ -1,0 +1,5 @@
+import type { Migration } from '../migrate.ts';
+import { migration as m0001 } from './0001_initial.ts';
+
+/** Every migration, in order. One file per schema change; never edit one that has shipped. */
+export const migrations: readonly Migration[] = [m0001];
