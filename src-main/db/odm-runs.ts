@@ -1,0 +1,153 @@
+import type { Database } from './database.ts';
+
+export type OdmEngine = 'docker' | 'nodeodm';
+export type OdmRunState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
+
+/** What a finished run left behind, paths relative to the project folder. */
+export interface OdmOutputs {
+  orthophoto?: string;
+  report?: string;
+  log?: string;
+  overlay?: {
+    png: string;
+    width: number;
+    height: number;
+    epsg: number;
+    corners: [number, number][];
+    bounds: [number, number, number, number];
+  };
+  /** Why there is an orthophoto but no overlay (e.g. a coordinate system we can't place). */
+  overlayError?: string;
+}
+
+export interface OdmRun {
+  id: string;
+  taskId: number;
+  engine: OdmEngine;
+  options: Record<string, unknown>;
+  state: OdmRunState;
+  containerId: string | null;
+  remoteUuid: string | null;
+  createdAt: string | null;
+  startedAt: string | null;
+  finishedAt: string | null;
+  stage: string | null;
+  progress: number | null;
+  logPath: string | null;
+  outputs: OdmOutputs | null;
+  error: string | null;
+}
+
+interface Row {
+  id: string;
+  task_id: number;
+  engine: OdmEngine;
+  options_json: string;
+  state: OdmRunState;
+  container_id: string | null;
+  remote_uuid: string | null;
+  created_at: string | null;
+  started_at: string | null;
+  finished_at: string | null;
+  stage: string | null;
+  progress: number | null;
+  log_path: string | null;
+  outputs_json: string | null;
+  error: string | null;
+}
+
+function fromRow(r: Row): OdmRun {
+  return {
+    id: r.id,
+    taskId: r.task_id,
+    engine: r.engine,
+    options: JSON.parse(r.options_json) as Record<string, unknown>,
+    state: r.state,
+    containerId: r.container_id,
+    remoteUuid: r.remote_uuid,
+    createdAt: r.created_at,
+    startedAt: r.started_at,
+    finishedAt: r.finished_at,
+    stage: r.stage,
+    progress: r.progress,
+    logPath: r.log_path,
+    outputs: r.outputs_json ? (JSON.parse(r.outputs_json) as OdmOutputs) : null,
+    error: r.error,
+  };
+}
+
+const now = (): string => new Date().toISOString();
+
+export function insertOdmRun(
+  db: Database,
+  run: { id: string; taskId: number; engine: OdmEngine; options: Record<string, unknown>; logPath: string },
+): OdmRun {
+  db.prepare(
+    `INSERT INTO odm_runs (id, task_id, engine, options_json, state, created_at, log_path) VALUES (?, ?, ?, ?, 'queued', ?, ?)`,
+  ).run(run.id, run.taskId, run.engine, JSON.stringify(run.options), now(), run.logPath);
+  return getOdmRun(db, run.id)!;
+}
+
+export function getOdmRun(db: Database, id: string): OdmRun | null {
+  const row = db.prepare<[string], Row>('SELECT * FROM odm_runs WHERE id = ?').get(id);
+  return row ? fromRow(row) : null;
+}
+
+/** Runs of a task, newest first. */
+export function listOdmRuns(db: Database, taskId: number): OdmRun[] {
+  return db
+    .prepare<[number], Row>('SELECT * FROM odm_runs WHERE task_id = ? ORDER BY created_at DESC, rowid DESC')
+    .all(taskId)
+    .map(fromRow);
+}
+
+/** Runs that were queued or running when their process last wrote to the project. */
+export function listUnfinishedOdmRuns(db: Database, engine: OdmEngine): OdmRun[] {
+  return db
+    .prepare<[OdmEngine], Row>(`SELECT * FROM odm_runs WHERE engine = ? AND state IN ('queued', 'running') ORDER BY rowid`)
+    .all(engine)
+    .map(fromRow);
+}
+
+export function markOdmRunStarted(db: Database, id: string, ids: { containerId?: string; remoteUuid?: string }): void {
+  db.prepare(
+    `UPDATE odm_runs SET state = 'running', started_at = COALESCE(started_at, ?), error = NULL,
+       container_id = COALESCE(?, container_id), remote_uuid = COALESCE(?, remote_uuid) WHERE id = ?`,
+  ).run(now(), ids.containerId ?? null, ids.remoteUuid ?? null, id);
+}
+
+export function setOdmRunProgress(db: Database, id: string, stage: string, progress: number): void {
+  db.prepare('UPDATE odm_runs SET stage = ?, progress = ? WHERE id = ?').run(stage, progress, id);
+}
+
+export function finishOdmRun(db: Database, id: string, outputs: OdmOutputs): void {
+  db.prepare(`UPDATE odm_runs SET state = 'done', progress = 100, finished_at = ?, outputs_json = ?, error = NULL WHERE id = ?`).run(
+    now(),
+    JSON.stringify(outputs),
+    id,
+  );
+}
+
+/** Ends a run as failed or cancelled, keeping what it produced so far (at least the log). */
+export function endOdmRun(db: Database, id: string, state: 'failed' | 'cancelled', error: string, outputs?: OdmOutputs): void {
+  db.prepare(
+    `UPDATE odm_runs SET state = ?, finished_at = ?, error = ?, outputs_json = COALESCE(?, outputs_json) WHERE id = ?`,
+  ).run(state, now(), error, outputs ? JSON.stringify(outputs) : null, id);
+}
+
+/** Photos already on the NodeODM node for this run's remote task. */
+export function listOdmUploads(db: Database, runId: string, remoteUuid: string): Set<string> {
+  const rows = db
+    .prepare<[string, string], { file_name: string }>('SELECT file_name FROM odm_uploads WHERE run_id = ? AND remote_uuid = ?')
+    .all(runId, remoteUuid);
+  return new Set(rows.map((r) => r.file_name));
+}
+
+export function recordOdmUpload(db: Database, runId: string, remoteUuid: string, fileName: string): void {
+  db.prepare('INSERT OR IGNORE INTO odm_uploads (run_id, remote_uuid, file_name, uploaded_at) VALUES (?, ?, ?, ?)').run(
+    runId,
+    remoteUuid,
+    fileName,
+    now(),
+  );
+}
