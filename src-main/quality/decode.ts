@@ -1,0 +1,83 @@
+/**
+ * Photo bytes -> the full-resolution gray image OpenCV's imdecode + BGR2GRAY would give, plus colour statistics.
+ * Pixel count is checked from the header before any pixel is decoded, so a hostile file cannot exhaust memory.
+ */
+import sharp, { type Metadata, type OutputInfo } from 'sharp';
+import { AppError } from '../common/errors.ts';
+import { colourStats } from './colour.ts';
+import type { ColourStats } from './types.ts';
+
+/** 100 MP: above any current drone camera (61 MP is the largest common one), about 400 MB of RGB in flight. */
+export const DEFAULT_MAX_PIXELS = 100_000_000;
+/** Colour statistics sample every 4th pixel of every 4th row: terrain colour needs no full resolution. */
+const COLOUR_STEP = 4;
+
+export interface DecodedPhoto {
+  gray: Uint8Array;
+  width: number;
+  height: number;
+  colour: ColourStats;
+}
+
+function unreadable(err: unknown): AppError {
+  const reason = err instanceof Error ? err.message.split('\n')[0] : String(err);
+  return new AppError('invalid_input', 'This photo could not be read: the file is damaged, incomplete or not an image.', { reason });
+}
+
+/** Refuses images above `maxPixels` (header only, nothing decoded yet). */
+export async function checkPixelLimit(bytes: Buffer, maxPixels: number): Promise<{ width: number; height: number }> {
+  let meta: Metadata;
+  try {
+    meta = await sharp(bytes, { limitInputPixels: false }).metadata();
+  } catch (err) {
+    throw unreadable(err);
+  }
+  const { width, height } = meta;
+  if (!width || !height) throw unreadable(new Error('no image dimensions'));
+  if (width * height > maxPixels) {
+    throw new AppError(
+      'refused',
+      `This image is ${width} x ${height} pixels, more than the ${Math.round(maxPixels / 1e6)} megapixels a photo check allows; it was skipped to protect memory.`,
+      { width, height, maxPixels },
+    );
+  }
+  return { width, height };
+}
+
+/** OpenCV's 16->8 bit conversion in imdecode: round(v / 256). */
+function reduceTo8(px16: Uint16Array): Uint8Array {
+  const out = new Uint8Array(px16.length);
+  for (let i = 0; i < px16.length; i++) out[i] = Math.min(255, Math.round(px16[i]! / 256));
+  return out;
+}
+
+/** OpenCV's BGR2GRAY fixed-point weights (R 4899, G 9617, B 1868 over 2^14, rounded). */
+export function rgbToGray(px: Uint8Array, n: number, channels: number): Uint8Array {
+  const gray = new Uint8Array(n);
+  if (channels < 3) {
+    for (let i = 0, j = 0; i < n; i++, j += channels) gray[i] = px[j]!;
+    return gray;
+  }
+  for (let i = 0, j = 0; i < n; i++, j += channels) gray[i] = (px[j]! * 4899 + px[j + 1]! * 9617 + px[j + 2]! * 1868 + 8192) >> 14;
+  return gray;
+}
+
+/** Decodes with sharp (libvips / libjpeg-turbo), applying EXIF orientation like imdecode does. */
+export async function decodePhoto(bytes: Buffer, maxPixels = DEFAULT_MAX_PIXELS): Promise<DecodedPhoto> {
+  await checkPixelLimit(bytes, maxPixels);
+  let data: Buffer;
+  let info: OutputInfo;
+  try {
+    ({ data, info } = await sharp(bytes, { limitInputPixels: maxPixels, failOn: 'truncated' }).rotate().raw().toBuffer({ resolveWithObject: true }));
+  } catch (err) {
+    throw unreadable(err);
+  }
+  const { width, height, channels } = info;
+  const n = width * height;
+  const bytesPerSample = data.length / (n * channels);
+  const px =
+    bytesPerSample === 2
+      ? reduceTo8(new Uint16Array(data.buffer, data.byteOffset, n * channels))
+      : new Uint8Array(data.buffer, data.byteOffset, data.length);
+  return { gray: rgbToGray(px, n, channels), width, height, colour: colourStats(px, width, height, channels, COLOUR_STEP) };
+}
