@@ -1,0 +1,75 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { AppError } from '../common/errors.ts';
+import { openProject, type Project } from '../project/project.ts';
+import { JobRunner, type EventSink } from '../jobs/jobs.ts';
+
+interface RecentEntry {
+  dir: string;
+  name: string;
+  openedAt: string;
+}
+
+const RECENT_LIMIT = 10;
+
+/**
+ * The one open project of an app window (or of a `serve` run), with its job runner. Opening another project closes
+ * the previous one after cancelling its jobs (their journals let them resume later).
+ */
+export class Session {
+  readonly emit: EventSink;
+  private readonly recentFile: string | null;
+  private open_: { project: Project; jobs: JobRunner } | null = null;
+
+  constructor(options: { emit: EventSink; recentFile?: string | null }) {
+    this.emit = options.emit;
+    this.recentFile = options.recentFile ?? null;
+  }
+
+  async openProject(dir: string, create = false): Promise<Project> {
+    await this.close();
+    const project = openProject(dir, { create });
+    this.open_ = { project, jobs: new JobRunner(project.db, this.emit) };
+    this.remember(project);
+    this.emit('project.changed', { what: 'project' });
+    return project;
+  }
+
+  get project(): Project | null {
+    return this.open_?.project ?? null;
+  }
+
+  /** The open project, or a clear error telling the pilot to open one. */
+  require(): { project: Project; jobs: JobRunner } {
+    if (!this.open_) throw new AppError('project_missing', 'Open or create a project first.');
+    return this.open_;
+  }
+
+  recent(): RecentEntry[] {
+    if (!this.recentFile || !fs.existsSync(this.recentFile)) return [];
+    try {
+      const parsed = JSON.parse(fs.readFileSync(this.recentFile, 'utf8')) as unknown;
+      return Array.isArray(parsed) ? (parsed as RecentEntry[]).filter((e) => typeof e?.dir === 'string') : [];
+    } catch {
+      return []; // a damaged list of recent folders is not worth failing over
+    }
+  }
+
+  async close(): Promise<void> {
+    if (!this.open_) return;
+    const { project, jobs } = this.open_;
+    this.open_ = null;
+    await jobs.shutdown();
+    project.close();
+  }
+
+  private remember(project: Project): void {
+    if (!this.recentFile) return;
+    const entry = { dir: project.dir, name: project.info.name, openedAt: new Date().toISOString() };
+    const list = [entry, ...this.recent().filter((e) => e.dir !== project.dir)].slice(0, RECENT_LIMIT);
+    fs.mkdirSync(path.dirname(this.recentFile), { recursive: true });
+    const tmp = `${this.recentFile}.tmp`;
+    fs.writeFileSync(tmp, JSON.stringify(list, null, 2));
+    fs.renameSync(tmp, this.recentFile);
+  }
+}

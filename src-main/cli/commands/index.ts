@@ -1,0 +1,5 @@
+import type { Command } from '../command.ts';
+import { serveCommand } from './serve.ts';
+
+/** Every CLI command, in the order `postflight --help` lists them (the order a pilot uses them). */
+export const commands: readonly Command[] = [serveCommand];

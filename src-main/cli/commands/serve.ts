@@ -1,0 +1,44 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Command } from '../command.ts';
+import { requireString } from '../command.ts';
+import { Session } from '../../api/session.ts';
+import { createDispatch } from '../../api/dispatch.ts';
+import { createHandlers } from '../../api/handlers.ts';
+import { startServer, type RunningServer } from '../../serve/server.ts';
+import { userStateFile } from '../../common/user-dirs.ts';
+
+const defaultRendererDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../out/renderer');
+
+export const serveCommand: Command = {
+  name: ['serve'],
+  summary: 'Serve the app and its API on 127.0.0.1 for a browser (prints the URL with its access token)',
+  options: {
+    project: { type: 'string', description: 'Project folder to open' },
+    port: { type: 'string', description: 'Port on 127.0.0.1 (0 = any free port)', default: '0' },
+    renderer: { type: 'string', description: 'Folder of the built renderer (default: out/renderer of this checkout)' },
+  },
+  async run(args, io) {
+    const dir = requireString(args, 'project');
+    let server: RunningServer | null = null;
+    const session = new Session({ emit: (name, payload) => server?.broadcast(name, payload), recentFile: userStateFile('recent.json') });
+    await session.openProject(dir, true);
+    const rendererDir = typeof args.values.renderer === 'string' ? path.resolve(args.values.renderer) : defaultRendererDir;
+    server = await startServer({
+      session,
+      dispatch: createDispatch(createHandlers(session, 'http')),
+      rendererDir: fs.existsSync(path.join(rendererDir, 'index.html')) ? rendererDir : null,
+      port: Number(args.values.port ?? 0),
+    });
+    io.stdout.write(`${server.url}\n`);
+    await new Promise<void>((resolve) => {
+      const stop = () => resolve();
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+    await server.close();
+    await session.close();
+    return 0;
+  },
+};

@@ -1,0 +1,45 @@
+/**
+ * The Electron main process: a thin adapter. It creates the window, registers the media protocol and the IPC
+ * channel, and forwards core events to the renderer. Everything else is the same core the CLI uses.
+ */
+import path from 'node:path';
+import { app, BrowserWindow, session as electronSession } from 'electron';
+import { Session } from '../api/session.ts';
+import { createDispatch } from '../api/dispatch.ts';
+import { createHandlers } from '../api/handlers.ts';
+import { RENDERER_CSP } from '../common/csp.ts';
+import { createMainWindow } from './window.ts';
+import { registerIpc, sendEvent } from './ipc.ts';
+import { handleMediaProtocol, registerMediaScheme } from './media-protocol.ts';
+
+registerMediaScheme();
+
+let mainWindow: BrowserWindow | null = null;
+const session = new Session({
+  emit: (name, payload) => sendEvent(mainWindow?.webContents ?? null, name, payload),
+  recentFile: path.join(app.getPath('userData'), 'recent.json'),
+});
+
+app.on('web-contents-created', (_event, contents) => {
+  contents.on('will-attach-webview', (e) => e.preventDefault());
+});
+
+void app.whenReady().then(() => {
+  // The CSP is also in index.html; the header covers responses the meta tag can't.
+  electronSession.defaultSession.webRequest.onHeadersReceived((details, callback) => {
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [RENDERER_CSP] } });
+  });
+  electronSession.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  handleMediaProtocol(session);
+  registerIpc(createDispatch(createHandlers(session, 'ipc')));
+  mainWindow = createMainWindow();
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) mainWindow = createMainWindow();
+  });
+});
+
+app.on('window-all-closed', () => {
+  void session.close().finally(() => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+});

@@ -1,0 +1,190 @@
+import { randomUUID } from 'node:crypto';
+import PQueue from 'p-queue';
+import type { Database } from '../db/database.ts';
+import { AppError, toErrorEnvelope } from '../common/errors.ts';
+import type { Progress, WorkControl } from '../common/progress.ts';
+import type { EventName, Events, JobInfo, JobKind, JobState } from '../../src-preload/contract.ts';
+
+export type EventSink = <E extends EventName>(name: E, payload: Events[E]) => void;
+
+export interface JobContext extends Required<Pick<WorkControl, 'signal' | 'onProgress'>> {
+  jobId: string;
+  log(line: string): void;
+}
+
+export type JobWork = (ctx: JobContext) => Promise<unknown>;
+
+interface JobRow {
+  id: string;
+  kind: JobKind;
+  state: JobState;
+  params_json: string;
+  progress_json: string | null;
+  result_json: string | null;
+  error_json: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** How often progress is written to the database; events go out at the same pace. */
+const PROGRESS_PERSIST_MS = 250;
+
+/**
+ * Long work (ingest, classify, sync, ODM) runs as persistent jobs: each is a row that records its state and progress
+ * as it goes, so a reloaded window sees it and a killed process leaves it `interrupted` (the work itself is
+ * resumable: re-running it continues from its own journal). One queue per kind: two ingests never race.
+ */
+export class JobRunner {
+  private readonly db: Database;
+  private readonly emit: EventSink;
+  private readonly queues = new Map<JobKind, PQueue>();
+  private readonly controllers = new Map<string, AbortController>();
+  private readonly finished = new Map<string, Promise<JobInfo>>();
+
+  constructor(db: Database, emit: EventSink) {
+    this.db = db;
+    this.emit = emit;
+    // Jobs left running by a previous process were cut short: say so rather than showing them as running forever.
+    db.prepare(
+      "UPDATE jobs SET state = 'interrupted', updated_at = ? WHERE state IN ('queued', 'running')",
+    ).run(new Date().toISOString());
+  }
+
+  start(kind: JobKind, params: Record<string, unknown>, work: JobWork): string {
+    const id = randomUUID();
+    const now = new Date().toISOString();
+    this.db
+      .prepare('INSERT INTO jobs (id, kind, state, params_json, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(id, kind, 'queued', JSON.stringify(params), now, now);
+    const controller = new AbortController();
+    this.controllers.set(id, controller);
+    this.publish(id);
+    const queue = this.queueFor(kind);
+    const done = queue
+      .add(() => this.execute(id, controller, work))
+      .then(() => this.get(id))
+      .finally(() => this.controllers.delete(id));
+    this.finished.set(id, done);
+    return id;
+  }
+
+  /** Resolves when the job ends, whatever its outcome. */
+  async wait(id: string): Promise<JobInfo> {
+    const pending = this.finished.get(id);
+    if (pending) return pending;
+    return this.get(id);
+  }
+
+  cancel(id: string): boolean {
+    const controller = this.controllers.get(id);
+    if (!controller) return false;
+    controller.abort(new AppError('cancelled', 'Cancelled by the pilot.'));
+    return true;
+  }
+
+  get(id: string): JobInfo {
+    const row = this.db.prepare<[string], JobRow>('SELECT * FROM jobs WHERE id = ?').get(id);
+    if (!row) throw new AppError('not_found', `No job ${id}.`);
+    return toJobInfo(row);
+  }
+
+  list(limit = 100): JobInfo[] {
+    return this.db
+      .prepare<[number], JobRow>('SELECT * FROM jobs ORDER BY created_at DESC LIMIT ?')
+      .all(limit)
+      .map(toJobInfo);
+  }
+
+  /** Cancels everything in flight and waits for it to stop (used when a project is closed). */
+  async shutdown(): Promise<void> {
+    for (const id of this.controllers.keys()) this.cancel(id);
+    await Promise.allSettled([...this.finished.values()]);
+  }
+
+  private queueFor(kind: JobKind): PQueue {
+    let q = this.queues.get(kind);
+    if (!q) {
+      q = new PQueue({ concurrency: 1 });
+      this.queues.set(kind, q);
+    }
+    return q;
+  }
+
+  private async execute(id: string, controller: AbortController, work: JobWork): Promise<void> {
+    if (controller.signal.aborted) {
+      this.update(id, { state: 'cancelled' });
+      return;
+    }
+    this.update(id, { state: 'running', attempts: true });
+    let lastWrite = 0;
+    let pending: Progress | null = null;
+    const flush = () => {
+      if (pending) this.update(id, { progress: pending });
+      pending = null;
+      lastWrite = Date.now();
+    };
+    const ctx: JobContext = {
+      jobId: id,
+      signal: controller.signal,
+      onProgress: (p) => {
+        pending = p;
+        if (Date.now() - lastWrite >= PROGRESS_PERSIST_MS) flush();
+      },
+      log: (line) => this.emit('job.log', { jobId: id, line }),
+    };
+    try {
+      const result = await work(ctx);
+      flush();
+      this.update(id, { state: 'done', result });
+    } catch (err) {
+      flush();
+      const envelope = toErrorEnvelope(controller.signal.aborted ? controller.signal.reason ?? err : err);
+      this.update(id, { state: envelope.code === 'cancelled' ? 'cancelled' : 'failed', error: envelope });
+    }
+  }
+
+  private update(
+    id: string,
+    change: { state?: JobState; progress?: Progress; result?: unknown; error?: unknown; attempts?: boolean },
+  ): void {
+    const sets: string[] = ['updated_at = @now'];
+    const values: Record<string, unknown> = { id, now: new Date().toISOString() };
+    if (change.state) {
+      sets.push('state = @state');
+      values.state = change.state;
+    }
+    if (change.progress) {
+      sets.push('progress_json = @progress');
+      values.progress = JSON.stringify(change.progress);
+    }
+    if (change.result !== undefined) {
+      sets.push('result_json = @result');
+      values.result = JSON.stringify(change.result);
+    }
+    if (change.error !== undefined) {
+      sets.push('error_json = @error');
+      values.error = JSON.stringify(change.error);
+    }
+    if (change.attempts) sets.push('attempts = attempts + 1');
+    this.db.prepare(`UPDATE jobs SET ${sets.join(', ')} WHERE id = @id`).run(values);
+    this.publish(id);
+  }
+
+  private publish(id: string): void {
+    this.emit('job.updated', this.get(id));
+  }
+}
+
+function toJobInfo(row: JobRow): JobInfo {
+  return {
+    id: row.id,
+    kind: row.kind,
+    state: row.state,
+    params: JSON.parse(row.params_json) as Record<string, unknown>,
+    progress: row.progress_json ? (JSON.parse(row.progress_json) as Progress) : null,
+    result: row.result_json ? (JSON.parse(row.result_json) as unknown) : null,
+    error: row.error_json ? (JSON.parse(row.error_json) as JobInfo['error']) : null,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}

@@ -1,0 +1,170 @@
+import http from 'node:http';
+import fs from 'node:fs';
+import path from 'node:path';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { pipeline } from 'node:stream/promises';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { AppError, toErrorEnvelope } from '../common/errors.ts';
+import type { Dispatch } from '../api/dispatch.ts';
+import { parseMediaPath, resolveMedia } from '../api/media.ts';
+import type { Session } from '../api/session.ts';
+import type { EventName, Events } from '../../src-preload/contract.ts';
+import { RENDERER_CSP } from '../common/csp.ts';
+
+const MAX_BODY = 96 * 1024 * 1024;
+const STATIC_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.woff2': 'font/woff2',
+  '.json': 'application/json',
+};
+
+export interface ServeOptions {
+  session: Session;
+  dispatch: Dispatch;
+  /** Folder with the built renderer (index.html + assets); API-only when absent. */
+  rendererDir: string | null;
+  port?: number;
+  token?: string;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  token: string;
+  /** Delivers a core event to every connected browser. */
+  broadcast: <E extends EventName>(name: E, payload: Events[E]) => void;
+  close(): Promise<void>;
+}
+
+/**
+ * The browser harness: the same contract as the Electron IPC, over HTTP (calls) and a WebSocket (events), bound to
+ * 127.0.0.1 only and guarded by a per-run token, with the Host header checked against DNS rebinding.
+ */
+export async function startServer(options: ServeOptions): Promise<RunningServer> {
+  const token = options.token ?? randomBytes(24).toString('base64url');
+  const clients = new Set<WebSocket>();
+  let port = 0;
+
+  const authorised = (req: http.IncomingMessage, url: URL): boolean => {
+    const header = req.headers.authorization;
+    const given = header?.startsWith('Bearer ') ? header.slice(7) : url.searchParams.get('token');
+    return given !== null && safeEqual(given, token);
+  };
+  const hostAllowed = (req: http.IncomingMessage): boolean =>
+    req.headers.host === `127.0.0.1:${port}` || req.headers.host === `localhost:${port}`;
+
+  const server = http.createServer((req, res) => {
+    void handle(req, res).catch((err: unknown) => sendJson(res, 500, { error: toErrorEnvelope(err) }));
+  });
+
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if (!hostAllowed(req)) return sendJson(res, 403, { error: { code: 'refused', message: 'Bad Host header.' } });
+    if (url.pathname.startsWith('/api/')) {
+      if (req.method !== 'POST') return sendJson(res, 405, { error: { code: 'invalid_input', message: 'POST only.' } });
+      if (!authorised(req, url)) return sendJson(res, 401, { error: { code: 'refused', message: 'Missing or wrong token.' } });
+      const body = await readJson(req);
+      const envelope = await options.dispatch(decodeURIComponent(url.pathname.slice(5)), body);
+      return sendJson(res, 200, envelope);
+    }
+    if (url.pathname.startsWith('/media/')) {
+      if (!authorised(req, url)) return sendJson(res, 401, { error: { code: 'refused', message: 'Missing or wrong token.' } });
+      const ref = parseMediaPath(url.pathname.slice(6));
+      if (!ref) return sendJson(res, 404, { error: { code: 'not_found', message: 'No such media.' } });
+      const { file, contentType } = resolveMedia(options.session.require().project, ref.kind, ref.id);
+      res.writeHead(200, { 'content-type': contentType, 'cache-control': 'private, max-age=3600' });
+      await pipeline(fs.createReadStream(file), res);
+      return;
+    }
+    return serveStatic(options.rendererDir, url.pathname, res);
+  }
+
+  const wss = new WebSocketServer({ noServer: true });
+  server.on('upgrade', (req, socket, head) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if (url.pathname !== '/events' || !hostAllowed(req) || !authorised(req, url)) {
+      socket.write('HTTP/1.1 401 Unauthorized\r\n\r\n');
+      socket.destroy();
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      clients.add(ws);
+      ws.on('close', () => clients.delete(ws));
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  port = (server.address() as { port: number }).port;
+
+  return {
+    url: `http://127.0.0.1:${port}/?token=${token}`,
+    port,
+    token,
+    broadcast: (name, payload) => {
+      const message = JSON.stringify({ event: name, payload });
+      for (const ws of clients) ws.send(message);
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const ws of clients) ws.terminate();
+        wss.close();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+function safeEqual(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+async function readJson(req: http.IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY) throw new AppError('invalid_input', 'Request too large.');
+    chunks.push(chunk);
+  }
+  if (size === 0) return {};
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
+  } catch {
+    throw new AppError('invalid_input', 'The request body is not valid JSON.');
+  }
+}
+
+function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+  res.end(text);
+}
+
+async function serveStatic(root: string | null, pathname: string, res: http.ServerResponse): Promise<void> {
+  if (!root) {
+    res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
+    res.end('The app is not built: run `npm run build` first (the API is served under /api/).');
+    return;
+  }
+  const relative = pathname === '/' ? 'index.html' : decodeURIComponent(pathname).replace(/^\/+/, '');
+  const file = path.resolve(root, relative);
+  if (!file.startsWith(path.resolve(root) + path.sep) || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
+    res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
+    res.end('Not found');
+    return;
+  }
+  const type = STATIC_TYPES[path.extname(file)] ?? 'application/octet-stream';
+  const headers: http.OutgoingHttpHeaders = { 'content-type': type, 'x-content-type-options': 'nosniff' };
+  if (type.startsWith('text/html')) headers['content-security-policy'] = RENDERER_CSP;
+  res.writeHead(200, headers);
+  await pipeline(fs.createReadStream(file), res);
+}

@@ -1,0 +1,82 @@
+import http from 'node:http';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { callApi, runPostflight, startServe } from '../support/cli.ts';
+import { makeTemp, rmTemp } from '../support/paths.ts';
+import { commands } from '../../src-main/cli/commands/index.ts';
+
+describe('postflight CLI', () => {
+  it('--help lists every registered command', () => {
+    const r = runPostflight(['--help']);
+    expect(r.code).toBe(0);
+    for (const c of commands) expect(r.stdout).toContain(c.name.join(' '));
+  });
+
+  it('each command has its own --help', () => {
+    for (const c of commands) {
+      const r = runPostflight([...c.name, '--help']);
+      expect(r.code, c.name.join(' ')).toBe(0);
+      expect(r.stdout).toContain(`Usage: postflight ${c.name.join(' ')}`);
+    }
+  });
+
+  it('an unknown command or flag goes to stderr with a non-zero exit', () => {
+    const unknown = runPostflight(['fly-me-home']);
+    expect(unknown.code).not.toBe(0);
+    expect(unknown.stderr).toMatch(/unknown command/);
+    const badFlag = runPostflight(['serve', '--no-such-flag']);
+    expect(badFlag.code).not.toBe(0);
+    expect(badFlag.stderr).toMatch(/no-such-flag/);
+  });
+});
+
+describe('postflight serve (the browser harness)', () => {
+  let dir: string;
+  let server: Awaited<ReturnType<typeof startServe>>;
+
+  beforeAll(async () => {
+    dir = makeTemp();
+    server = await startServe(path.join(dir, 'project'), { POSTFLIGHT_STATE_DIR: path.join(dir, 'state') });
+  });
+  afterAll(async () => {
+    await server?.stop();
+    rmTemp(dir);
+  });
+
+  it('binds to 127.0.0.1 and prints a URL carrying a token', () => {
+    expect(server.url.hostname).toBe('127.0.0.1');
+    expect(server.token.length).toBeGreaterThanOrEqual(24);
+  });
+
+  it('answers contract calls in an envelope', async () => {
+    const r = await callApi(server.url, server.token, 'project.current');
+    expect(r.error).toBeUndefined();
+    expect(r.result).toMatchObject({ name: 'project', dir: path.join(dir, 'project') });
+  });
+
+  it('rejects calls without the token, unknown methods and params that fail the schema', async () => {
+    const noToken = await fetch(new URL('/api/project.current', server.url), { method: 'POST', body: '{}' });
+    expect(noToken.status).toBe(401);
+    expect((await callApi(server.url, server.token, 'fs.readFile', { path: '/etc/passwd' })).error?.code).toBe('invalid_input');
+    const bad = await callApi(server.url, server.token, 'images.get', { id: '../../etc/passwd' });
+    expect(bad.error?.code).toBe('invalid_input');
+    const extra = await callApi(server.url, server.token, 'jobs.cancel', { jobId: 'x', also: 1 });
+    expect(extra.error?.code).toBe('invalid_input');
+  });
+
+  it('refuses a foreign Host header (DNS rebinding)', async () => {
+    // fetch() won't let us set Host, so speak plain HTTP.
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = http.request(
+        { host: '127.0.0.1', port: server.url.port, path: '/api/project.current', method: 'POST', headers: { host: 'evil.example', authorization: `Bearer ${server.token}` } },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
+      req.on('error', reject);
+      req.end('{}');
+    });
+    expect(status).toBe(403);
+  });
+});
