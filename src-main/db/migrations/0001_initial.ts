@@ -77,9 +77,11 @@ CREATE TABLE images (
   flight_id       INTEGER REFERENCES flights(id),
   footprint       TEXT,
   gsd_cm          REAL,
-  ingested_at     TEXT NOT NULL,
-  UNIQUE (source_root, source_path)
+  ingested_at     TEXT NOT NULL
 );
+-- A file on a card is the same photo only if path, size and modification time all match: a reformatted card that
+-- reuses DJI_0001.JPG for a new photo must give a new row, and a rerun must never give a second one.
+CREATE UNIQUE INDEX images_source_file ON images(source_root, source_path, ifnull(size, -1), ifnull(mtime_ms, -1));
 CREATE INDEX images_md5 ON images(md5);
 CREATE INDEX images_status ON images(status);
 CREATE INDEX images_task ON images(task_id);
