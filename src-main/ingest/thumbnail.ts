@@ -1,0 +1,69 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import sharp, { type Sharp } from 'sharp';
+import { AppError } from '../common/errors.ts';
+
+/** Long edge of the gallery thumbnail. */
+export const THUMBNAIL_LONG_EDGE = 320;
+/** Long edge of the larger review image: the same function, another size. */
+export const PREVIEW_LONG_EDGE = 1600;
+
+export interface ThumbnailOptions {
+  /** Long edge in pixels (default 320; use PREVIEW_LONG_EDGE for the review image). Never enlarged. */
+  longEdge?: number;
+  format?: 'webp' | 'jpeg';
+  quality?: number;
+}
+
+export interface ThumbnailResult {
+  width: number;
+  height: number;
+  bytes: number;
+}
+
+/**
+ * Writes a small upright image of a photo to `outFile`: EXIF orientation applied, 16-bit and single-band
+ * (thermal, multispectral) data stretched to a visible 8-bit range, written to a temporary file and renamed so a
+ * reader never sees half a thumbnail.
+ */
+export async function makeThumbnail(bytes: Buffer, outFile: string, opts: ThumbnailOptions = {}): Promise<ThumbnailResult> {
+  const longEdge = opts.longEdge ?? THUMBNAIL_LONG_EDGE;
+  const format = opts.format ?? 'webp';
+  const quality = opts.quality ?? 80;
+  const temp = path.join(path.dirname(outFile), `.${path.basename(outFile)}.${randomBytes(6).toString('hex')}.tmp`);
+  try {
+    const { depth, channels } = await sharp(bytes).metadata();
+    const upright = sharp(bytes, { failOn: 'truncated' }).rotate().resize(longEdge, longEdge, { fit: 'inside', withoutEnlargement: true });
+    let image = depth === 'uchar' || depth === 'char' ? upright : await stretchToEightBit(upright, channels === 1);
+    image = image.toColourspace('srgb');
+    image = format === 'webp' ? image.webp({ quality }) : image.jpeg({ quality, mozjpeg: true });
+    await fs.mkdir(path.dirname(outFile), { recursive: true });
+    const info = await image.toFile(temp);
+    await fs.rename(temp, outFile);
+    return { width: info.width, height: info.height, bytes: info.size };
+  } catch (err) {
+    await fs.rm(temp, { force: true });
+    const why = err instanceof Error ? err.message.split('\n')[0] : String(err);
+    throw new AppError('invalid_input', `Could not make a thumbnail: the photo cannot be decoded (${why}).`, { outFile });
+  }
+}
+
+/**
+ * Raw sensor counts (thermal, multispectral) fill a narrow part of 16 bits and would look flat black or grey:
+ * stretch the 1st-99th percentile of the (already small) image to 0-255.
+ */
+async function stretchToEightBit(image: Sharp, singleBand: boolean): Promise<Sharp> {
+  const { data, info } = await image
+    .toColourspace(singleBand ? 'grey16' : 'rgb16')
+    .raw({ depth: 'ushort' })
+    .toBuffer({ resolveWithObject: true });
+  const samples = new Uint16Array(data.buffer, data.byteOffset, data.length / 2);
+  const sorted = Uint16Array.from(samples).sort();
+  const lo = sorted[Math.floor(sorted.length * 0.01)] ?? 0;
+  const hi = sorted[Math.floor(sorted.length * 0.99)] ?? lo;
+  const scale = hi > lo ? 255 / (hi - lo) : 0;
+  const out = Buffer.alloc(samples.length);
+  for (let i = 0; i < samples.length; i++) out[i] = Math.max(0, Math.min(255, Math.round((samples[i]! - lo) * scale)));
+  return sharp(out, { raw: { width: info.width, height: info.height, channels: info.channels } });
+}
