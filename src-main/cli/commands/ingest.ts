@@ -1,0 +1,65 @@
+import type { Command } from '../command.ts';
+import { UsageError, requireString } from '../command.ts';
+import { openProject } from '../../project/project.ts';
+import { runIngest, type IngestSummary } from '../../ingest/ingest.ts';
+import { formatBytes, formatDuration, progressReporter } from '../progress-bar.ts';
+
+export const ingestCommand: Command = {
+  name: ['ingest'],
+  summary: 'Offload an SD card into a project (verified copy), read metadata, measure sharpness and exposure',
+  args: '<source>',
+  options: {
+    project: { type: 'string', description: 'Project folder (created if new)' },
+    'in-place': { type: 'boolean', description: 'Index the photos where they are instead of copying them' },
+    json: { type: 'boolean', description: 'Print a machine-readable summary on stdout' },
+  },
+  async run(args, io) {
+    const source = args.positionals[0];
+    if (!source || args.positionals.length > 1) throw new UsageError('give exactly one source folder (the card or a folder of photos)');
+    const project = openProject(requireString(args, 'project'), { create: true });
+    const bar = progressReporter(io);
+    const controller = new AbortController();
+    const onSignal = () => controller.abort();
+    process.once('SIGINT', onSignal);
+    try {
+      const summary = await runIngest(project, {
+        source,
+        inPlace: Boolean(args.values['in-place']),
+        signal: controller.signal,
+        onProgress: bar.update,
+      });
+      bar.end();
+      io.stdout.write(args.values.json ? `${JSON.stringify(summary, null, 2)}\n` : triageText(summary));
+      return 0;
+    } finally {
+      bar.end();
+      process.off('SIGINT', onSignal);
+      project.close();
+    }
+  },
+};
+
+const REASON_WORDS: Record<string, string> = {
+  corrupt: 'unreadable or damaged',
+  exif: 'no usable metadata',
+  gps: 'no valid GPS position',
+  duplicate: 'duplicates of photos already in the project',
+};
+
+/** The pilot's summary: what came off the card and what already looks wrong. */
+export function triageText(s: IngestSummary): string {
+  const lines = [
+    `Ingested ${s.ingested} photo${s.ingested === 1 ? '' : 's'} from ${s.source} (${formatBytes(s.bytes)} in ${formatDuration(s.elapsedSeconds)}, ${s.mode === 'copy' ? 'copied and verified' : 'indexed in place'}).`,
+  ];
+  if (s.alreadyIngested > 0) lines.push(`${s.alreadyIngested} photo(s) were already in the project from an earlier run.`);
+  lines.push(`  ready for classification: ${s.counts.staged}`);
+  for (const [code, n] of Object.entries(s.reasons)) lines.push(`  ${REASON_WORDS[code] ?? code}: ${n}`);
+  const q = s.quality;
+  if (q.measured > 0) {
+    lines.push(`Quality (${q.measured} measured): ${q.belowSharpness} below the sharpness threshold, ${q.black} black, ${q.white} blown out.`);
+  }
+  if (s.skippedCount > 0) lines.push(`Skipped ${s.skippedCount} file(s) that are not photos (see --json for the list).`);
+  for (const e of s.errors) lines.push(`  error: ${e.path}: ${e.message}`);
+  lines.push('Next: `postflight tasks import` and `postflight classify` to match photos to tasks and check coverage.');
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,339 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import PQueue from 'p-queue';
+import { AppError } from '../common/errors.ts';
+import { RateMeter, type WorkControl } from '../common/progress.ts';
+import type { Project } from '../project/project.ts';
+import { insertImage, replaceReasons, type ImageStatus, type NewImage, type Reason } from '../db/images.ts';
+import { readPhotoMetadata, type PhotoMetadata } from './metadata.ts';
+import { makeThumbnail } from './thumbnail.ts';
+import { measurePhoto, type QualityMetrics } from '../quality/measure.ts';
+import { countPhotos, scanSource, type ScanEntry } from './scan.ts';
+import { md5Of, removePartialCopies, writeVerifiedCopy } from './offload.ts';
+import { finishRun, startRun } from './journal.ts';
+
+export interface IngestOptions extends WorkControl {
+  /** The card or folder to ingest. */
+  source: string;
+  /** Index the files where they are instead of copying them into the project. */
+  inPlace?: boolean;
+  /** Photos processed at once (default: the machine's cores, at most 4: decode is CPU-bound). */
+  concurrency?: number;
+}
+
+export interface IngestSummary {
+  runId: number;
+  source: string;
+  mode: 'copy' | 'in_place';
+  /** Photos found on the source (photo formats only). */
+  found: number;
+  /** Photos recorded by this run. */
+  ingested: number;
+  /** Photos a previous run had already recorded (same path, size and time): not read again. */
+  alreadyIngested: number;
+  counts: Record<ImageStatus, number>;
+  /** Reason codes of the photos recorded by this run, with how many photos carry each. */
+  reasons: Record<string, number>;
+  /** Quality flags measured at ingest (before classification): blurry, black, white. */
+  quality: { measured: number; belowSharpness: number; black: number; white: number };
+  skipped: { path: string; reason: string }[];
+  skippedCount: number;
+  errors: { path: string; message: string }[];
+  bytes: number;
+  elapsedSeconds: number;
+}
+
+const SKIPPED_LISTED = 1000;
+/** Photos larger than this are recorded as unreadable instead of being held in memory. */
+const MAX_PHOTO_BYTES = 1024 * 1024 * 1024;
+/** Errors that mean the card itself went away (pulled, unmounted, failing), not a bad file. */
+const SOURCE_GONE = new Set(['ENOENT', 'EIO', 'ENODEV', 'ENXIO', 'ESTALE', 'ENOTCONN', 'ENOTDIR', 'EREMOTEIO']);
+
+interface Measured {
+  metadata: PhotoMetadata;
+  problems: Reason[];
+  metrics: QualityMetrics | null;
+  thumbPath: string | null;
+}
+
+/**
+ * Ingests a card: every photo file is read ONCE; the same bytes are hashed, copied (verified and fsynced), parsed
+ * and measured, and a row is always written, also for unreadable files. The row is the commit point: a photo with a
+ * row is never read again, so a killed or interrupted run resumes where it stopped. A pulled card stops the run with
+ * a clear error after the photos already recorded.
+ */
+export async function runIngest(project: Project, options: IngestOptions): Promise<IngestSummary> {
+  const source = path.resolve(options.source);
+  assertSourceReadable(source);
+  if (isInside(source, project.dir)) {
+    throw new AppError('invalid_input', `The source ${source} is inside the project folder; pick the card or the folder holding the photos.`);
+  }
+  const mode = options.inPlace ? 'in_place' : 'copy';
+  const started = Date.now();
+  if (mode === 'copy') await removePartialCopies(project.dir);
+  const runId = startRun(project.db, source, mode);
+  const summary = emptySummary(runId, source, mode);
+  const { signal, onProgress } = options;
+  const totals = await countPhotos(source).catch((err: unknown) => {
+    throw sourceError(source, err, 0);
+  });
+  summary.found = totals.files;
+
+  const alreadyDone = project.db.prepare<[string, string, number, number], { id: number }>(
+    'SELECT id FROM images WHERE source_root = ? AND source_path = ? AND ifnull(size, -1) = ? AND ifnull(mtime_ms, -1) = ?',
+  );
+  const meter = new RateMeter();
+  let done = 0;
+  let bytesDone = 0;
+  const report = (message?: string) => {
+    const rate = meter.sample(bytesDone);
+    onProgress?.({
+      stage: 'ingest',
+      done,
+      total: totals.files,
+      bytesDone,
+      bytesTotal: totals.bytes,
+      rate,
+      etaSeconds: RateMeter.eta(totals.bytes - bytesDone, rate),
+      ...(message ? { message } : {}),
+    });
+  };
+  report();
+
+  const queue = new PQueue({ concurrency: options.concurrency ?? Math.max(1, Math.min(4, os.availableParallelism())) });
+  let stop: unknown = null;
+  const processOne = async (entry: Extract<ScanEntry, { kind: 'photo' }>) => {
+    if (stop) return;
+    try {
+      const status = await ingestPhoto(project, runId, source, entry, mode, summary);
+      if (status) summary.counts[status]++;
+      summary.ingested++;
+      summary.bytes += entry.size;
+    } catch (err) {
+      if (isSourceGone(err, source)) stop ??= sourceError(source, err, done);
+      else if (err instanceof AppError && err.code === 'internal') stop ??= err;
+      else summary.errors.push({ path: entry.relPath, message: (err as Error).message });
+    }
+    done++;
+    bytesDone += entry.size;
+    report(entry.relPath);
+  };
+
+  try {
+    for await (const entry of scanSource(source)) {
+      if (stop) break;
+      if (signal?.aborted) {
+        stop = new AppError('cancelled', `Ingest cancelled after ${done} of ${totals.files} photos; run it again to continue.`);
+        break;
+      }
+      if (entry.kind === 'skipped') {
+        summary.skippedCount++;
+        if (summary.skipped.length < SKIPPED_LISTED) summary.skipped.push({ path: entry.relPath, reason: entry.reason });
+        continue;
+      }
+      if (alreadyDone.get(source, entry.relPath, entry.size, entry.mtimeMs)) {
+        summary.alreadyIngested++;
+        done++;
+        bytesDone += entry.size;
+        continue;
+      }
+      // Back-pressure: never queue more than a few photos ahead of the workers (bounded memory).
+      await queue.onSizeLessThan(queue.concurrency * 2);
+      void queue.add(() => processOne(entry));
+    }
+  } catch (err) {
+    stop ??= isSourceGone(err, source) ? sourceError(source, err, done) : err;
+  }
+  await queue.onIdle();
+  report();
+  summary.elapsedSeconds = (Date.now() - started) / 1000;
+  finishRun(project.db, runId, stop ? 'interrupted' : 'done', summary);
+  if (stop) throw stop;
+  return summary;
+}
+
+async function ingestPhoto(
+  project: Project,
+  runId: number,
+  source: string,
+  entry: Extract<ScanEntry, { kind: 'photo' }>,
+  mode: 'copy' | 'in_place',
+  summary: IngestSummary,
+): Promise<ImageStatus | null> {
+  const fileName = path.basename(entry.relPath);
+  const base: NewImage = {
+    ingest_run_id: runId,
+    source_root: source,
+    source_path: entry.relPath,
+    file_name: fileName,
+    size: entry.size,
+    mtime_ms: entry.mtimeMs,
+    status: 'invalid_exif',
+    ingested_at: new Date().toISOString(),
+  };
+  if (entry.size > MAX_PHOTO_BYTES) {
+    return record(project, base, [{ code: 'corrupt', message: `${fileName} is ${(entry.size / 2 ** 30).toFixed(1)} GiB, larger than any photo Postflight checks.` }], summary);
+  }
+  const bytes = await fs.promises.readFile(entry.absPath);
+  const md5 = md5Of(bytes);
+  const original = findOriginal(project, md5);
+  if (original) {
+    return record(project, { ...base, md5, status: 'duplicate', duplicate_of: original.id }, [
+      { code: 'duplicate', message: `Same bytes as ${original.source_path} (already in the project).` },
+    ], summary);
+  }
+  const [stored, measured] = await Promise.all([
+    mode === 'copy' ? writeVerifiedCopy(project.dir, entry.relPath, bytes, md5) : Promise.resolve({ storedPath: entry.absPath, created: false }),
+    measure(project, bytes, fileName, md5),
+  ]);
+  const m = measured.metadata;
+  const row: NewImage = {
+    ...base,
+    md5,
+    stored_path: stored.storedPath,
+    status: measured.problems.length > 0 ? 'invalid_exif' : 'staged',
+    captured_at: m.capturedAt,
+    captured_local: m.capturedLocal,
+    lat: m.lat,
+    lon: m.lon,
+    alt: m.alt,
+    rel_alt: m.relAlt,
+    gimbal_pitch: m.gimbal?.pitch ?? null,
+    gimbal_yaw: m.gimbal?.yaw ?? null,
+    gimbal_roll: m.gimbal?.roll ?? null,
+    flight_pitch: m.aircraft?.pitch ?? null,
+    flight_yaw: m.aircraft?.yaw ?? null,
+    flight_roll: m.aircraft?.roll ?? null,
+    make: m.make,
+    model: m.model,
+    serial: m.serial,
+    focal_mm: m.focalMm,
+    focal35_mm: m.focal35Mm,
+    width: m.width,
+    height: m.height,
+    iso: m.iso,
+    exposure_s: m.exposureS,
+    metadata_json: JSON.stringify(m),
+    metrics_json: measured.metrics ? JSON.stringify(measured.metrics) : null,
+    sharpness: measured.metrics?.gridScore ?? null,
+    thumb_path: measured.thumbPath,
+  };
+  const status = record(project, row, measured.problems, summary);
+  // Two identical files in flight at once: the later one found the earlier recorded and is a duplicate; its copy
+  // (if it made one) is the same bytes as the original's, so removing it loses nothing.
+  if (status === 'duplicate' && stored.created) await fs.promises.rm(project.resolve(stored.storedPath), { force: true });
+  return status;
+}
+
+/** Metadata, metrics and thumbnail from the bytes already in memory; failures become reasons, never exceptions. */
+async function measure(project: Project, bytes: Buffer, fileName: string, md5: string): Promise<Measured> {
+  const { metadata, problems } = await readPhotoMetadata(bytes, fileName);
+  const reasons: Reason[] = problems.map((p) => ({ code: p.code, message: p.message }));
+  if (problems.some((p) => p.code === 'corrupt')) return { metadata, problems: reasons, metrics: null, thumbPath: null };
+  const thumbRel = `thumbs/${md5}.webp`;
+  const [metrics, thumb] = await Promise.allSettled([
+    measurePhoto(bytes),
+    fs.existsSync(project.resolve(thumbRel)) ? Promise.resolve(null) : makeThumbnail(bytes, project.resolve(thumbRel)),
+  ]);
+  if (metrics.status === 'rejected') {
+    const detail = metrics.reason instanceof Error ? metrics.reason.message : String(metrics.reason);
+    reasons.push({ code: 'corrupt', message: `${fileName}: the pixels could not be checked. ${detail}` });
+  }
+  return {
+    metadata,
+    problems: reasons,
+    metrics: metrics.status === 'fulfilled' ? metrics.value : null,
+    thumbPath: thumb.status === 'fulfilled' ? thumbRel : null,
+  };
+}
+
+/**
+ * Writes the photo's row and reasons in one transaction (the commit point). The duplicate check is repeated inside
+ * it, so two identical files processed at once cannot both become originals.
+ */
+function record(project: Project, row: NewImage, reasons: Reason[], summary: IngestSummary): ImageStatus {
+  const db = project.db;
+  const status = db
+    .transaction((): ImageStatus => {
+      let final = row;
+      let finalReasons = reasons;
+      if (row.md5 && row.status !== 'duplicate') {
+        const original = findOriginal(project, row.md5);
+        if (original) {
+          final = { ...row, status: 'duplicate', duplicate_of: original.id, stored_path: null, thumb_path: null };
+          finalReasons = [{ code: 'duplicate', message: `Same bytes as ${original.source_path} (already in the project).` }];
+        }
+      }
+      const id = insertImage(db, final);
+      replaceReasons(db, id, 'auto', finalReasons);
+      return final.status;
+    })
+    .immediate();
+  for (const r of status === 'duplicate' ? [{ code: 'duplicate' }] : reasons) summary.reasons[r.code] = (summary.reasons[r.code] ?? 0) + 1;
+  if (row.metrics_json) {
+    const m = JSON.parse(row.metrics_json) as QualityMetrics;
+    summary.quality.measured++;
+    if (m.gridScore < 100) summary.quality.belowSharpness++;
+    if (m.black) summary.quality.black++;
+    if (m.white) summary.quality.white++;
+  }
+  return status;
+}
+
+function findOriginal(project: Project, md5: string): { id: number; source_path: string } | undefined {
+  return project.db
+    .prepare<[string], { id: number; source_path: string }>(
+      "SELECT id, source_path FROM images WHERE md5 = ? AND status != 'duplicate' ORDER BY id LIMIT 1",
+    )
+    .get(md5);
+}
+
+function assertSourceReadable(source: string): void {
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(source);
+  } catch {
+    throw new AppError('source_unavailable', `Cannot find ${source}. Is the card inserted and mounted?`, { source });
+  }
+  if (!st.isDirectory()) throw new AppError('invalid_input', `${source} is not a folder. Point ingest at the card or a folder of photos.`);
+}
+
+function isSourceGone(err: unknown, source: string): boolean {
+  const code = (err as NodeJS.ErrnoException)?.code;
+  if (code === 'EIO' || code === 'ENODEV' || code === 'ENXIO' || code === 'ENOTCONN' || code === 'EREMOTEIO') return true;
+  return code !== undefined && SOURCE_GONE.has(code) && !fs.existsSync(source);
+}
+
+function sourceError(source: string, err: unknown, done: number): AppError {
+  const code = (err as NodeJS.ErrnoException)?.code ?? 'unknown';
+  return new AppError(
+    'source_unavailable',
+    `The card at ${source} was removed or stopped responding (${code}) after ${done} photos. Everything recorded so far is safe: insert the card again and run the same ingest to continue where it stopped.`,
+    { source, code, done },
+  );
+}
+
+function isInside(child: string, parent: string): boolean {
+  const rel = path.relative(parent, child);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
+function emptySummary(runId: number, source: string, mode: 'copy' | 'in_place'): IngestSummary {
+  return {
+    runId,
+    source,
+    mode,
+    found: 0,
+    ingested: 0,
+    alreadyIngested: 0,
+    counts: { staged: 0, assigned: 0, rejected: 0, unmatched: 0, invalid_exif: 0, duplicate: 0 },
+    reasons: {},
+    quality: { measured: 0, belowSharpness: 0, black: 0, white: 0 },
+    skipped: [],
+    skippedCount: 0,
+    errors: [],
+    bytes: 0,
+    elapsedSeconds: 0,
+  };
+}

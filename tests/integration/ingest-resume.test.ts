@@ -1,0 +1,169 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openProject } from '../../src-main/project/project.ts';
+import { runIngest } from '../../src-main/ingest/ingest.ts';
+import { AppError } from '../../src-main/common/errors.ts';
+import { cliBin, runPostflight } from '../support/cli.ts';
+import { makeTemp, rmTemp, sharedData } from '../support/paths.ts';
+
+const temps: string[] = [];
+afterEach(() => temps.splice(0).forEach(rmTemp));
+
+/** A card laid out as a DJI drone writes it, with the real photos and the usual clutter beside them. */
+function makeCard(photos: number): { root: string; files: string[] } {
+  const root = makeTemp('postflight-card-');
+  temps.push(root);
+  const dcim = path.join(root, 'DCIM', '100MEDIA');
+  fs.mkdirSync(dcim, { recursive: true });
+  fs.mkdirSync(path.join(root, 'MISC', 'THM'), { recursive: true });
+  fs.writeFileSync(path.join(root, 'MISC', 'THM', 'DJI_0018.THM'), 'thumbnail');
+  fs.writeFileSync(path.join(root, '.Spotlight-V100'), 'hidden');
+  const files = fs.readdirSync(path.join(sharedData, 'brighton_beach')).sort().slice(0, photos);
+  for (const f of files) fs.copyFileSync(path.join(sharedData, 'brighton_beach', f), path.join(dcim, f));
+  return { root, files };
+}
+
+const md5File = (f: string) => createHash('md5').update(fs.readFileSync(f)).digest('hex');
+
+function listFiles(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true, recursive: true }).filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
+}
+
+function snapshot(dir: string): Map<string, string> {
+  return new Map(listFiles(dir).map((f) => [f, `${fs.statSync(f).mtimeMs}:${md5File(f)}`]));
+}
+
+describe('ingest: verified offload and resume', () => {
+  it('copies every photo verified, lists the clutter as skipped, and leaves the card untouched', async () => {
+    const card = makeCard(4);
+    const before = snapshot(card.root);
+    const dir = makeTemp();
+    temps.push(dir);
+    const r = runPostflight(['ingest', card.root, '--project', dir, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const summary = JSON.parse(r.stdout) as { ingested: number; counts: Record<string, number>; skipped: { path: string }[]; bytes: number };
+    expect(summary.ingested).toBe(4);
+    expect(summary.counts.staged).toBe(4);
+    expect(summary.skipped.map((s) => s.path)).toEqual(['MISC/THM/DJI_0018.THM']);
+    const p = openProject(dir);
+    const rows = p.db.prepare('SELECT source_path, stored_path, md5, size, status, thumb_path, sharpness FROM images ORDER BY source_path').all() as {
+      source_path: string; stored_path: string; md5: string; size: number; status: string; thumb_path: string; sharpness: number;
+    }[];
+    expect(rows.map((r) => r.source_path)).toEqual(card.files.map((f) => `DCIM/100MEDIA/${f}`));
+    for (const row of rows) {
+      const original = path.join(card.root, row.source_path);
+      expect(row.stored_path).toBe(`images/${row.source_path}`);
+      expect(md5File(p.resolve(row.stored_path))).toBe(row.md5);
+      expect(md5File(original)).toBe(row.md5);
+      expect(row.size).toBe(fs.statSync(original).size);
+      expect(fs.existsSync(p.resolve(row.thumb_path))).toBe(true);
+      expect(row.sharpness).toBeGreaterThan(100);
+    }
+    p.close();
+    expect(snapshot(card.root)).toEqual(before);
+  });
+
+  it('killed mid-run (SIGKILL), the rerun finishes without redoing, losing or doubling a photo', async () => {
+    const card = makeCard(12);
+    const dir = makeTemp();
+    temps.push(dir);
+    openProject(dir, { create: true }).close();
+    const child = spawn(process.execPath, [cliBin, 'ingest', card.root, '--project', dir], { stdio: 'ignore' });
+    const watcher = openProject(dir);
+    const count = () => (watcher.db.prepare('SELECT count(*) n FROM images').get() as { n: number }).n;
+    while (count() < 3 && child.exitCode === null) await new Promise((r) => setTimeout(r, 20));
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+    const recordedBeforeKill = count();
+    watcher.close();
+    expect(recordedBeforeKill).toBeGreaterThanOrEqual(3);
+    expect(recordedBeforeKill).toBeLessThan(12);
+
+    const r = runPostflight(['ingest', card.root, '--project', dir, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const summary = JSON.parse(r.stdout) as { ingested: number; alreadyIngested: number };
+    expect(summary.alreadyIngested).toBe(recordedBeforeKill);
+    expect(summary.ingested).toBe(12 - recordedBeforeKill);
+
+    const p = openProject(dir);
+    const rows = p.db.prepare('SELECT source_path, stored_path, md5 FROM images').all() as { source_path: string; stored_path: string; md5: string }[];
+    expect(rows).toHaveLength(12);
+    expect(new Set(rows.map((r) => r.source_path)).size).toBe(12);
+    const stored = listFiles(p.resolve('images'));
+    expect(stored.filter((f) => f.includes('partial'))).toEqual([]);
+    expect(stored).toHaveLength(12);
+    for (const row of rows) expect(md5File(p.resolve(row.stored_path))).toBe(row.md5);
+    p.close();
+  });
+
+  it('a card pulled mid-run stops with a clear message; reinserted, the same command finishes the job', async () => {
+    const card = makeCard(8);
+    const dir = makeTemp();
+    temps.push(dir);
+    const p = openProject(dir, { create: true });
+    const pulled = `${card.root}-pulled`;
+    let error: unknown;
+    try {
+      await runIngest(p, {
+        source: card.root,
+        concurrency: 1,
+        onProgress: (prog) => {
+          if (prog.done === 3 && fs.existsSync(card.root)) fs.renameSync(card.root, pulled);
+        },
+      });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(AppError);
+    expect((error as AppError).code).toBe('source_unavailable');
+    expect((error as AppError).message).toMatch(/removed or stopped responding.*insert the card again/i);
+    const afterPull = (p.db.prepare('SELECT count(*) n FROM images').get() as { n: number }).n;
+    expect(afterPull).toBeGreaterThanOrEqual(3);
+    expect(afterPull).toBeLessThan(8);
+    expect(p.db.prepare('SELECT state FROM ingest_runs ORDER BY id DESC').pluck().get()).toBe('interrupted');
+
+    fs.renameSync(pulled, card.root);
+    const summary = await runIngest(p, { source: card.root });
+    expect(summary.alreadyIngested).toBe(afterPull);
+    expect(summary.ingested).toBe(8 - afterPull);
+    expect((p.db.prepare('SELECT count(*) n FROM images').get() as { n: number }).n).toBe(8);
+    p.close();
+  });
+
+  it('--in-place indexes without copying; a name reused by different bytes gets a new row, never an overwrite', async () => {
+    const card = makeCard(2);
+    const dir = makeTemp();
+    temps.push(dir);
+    const p = openProject(dir, { create: true });
+    const inPlace = await runIngest(p, { source: card.root, inPlace: true });
+    expect(inPlace.ingested).toBe(2);
+    expect(fs.readdirSync(p.resolve('images'))).toEqual([]);
+    const storedPaths = p.db.prepare('SELECT stored_path FROM images').pluck().all() as string[];
+    expect(storedPaths.every((s) => path.isAbsolute(s) && s.startsWith(card.root))).toBe(true);
+
+    // A second card whose DJI_0018.JPG is a different photo (the card was reformatted): copy mode keeps both.
+    const second = makeTemp('postflight-card-');
+    temps.push(second);
+    const dcim = path.join(second, 'DCIM', '100MEDIA');
+    fs.mkdirSync(dcim, { recursive: true });
+    fs.copyFileSync(path.join(card.root, 'DCIM/100MEDIA/DJI_0018.JPG'), path.join(dcim, 'DJI_0018.JPG'));
+    fs.copyFileSync(path.join(sharedData, 'brighton_beach', 'DJI_0030.JPG'), path.join(dcim, 'DJI_0030.JPG'));
+    const third = makeTemp('postflight-card-');
+    temps.push(third);
+    fs.mkdirSync(path.join(third, 'DCIM', '100MEDIA'), { recursive: true });
+    fs.copyFileSync(path.join(sharedData, 'brighton_beach', 'DJI_0031.JPG'), path.join(third, 'DCIM/100MEDIA/DJI_0030.JPG'));
+    await runIngest(p, { source: second });
+    await runIngest(p, { source: third });
+    const copies = fs.readdirSync(p.resolve('images/DCIM/100MEDIA')).sort();
+    expect(copies).toHaveLength(2);
+    expect(copies[0]).toBe('DJI_0030.JPG');
+    expect(copies[1]).toMatch(/^DJI_0030_[0-9a-f]{8}\.JPG$/);
+    const dup = p.db.prepare("SELECT status, duplicate_of FROM images WHERE source_root = ? AND file_name = 'DJI_0018.JPG'").get(second) as { status: string; duplicate_of: number };
+    expect(dup.status).toBe('duplicate');
+    expect(dup.duplicate_of).toBeGreaterThan(0);
+    p.close();
+  });
+});
