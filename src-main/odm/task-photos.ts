@@ -1,0 +1,105 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { AppError } from '../common/errors.ts';
+import type { Project } from '../project/project.ts';
+
+export interface OdmTask {
+  id: number;
+  taskId: string;
+  name: string | null;
+  /** Ground sample distance in cm/pixel from the coverage figures or the photos, when known. */
+  gsdCm: number | null;
+}
+
+export interface TaskPhoto {
+  imageId: number;
+  fileName: string;
+  /** Absolute path of the stored photo (never written to). */
+  file: string;
+}
+
+/** The verified task ODM is asked to process; refuses a task the pilot hasn't verified. */
+export function loadVerifiedTask(project: Project, taskRowId: number): OdmTask {
+  const row = project.db
+    .prepare<[number], { id: number; task_id: string; name: string | null; coverage_json: string | null; verified_at: string | null }>(
+      'SELECT id, task_id, name, coverage_json, verified_at FROM tasks WHERE id = ?',
+    )
+    .get(taskRowId);
+  if (!row) throw new AppError('not_found', `There is no task ${taskRowId} in this project.`, { taskId: taskRowId });
+  if (!row.verified_at) {
+    throw new AppError('refused', `Task ${row.task_id} is not verified yet. Review its photos and verify it before making an orthophoto.`, {
+      taskId: taskRowId,
+    });
+  }
+  return { id: row.id, taskId: row.task_id, name: row.name, gsdCm: coverageGsd(row.coverage_json) ?? photosGsd(project, row.id) };
+}
+
+function coverageGsd(json: string | null): number | null {
+  if (!json) return null;
+  const c = JSON.parse(json) as Record<string, unknown>;
+  const v = c.gsdCm ?? c.gsd_cm ?? c.gsd;
+  return typeof v === 'number' && v > 0 ? v : null;
+}
+
+const ACCEPTED = `task_id = ? AND stored_path IS NOT NULL
+  AND ((status = 'assigned' AND manual_decision IS NOT 'rejected') OR manual_decision = 'accepted')`;
+
+function photosGsd(project: Project, taskRowId: number): number | null {
+  const rows = project.db
+    .prepare<[number], { gsd_cm: number }>(`SELECT gsd_cm FROM images WHERE ${ACCEPTED} AND gsd_cm > 0 ORDER BY gsd_cm`)
+    .all(taskRowId);
+  return rows.length ? rows[Math.floor(rows.length / 2)]!.gsd_cm : null;
+}
+
+/** The task's accepted photos: assigned to it (unless the pilot rejected them) or accepted by hand. */
+export function taskPhotos(project: Project, taskRowId: number): TaskPhoto[] {
+  return project.db
+    .prepare<[number], { id: number; file_name: string; stored_path: string }>(
+      `SELECT id, file_name, stored_path FROM images WHERE ${ACCEPTED} ORDER BY captured_at, id`,
+    )
+    .all(taskRowId)
+    .map((r) => ({
+      imageId: r.id,
+      fileName: r.file_name,
+      file: path.isAbsolute(r.stored_path) ? r.stored_path : project.resolve(r.stored_path),
+    }));
+}
+
+/** Unique file names for the photos (two cards can both have DJI_0001.JPG), the same on every call. */
+export function photoNames(photos: readonly TaskPhoto[]): string[] {
+  const used = new Set<string>();
+  return photos.map((p) => {
+    const name = used.has(p.fileName.toLowerCase()) ? `${p.imageId}_${p.fileName}` : p.fileName;
+    used.add(name.toLowerCase());
+    return name;
+  });
+}
+
+/**
+ * Puts the photos where ODM looks for them (`<dir>/images/`) under unique names: hard links on the same file system
+ * (instant, no space), copies otherwise. Either way the container gets this folder read-only.
+ */
+export function stagePhotos(photos: readonly TaskPhoto[], imagesDir: string): { linked: number; copied: number; names: string[] } {
+  fs.mkdirSync(imagesDir, { recursive: true });
+  let linked = 0;
+  let copied = 0;
+  const names = photoNames(photos);
+  for (const [i, photo] of photos.entries()) {
+    if (!fs.existsSync(photo.file)) {
+      throw new AppError('source_unavailable', `Photo ${photo.fileName} is missing from ${path.dirname(photo.file)}. Reconnect the card or folder it came from.`, {
+        imageId: photo.imageId,
+      });
+    }
+    const target = path.join(imagesDir, names[i]!);
+    if (fs.existsSync(target)) continue;
+    try {
+      fs.linkSync(photo.file, target);
+      linked++;
+    } catch {
+      // EXDEV (another drive), or a file system without hard links: a copy is the fallback.
+      fs.copyFileSync(photo.file, target, fs.constants.COPYFILE_FICLONE);
+      copied++;
+    }
+  }
+  return { linked, copied, names };
+}
