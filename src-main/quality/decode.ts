@@ -5,6 +5,7 @@
 import sharp, { type Metadata, type OutputInfo } from 'sharp';
 import { AppError } from '../common/errors.ts';
 import { colourStats } from './colour.ts';
+import type { KernelEngine } from './engine.ts';
 import type { ColourStats } from './types.ts';
 
 /** 100 MP: above any current drone camera (61 MP is the largest common one), about 400 MB of RGB in flight. */
@@ -24,8 +25,15 @@ function unreadable(err: unknown): AppError {
   return new AppError('invalid_input', 'This photo could not be read: the file is damaged, incomplete or not an image.', { reason });
 }
 
-/** Refuses images above `maxPixels` (header only, nothing decoded yet). */
-export async function checkPixelLimit(bytes: Buffer, maxPixels: number): Promise<{ width: number; height: number }> {
+export interface PhotoHeader {
+  width: number;
+  height: number;
+  format: string;
+  orientation: number;
+}
+
+/** Reads the header and refuses images above `maxPixels` before anything is decoded. */
+export async function readHeader(bytes: Buffer, maxPixels: number): Promise<PhotoHeader> {
   let meta: Metadata;
   try {
     meta = await sharp(bytes, { limitInputPixels: false }).metadata();
@@ -41,7 +49,7 @@ export async function checkPixelLimit(bytes: Buffer, maxPixels: number): Promise
       { width, height, maxPixels },
     );
   }
-  return { width, height };
+  return { width, height, format: meta.format ?? 'unknown', orientation: meta.orientation ?? 1 };
 }
 
 /** OpenCV's 16->8 bit conversion in imdecode: round(v / 256). */
@@ -62,9 +70,13 @@ export function rgbToGray(px: Uint8Array, n: number, channels: number): Uint8Arr
   return gray;
 }
 
-/** Decodes with sharp (libvips / libjpeg-turbo), applying EXIF orientation like imdecode does. */
+/**
+ * Decodes with sharp (libvips / libjpeg-turbo: bit-identical to OpenCV's imdecode here), applying EXIF orientation
+ * like imdecode does. Truncated or corrupt data is refused rather than measured: libjpeg would fill the missing part
+ * with flat gray, which reads as low texture and could pass a broken file as water. Callers check `readHeader`
+ * first for a worded refusal; limitInputPixels is the backstop.
+ */
 export async function decodePhoto(bytes: Buffer, maxPixels = DEFAULT_MAX_PIXELS): Promise<DecodedPhoto> {
-  await checkPixelLimit(bytes, maxPixels);
   let data: Buffer;
   let info: OutputInfo;
   try {
@@ -80,4 +92,24 @@ export async function decodePhoto(bytes: Buffer, maxPixels = DEFAULT_MAX_PIXELS)
       ? reduceTo8(new Uint16Array(data.buffer, data.byteOffset, n * channels))
       : new Uint8Array(data.buffer, data.byteOffset, data.length);
   return { gray: rgbToGray(px, n, channels), width, height, colour: colourStats(px, width, height, channels, COLOUR_STEP) };
+}
+
+/**
+ * The fast path (addon built with libjpeg): one entropy-decoding pass gives the JPEG's own luma, within 0.3% of
+ * BGR2GRAY on every reference photo, and RGB on the same sample grid as `decodePhoto`. Only for upright
+ * (orientation 1) JPEGs; null when it does not apply or fails, so that sharp decides (and words any error).
+ */
+export async function decodeJpegLuma(engine: KernelEngine, bytes: Buffer, header: PhotoHeader): Promise<DecodedPhoto | null> {
+  const { width, height } = header;
+  if (!engine.decodeJpegLuma || header.format !== 'jpeg' || header.orientation !== 1) return null;
+  const gray = new Uint8Array(width * height);
+  const sw = Math.ceil(width / COLOUR_STEP);
+  const sh = Math.ceil(height / COLOUR_STEP);
+  const rgb = new Uint8Array(3 * sw * sh);
+  try {
+    await engine.decodeJpegLuma(bytes, width, height, COLOUR_STEP, gray, rgb);
+  } catch {
+    return null;
+  }
+  return { gray, width, height, colour: colourStats(rgb, sw, sh, 3, 1) };
 }

@@ -1,0 +1,48 @@
+/**
+ * Pixel quality of one photo (issue 3 §6, issue 9): DroneTM's grid sharpness, exposure and terrain colour, plus a
+ * blur effect that keeps the terrain excuse honest. Public surface of the quality module.
+ */
+import { colourStats } from './colour.ts';
+import { DEFAULT_MAX_PIXELS, decodeJpegLuma, decodePhoto, readHeader } from './decode.ts';
+import { kernelEngine, type KernelEngine } from './engine.ts';
+import { kernelSumsTs } from './kernels.ts';
+import { metricsFromSums } from './metrics.ts';
+import type { ColourStats, QualityMetrics } from './types.ts';
+
+export { DEFAULT_THRESHOLDS, exposureFlags } from './metrics.ts';
+export { judgeSharpness, type SharpnessVerdict } from './sharpness.ts';
+export { loadEngine, kernelEngine, type KernelEngine, type EngineOptions } from './engine.ts';
+export { DEFAULT_MAX_PIXELS } from './decode.ts';
+export type { QualityMetrics, QualityThresholds, Terrain, ColourStats, Engine } from './types.ts';
+
+export interface MeasureOptions {
+  /** Refuse images with more pixels than this (AppError 'refused'); default 100 MP. */
+  maxPixels?: number;
+  /** Kernel engine; default the process-wide one (native addon, else TypeScript in a worker). */
+  engine?: KernelEngine;
+}
+
+/**
+ * Decode + kernels for one photo file's bytes (JPEG, TIFF incl. 16-bit, PNG, ...). Throws AppError 'refused' above
+ * the pixel limit and 'invalid_input' for damaged, truncated or non-image files.
+ */
+export async function measurePhoto(bytes: Buffer, opts: MeasureOptions = {}): Promise<QualityMetrics> {
+  const engine = opts.engine ?? kernelEngine();
+  const maxPixels = opts.maxPixels ?? DEFAULT_MAX_PIXELS;
+  const header = await readHeader(bytes, maxPixels);
+  const photo = (await decodeJpegLuma(engine, bytes, header)) ?? (await decodePhoto(bytes, maxPixels));
+  const sums = await engine.kernelSums(photo.gray, photo.width, photo.height);
+  return metricsFromSums(sums, photo.width, photo.height, photo.colour, engine.name);
+}
+
+/**
+ * The metrics of an already decoded 8-bit gray image, synchronously with the TypeScript kernels. Without `colour`
+ * the terrain colour is that of the gray image itself (no hue, no saturation).
+ */
+export function computeMetrics(gray: Uint8Array, width: number, height: number, colour?: ColourStats): QualityMetrics {
+  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1 || gray.length < width * height) {
+    throw new RangeError(`gray image of ${gray.length} bytes cannot be ${width} x ${height}`);
+  }
+  const c = colour ?? colourStats(gray, width, height, 1, 4);
+  return metricsFromSums(kernelSumsTs(gray, width, height), width, height, c, 'typescript');
+}
