@@ -1,0 +1,106 @@
+import { openProject } from '../../project/project.ts';
+import type { Progress } from '../../common/progress.ts';
+import { syncVerifiedTasks } from '../../sync/sync.ts';
+import { resolveTarget } from '../../sync/target.ts';
+import { requireString, UsageError, type CliIo, type Command, type ParsedArgs } from '../command.ts';
+
+const MB = 1_000_000;
+
+function positiveNumber(args: ParsedArgs, name: string): number | undefined {
+  const v = args.values[name];
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (typeof v !== 'string' || !Number.isFinite(n) || n <= 0) throw new UsageError(`--${name} must be a positive number`);
+  return n;
+}
+
+function clock(seconds: number | null | undefined): string {
+  if (seconds == null || !Number.isFinite(seconds)) return '--:--';
+  const s = Math.round(seconds);
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+}
+
+export function progressLine(p: Progress): string {
+  const mb = (b: number | null | undefined): string => ((b ?? 0) / MB).toFixed(1);
+  return `sync ${p.stage ?? ''}  ${p.done}/${p.total ?? '?'} files  ${mb(p.bytesDone)}/${mb(p.bytesTotal)} MB  ${mb(p.rate)} MB/s  ETA ${clock(p.etaSeconds)}`;
+}
+
+/**
+ * `postflight sync`: uploads the project's verified tasks to its S3 target. Target flags given once are saved in the
+ * project; credentials come only from the AWS environment (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE).
+ * Ctrl-C pauses cleanly; running it again resumes.
+ */
+export const syncCommand: Command = {
+  name: ['sync'],
+  summary: 'Upload verified tasks to the project S3 bucket (resumable; run again to resume)',
+  options: {
+    project: { type: 'string', description: 'Project folder' },
+    task: { type: 'string', multiple: true, description: 'Only this task id (repeatable); rechecks it even if synced' },
+    endpoint: { type: 'string', description: 'S3-compatible endpoint URL (saved); default AWS or AWS_ENDPOINT_URL' },
+    bucket: { type: 'string', description: 'Bucket name (saved)' },
+    prefix: { type: 'string', description: 'Key prefix inside the bucket (saved)' },
+    region: { type: 'string', description: 'Region, e.g. us-east-1 (saved)' },
+    'path-style': { type: 'boolean', description: 'Path-style addressing for non-AWS servers (saved)' },
+    'part-size': { type: 'string', description: 'Multipart part size in MiB (default 8, minimum 5)' },
+    concurrency: { type: 'string', description: 'Requests in flight (default 4)' },
+    'max-rate': { type: 'string', description: 'Upload bandwidth cap in MB/s' },
+    json: { type: 'boolean', description: 'Print the report as JSON' },
+  },
+  async run(args: ParsedArgs, io: CliIo): Promise<number> {
+    const project = openProject(requireString(args, 'project'));
+    const controller = new AbortController();
+    const pause = (): void => controller.abort(new Error('paused by the user'));
+    process.once('SIGINT', pause);
+    try {
+      const str = (name: string): string | undefined => (typeof args.values[name] === 'string' ? (args.values[name] as string) : undefined);
+      const target = resolveTarget(project.db, {
+        endpoint: str('endpoint'),
+        bucket: str('bucket'),
+        prefix: str('prefix'),
+        region: str('region'),
+        pathStyle: args.values['path-style'] === true ? true : undefined,
+      });
+      const partMiB = positiveNumber(args, 'part-size');
+      const maxRate = positiveNumber(args, 'max-rate');
+      const concurrency = positiveNumber(args, 'concurrency');
+      const tasks = args.values.task;
+      let lastLine = 0;
+      const report = await syncVerifiedTasks(
+        project,
+        {
+          target,
+          taskIds: Array.isArray(tasks) ? tasks : typeof tasks === 'string' ? [tasks] : [],
+          ...(partMiB ? { partSize: Math.round(partMiB * 1024 * 1024) } : {}),
+          ...(maxRate ? { maxBytesPerSecond: maxRate * MB } : {}),
+          ...(concurrency ? { concurrency: Math.round(concurrency) } : {}),
+        },
+        {
+          signal: controller.signal,
+          onProgress: (p) => {
+            if (args.values.json) return;
+            if (io.isTty) io.stderr.write(`\r${progressLine(p)}\x1b[K`);
+            else if (Date.now() - lastLine > 5000 || p.stage === 'done') {
+              lastLine = Date.now();
+              io.stderr.write(`${progressLine(p)}\n`);
+            }
+          },
+        },
+      );
+      if (io.isTty && !args.values.json) io.stderr.write('\n');
+      if (args.values.json) {
+        io.stdout.write(`${JSON.stringify(report)}\n`);
+      } else if (report.tasks.length === 0) {
+        io.stdout.write('Nothing to sync: no verified task is waiting.\n');
+      } else {
+        for (const t of report.tasks) {
+          io.stdout.write(`Task ${t.taskId}: ${t.photos} photos synced (${t.uploaded} sent, ${t.skipped} already there)\n`);
+        }
+        io.stdout.write(`Sent ${(report.bytesSent / MB).toFixed(1)} MB in ${report.seconds.toFixed(1)} s.\n`);
+      }
+      return 0;
+    } finally {
+      process.off('SIGINT', pause);
+      project.close();
+    }
+  },
+};

@@ -1,0 +1,463 @@
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  HeadObjectCommand,
+  ListMultipartUploadsCommand,
+  ListPartsCommand,
+  PutObjectCommand,
+  UploadPartCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import type PQueue from 'p-queue';
+import { AppError } from '../common/errors.ts';
+import type { Database } from '../db/database.ts';
+import {
+  ensureUpload,
+  forgetMultipart,
+  forgetPart,
+  knownUploadIds,
+  recordPart,
+  recordedParts,
+  setUploadDone,
+  startMultipart,
+  type UploadPart,
+  type UploadRow,
+} from '../db/uploads.ts';
+import { httpStatus, isTransient, sleep, backoffMs, withRetry, type RetryPolicy } from './retry.ts';
+import { meteredBody, type TokenBucket } from './throttle.ts';
+
+/**
+ * Moving one object to S3 so that any interruption resumes: small objects by one PutObject, larger ones by a multipart
+ * upload whose id and acknowledged parts are journaled in SQLite as they complete.
+ *
+ * Why not @aws-sdk/lib-storage's Upload: it keeps the upload id and part ETags in memory only, so a killed process
+ * starts the file over (and leaves an orphan upload); it cannot resume an existing upload id, and it has no per-part
+ * Content-MD5 or journal hook. The loop below is small and owns exactly those parts.
+ */
+
+/** S3's floor for every part but the last. */
+export const MIN_PART_SIZE = 5 * 1024 * 1024;
+const MAX_PARTS = 10_000;
+
+export interface TransferMeter {
+  /** Bytes handed to the socket (negative when an attempt failed and its bytes will go again). */
+  wire(bytes: number): void;
+  /** Bytes found already on the server (skipped objects, parts kept from an earlier run). */
+  kept(bytes: number): void;
+  /** One object is on the server and checked. */
+  objectDone(): void;
+}
+
+export interface TransferContext {
+  client: S3Client;
+  bucket: string;
+  db: Database;
+  /** Bounds the requests in flight; only leaf requests enter it, so nothing waits on itself. */
+  requests: PQueue;
+  retry: RetryPolicy;
+  signal: AbortSignal;
+  bandwidth: TokenBucket | undefined;
+  partSize: number;
+  multipartThreshold: number;
+  meter: TransferMeter;
+}
+
+/** One object to put: its key, what it must hash to, and how to read its bytes. */
+export interface ObjectSource {
+  key: string;
+  size: number;
+  /** Hex MD5 of the whole object, also stored as the object's `md5` metadata. */
+  md5: string;
+  imageId: number | null;
+  taskId: number | null;
+  /** Human name for messages. */
+  label: string;
+  read(start: number, length: number): Promise<Buffer>;
+}
+
+export interface RemoteObject {
+  size: number;
+  md5: string | undefined;
+  etag: string | undefined;
+}
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.tif': 'image/tiff',
+  '.tiff': 'image/tiff',
+  '.png': 'image/png',
+  '.dng': 'image/x-adobe-dng',
+  '.json': 'application/json',
+};
+
+const contentType = (key: string): string => CONTENT_TYPES[path.extname(key).toLowerCase()] ?? 'application/octet-stream';
+
+const md5Of = (data: Buffer): Buffer => createHash('md5').update(data).digest();
+const unquote = (etag: string | undefined): string => (etag ?? '').replace(/"/g, '').toLowerCase();
+
+/** The ETag S3 gives a completed multipart object: MD5 of the parts' binary MD5s, dash, part count. */
+export function multipartEtag(parts: readonly UploadPart[]): string {
+  const joined = Buffer.concat(parts.map((p) => Buffer.from(unquote(p.etag), 'hex')));
+  return `${md5Of(joined).toString('hex')}-${parts.length}`;
+}
+
+/** Runs one request in a queue slot, retried on transient failures. */
+function call<T>(ctx: TransferContext, op: () => Promise<T>, retryable?: (err: unknown) => boolean): Promise<T> {
+  return ctx.requests.add(
+    () => {
+      ctx.signal.throwIfAborted();
+      return withRetry(op, ctx.retry, ctx.signal, retryable);
+    },
+  ) as Promise<T>;
+}
+
+/**
+ * Sends a body in a queue slot: the bytes are loaded inside the slot (bounding memory to one body per slot) and each
+ * attempt streams them afresh through the bandwidth cap.
+ */
+function send<T>(ctx: TransferContext, load: () => Promise<Buffer>, request: (body: Readable, data: Buffer) => Promise<T>): Promise<T> {
+  return ctx.requests.add(
+    async () => {
+      ctx.signal.throwIfAborted();
+      const data = await load();
+      return withRetry(
+        async () => {
+          let sent = 0;
+          const body = meteredBody(
+            data,
+            (n) => {
+              sent += n;
+              ctx.meter.wire(n);
+            },
+            ctx.bandwidth,
+            ctx.signal,
+          );
+          try {
+            return await request(body, data);
+          } catch (err) {
+            ctx.meter.wire(-sent);
+            throw err;
+          }
+        },
+        ctx.retry,
+        ctx.signal,
+      );
+    },
+  ) as Promise<T>;
+}
+
+export async function headObject(ctx: TransferContext, key: string): Promise<RemoteObject | null> {
+  try {
+    const out = await call(ctx, () => ctx.client.send(new HeadObjectCommand({ Bucket: ctx.bucket, Key: key }), { abortSignal: ctx.signal }));
+    return { size: out.ContentLength ?? -1, md5: out.Metadata?.md5, etag: out.ETag };
+  } catch (err) {
+    if (httpStatus(err) === 404) return null;
+    throw err;
+  }
+}
+
+export const sameObject = (remote: RemoteObject | null, src: ObjectSource): boolean =>
+  remote !== null && remote.size === src.size && remote.md5 === src.md5;
+
+/** Journals an object found complete on the server, so its multipart state (if any) is dropped. */
+export function markKept(ctx: TransferContext, src: ObjectSource): void {
+  const { row } = journalRow(ctx, src);
+  setUploadDone(ctx.db, row.id, 'verified');
+}
+
+/**
+ * Puts `src` and returns the ETag the server should now report for it. Resumes a journaled multipart upload when the
+ * server still has it.
+ */
+export async function putObject(ctx: TransferContext, src: ObjectSource): Promise<string> {
+  const { row, stale } = journalRow(ctx, src);
+  if (stale) await abortUpload(ctx, src.key, stale);
+  if (src.size < ctx.multipartThreshold && !row.uploadId) return putWhole(ctx, src, row);
+  return putMultipart(ctx, src, row, false);
+}
+
+async function putWhole(ctx: TransferContext, src: ObjectSource, row: UploadRow): Promise<string> {
+  await send(
+    ctx,
+    async () => {
+      const data = await src.read(0, src.size);
+      if (md5Of(data).toString('hex') !== src.md5) throw changedSince(src);
+      return data;
+    },
+    (body, data) =>
+      ctx.client.send(
+        new PutObjectCommand({
+          Bucket: ctx.bucket,
+          Key: src.key,
+          Body: body,
+          ContentLength: data.length,
+          ContentMD5: md5Of(data).toString('base64'),
+          ContentType: contentType(src.key),
+          Metadata: { md5: src.md5 },
+        }),
+        { abortSignal: ctx.signal },
+      ),
+  );
+  setUploadDone(ctx.db, row.id, 'uploaded');
+  return src.md5;
+}
+
+function journalRow(ctx: TransferContext, src: ObjectSource): ReturnType<typeof ensureUpload> {
+  return ensureUpload(ctx.db, { imageId: src.imageId, taskId: src.taskId, objectKey: src.key, size: src.size, md5: src.md5 });
+}
+
+function changedSince(src: ObjectSource): AppError {
+  return new AppError(
+    'conflict',
+    `${src.label} no longer matches the copy Postflight checked at ingest (its checksum differs). Ingest it again before syncing.`,
+    { key: src.key },
+  );
+}
+
+/** The part size for an object: the configured one, grown when the object would need more than 10,000 parts. */
+function partSizeFor(size: number, wanted: number): number {
+  const floor = Math.ceil(size / MAX_PARTS);
+  return Math.max(MIN_PART_SIZE, wanted, Math.ceil(floor / MIN_PART_SIZE) * MIN_PART_SIZE);
+}
+
+const isGone = (err: unknown): boolean => {
+  const name = (err as { name?: string } | null)?.name;
+  // RGW 16.2 answers ListParts on an unknown upload with 404 NoSuchKey; AWS with NoSuchUpload.
+  return name === 'NoSuchUpload' || name === 'NoSuchKey' || httpStatus(err) === 404;
+};
+
+async function putMultipart(ctx: TransferContext, src: ObjectSource, row: UploadRow, restarted: boolean): Promise<string> {
+  let uploadId = row.uploadId;
+  let partSize = row.partSize ?? partSizeFor(src.size, ctx.partSize);
+  let done = new Map<number, UploadPart>();
+  if (uploadId) {
+    const server = await listParts(ctx, src.key, uploadId);
+    if (server) {
+      done = await reconcile(ctx, src, row.id, uploadId, partSize, server);
+    } else {
+      forgetMultipart(ctx.db, row.id);
+      uploadId = null;
+    }
+  }
+  if (!uploadId) {
+    partSize = partSizeFor(src.size, ctx.partSize);
+    const created = await call(ctx, () =>
+      ctx.client.send(
+        new CreateMultipartUploadCommand({ Bucket: ctx.bucket, Key: src.key, ContentType: contentType(src.key), Metadata: { md5: src.md5 } }),
+        { abortSignal: ctx.signal },
+      ),
+    );
+    uploadId = created.UploadId!;
+    startMultipart(ctx.db, row.id, uploadId, partSize);
+  }
+  const id = uploadId;
+  const count = Math.max(1, Math.ceil(src.size / partSize));
+  const length = (n: number): number => Math.min(partSize, src.size - (n - 1) * partSize);
+  ctx.meter.kept([...done.values()].reduce((sum, p) => sum + p.size, 0));
+
+  const missing = Array.from({ length: count }, (_, i) => i + 1).filter((n) => !done.has(n));
+  const results = await Promise.allSettled(
+    missing.map(async (n) => {
+      const part = await sendPart(ctx, src, id, n, (n - 1) * partSize, length(n));
+      recordPart(ctx.db, row.id, id, part);
+      done.set(n, part);
+    }),
+  );
+  const failed = results.find((r) => r.status === 'rejected');
+  if (failed) {
+    if (isGone(failed.reason) && !restarted && !ctx.signal.aborted) return restart(ctx, src, row);
+    throw failed.reason;
+  }
+  const parts = [...done.values()].sort((a, b) => a.partNumber - b.partNumber);
+  const outcome = await complete(ctx, src, id, parts);
+  if (outcome === 'gone') {
+    if (restarted) throw new AppError('remote_failed', `The server keeps losing the upload of ${src.label}; try again later.`, { key: src.key });
+    return restart(ctx, src, row);
+  }
+  setUploadDone(ctx.db, row.id, 'uploaded');
+  return multipartEtag(parts);
+}
+
+/** The server no longer knows our upload id: start the file over from a clean journal row. */
+function restart(ctx: TransferContext, src: ObjectSource, row: UploadRow): Promise<string> {
+  forgetMultipart(ctx.db, row.id);
+  return putMultipart(ctx, src, { ...row, uploadId: null, partSize: null }, true);
+}
+
+async function sendPart(ctx: TransferContext, src: ObjectSource, uploadId: string, n: number, start: number, size: number): Promise<UploadPart> {
+  let checksum = '';
+  const out = await send(
+    ctx,
+    async () => {
+      const data = await src.read(start, size);
+      checksum = md5Of(data).toString('base64');
+      return data;
+    },
+    (body, data) =>
+      ctx.client.send(
+        new UploadPartCommand({
+          Bucket: ctx.bucket,
+          Key: src.key,
+          UploadId: uploadId,
+          PartNumber: n,
+          Body: body,
+          ContentLength: data.length,
+          ContentMD5: checksum,
+        }),
+        { abortSignal: ctx.signal },
+      ),
+  );
+  return { partNumber: n, etag: out.ETag ?? `"${Buffer.from(checksum, 'base64').toString('hex')}"`, checksum, size };
+}
+
+interface ServerPart {
+  etag: string;
+  size: number;
+}
+
+/** Every part the server holds for an upload, or null when it no longer knows the upload. */
+async function listParts(ctx: TransferContext, key: string, uploadId: string): Promise<Map<number, ServerPart> | null> {
+  const parts = new Map<number, ServerPart>();
+  let marker: string | undefined;
+  try {
+    do {
+      const out = await call(ctx, () =>
+        ctx.client.send(new ListPartsCommand({ Bucket: ctx.bucket, Key: key, UploadId: uploadId, PartNumberMarker: marker }), {
+          abortSignal: ctx.signal,
+        }),
+      );
+      for (const p of out.Parts ?? []) parts.set(p.PartNumber!, { etag: p.ETag ?? '', size: p.Size ?? -1 });
+      marker = out.IsTruncated ? out.NextPartNumberMarker : undefined;
+    } while (marker);
+  } catch (err) {
+    if (isGone(err)) return null;
+    throw err;
+  }
+  return parts;
+}
+
+/**
+ * Which parts need not go again: those the journal and the server agree on, plus parts the server got but the journal
+ * missed (the process died between the server's answer and the journal write) when their MD5 matches our bytes.
+ */
+async function reconcile(
+  ctx: TransferContext,
+  src: ObjectSource,
+  rowId: number,
+  uploadId: string,
+  partSize: number,
+  server: Map<number, ServerPart>,
+): Promise<Map<number, UploadPart>> {
+  const journal = new Map(recordedParts(ctx.db, rowId, uploadId).map((p) => [p.partNumber, p]));
+  const done = new Map<number, UploadPart>();
+  const count = Math.ceil(src.size / partSize);
+  for (let n = 1; n <= count; n++) {
+    const size = Math.min(partSize, src.size - (n - 1) * partSize);
+    const remote = server.get(n);
+    const known = journal.get(n);
+    if (remote && remote.size === size && known && unquote(known.etag) === unquote(remote.etag)) {
+      done.set(n, known);
+      continue;
+    }
+    if (remote && remote.size === size) {
+      const digest = md5Of(await src.read((n - 1) * partSize, size));
+      if (digest.toString('hex') === unquote(remote.etag)) {
+        const part = { partNumber: n, etag: remote.etag, checksum: digest.toString('base64'), size };
+        recordPart(ctx.db, rowId, uploadId, part);
+        done.set(n, part);
+        continue;
+      }
+    }
+    if (known) forgetPart(ctx.db, rowId, uploadId, n);
+  }
+  return done;
+}
+
+/**
+ * Completes an upload. A failed or unanswered Complete is settled by asking the server instead of blindly retrying:
+ * RGW answers an unknown upload id with 500 InternalError, which would otherwise look transient forever.
+ */
+async function complete(ctx: TransferContext, src: ObjectSource, uploadId: string, parts: UploadPart[]): Promise<'done' | 'gone'> {
+  const expected = multipartEtag(parts);
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await call(
+        ctx,
+        () =>
+          ctx.client.send(
+            new CompleteMultipartUploadCommand({
+              Bucket: ctx.bucket,
+              Key: src.key,
+              UploadId: uploadId,
+              MultipartUpload: { Parts: parts.map((p) => ({ PartNumber: p.partNumber, ETag: p.etag })) },
+            }),
+            { abortSignal: ctx.signal },
+          ),
+        () => false,
+      );
+      return 'done';
+    } catch (err) {
+      if (ctx.signal.aborted) throw err;
+      const invalidPart = (err as { name?: string }).name === 'InvalidPart';
+      if (!isTransient(err) && !isGone(err) && !invalidPart) throw err;
+      const remote = await headObject(ctx, src.key);
+      if (remote && remote.size === src.size && unquote(remote.etag) === expected) return 'done';
+      if (invalidPart || (await listParts(ctx, src.key, uploadId)) === null) return 'gone';
+      if (attempt + 1 >= ctx.retry.attempts) throw err;
+      await sleep(backoffMs(ctx.retry, attempt), ctx.signal);
+    }
+  }
+}
+
+async function abortUpload(ctx: TransferContext, key: string, uploadId: string): Promise<void> {
+  try {
+    await call(ctx, () => ctx.client.send(new AbortMultipartUploadCommand({ Bucket: ctx.bucket, Key: key, UploadId: uploadId }), { abortSignal: ctx.signal }));
+  } catch (err) {
+    if (!isGone(err)) throw err;
+  }
+}
+
+/**
+ * Aborts multipart uploads under `prefix` that the journal does not own (left by a process killed between creating
+ * an upload and journaling it, or replaced since): they hold storage the bucket owner pays for. Returns how many.
+ */
+export async function abortAbandoned(ctx: TransferContext, prefix: string): Promise<number> {
+  const ours = knownUploadIds(ctx.db);
+  let keyMarker: string | undefined;
+  let idMarker: string | undefined;
+  let aborted = 0;
+  do {
+    const out = await call(ctx, () =>
+      ctx.client.send(
+        new ListMultipartUploadsCommand({ Bucket: ctx.bucket, Prefix: prefix, KeyMarker: keyMarker, UploadIdMarker: idMarker }),
+        { abortSignal: ctx.signal },
+      ),
+    );
+    for (const u of out.Uploads ?? []) {
+      if (!u.Key || !u.UploadId || ours.has(u.UploadId)) continue;
+      await abortUpload(ctx, u.Key, u.UploadId);
+      aborted++;
+    }
+    keyMarker = out.IsTruncated ? out.NextKeyMarker : undefined;
+    idMarker = out.IsTruncated ? out.NextUploadIdMarker : undefined;
+  } while (keyMarker);
+  return aborted;
+}
+
+/** HEADs `src` and checks size, stored md5 and (when known) the ETag we expect; marks it verified when all match. */
+export async function verifyObject(ctx: TransferContext, src: ObjectSource, expectedEtag: string): Promise<void> {
+  const remote = await headObject(ctx, src.key);
+  if (!sameObject(remote, src) || unquote(remote!.etag) !== expectedEtag) {
+    throw new AppError('remote_failed', `${src.label} did not arrive intact on the server (size or checksum differ); sync again to resend it.`, {
+      key: src.key,
+      expected: { size: src.size, md5: src.md5, etag: expectedEtag },
+      found: remote,
+    });
+  }
+  markKept(ctx, src);
+}

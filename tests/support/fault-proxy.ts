@@ -1,0 +1,97 @@
+import net from 'node:net';
+
+/**
+ * A TCP proxy between the S3 client and RGW that counts what goes up and injects link faults: cut a connection after
+ * N more bytes, stall forwarding, refuse new connections. Also notes each HTTP request line it sees going up.
+ */
+export interface FaultProxy {
+  readonly url: string;
+  readonly stats: { bytesUp: number; connections: number; requests: string[] };
+  /** Drops the connection that carries the byte `bytes` further up from now (once). */
+  cutAfter(bytes: number): void;
+  /** Holds all upstream data for `ms` from the next chunk on (once). */
+  stallOnce(ms: number): void;
+  refuse(on: boolean): void;
+  resetStats(): void;
+  close(): Promise<void>;
+}
+
+// Not anchored to a line start: a request that follows a body on a kept-alive connection comes right after its last byte.
+const REQUEST_LINE = /(GET|PUT|POST|HEAD|DELETE) (\/\S*) HTTP\/1\.1\r\n/g;
+
+export async function startFaultProxy(target: { host: string; port: number }): Promise<FaultProxy> {
+  const stats = { bytesUp: 0, connections: 0, requests: [] as string[] };
+  let cutAt: number | null = null;
+  let stallMs = 0;
+  let refusing = false;
+  const sockets = new Set<net.Socket>();
+
+  const server = net.createServer((client) => {
+    if (refusing) return void client.destroy();
+    stats.connections++;
+    const upstream = net.connect(target);
+    sockets.add(client).add(upstream);
+    let tail = '';
+    const drop = (): void => {
+      client.destroy();
+      upstream.destroy();
+    };
+    client.on('close', () => sockets.delete(client) && upstream.destroy());
+    upstream.on('close', () => sockets.delete(upstream) && client.destroy());
+    client.on('error', drop);
+    upstream.on('error', drop);
+    upstream.pipe(client);
+
+    const forward = (chunk: Buffer): void => {
+      if (cutAt !== null && stats.bytesUp + chunk.length >= cutAt) {
+        const keep = Math.max(0, cutAt - stats.bytesUp);
+        cutAt = null;
+        stats.bytesUp += keep;
+        upstream.write(chunk.subarray(0, keep));
+        drop();
+        return;
+      }
+      stats.bytesUp += chunk.length;
+      // Request lines are matched over the previous chunk's tail too, so a line split across chunks still counts once.
+      const text = tail + chunk.toString('latin1');
+      for (const m of text.matchAll(REQUEST_LINE)) if (m.index + m[0].length > tail.length) stats.requests.push(`${m[1]} ${m[2]}`);
+      tail = text.slice(-300);
+      if (!upstream.write(chunk)) {
+        client.pause();
+        upstream.once('drain', () => client.resume());
+      }
+    };
+    client.on('data', (chunk: Buffer) => {
+      if (stallMs > 0) {
+        const ms = stallMs;
+        stallMs = 0;
+        client.pause();
+        setTimeout(() => {
+          client.resume();
+          forward(chunk);
+        }, ms);
+        return;
+      }
+      forward(chunk);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    stats,
+    cutAfter: (bytes) => void (cutAt = stats.bytesUp + bytes),
+    stallOnce: (ms) => void (stallMs = ms),
+    refuse: (on) => void (refusing = on),
+    resetStats: () => {
+      stats.bytesUp = 0;
+      stats.connections = 0;
+      stats.requests.length = 0;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,62 @@
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { CreateBucketCommand, ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
+
+/** The shared single-node Ceph RGW (../shared/tools/ceph-rgw); keys and port as its start.sh sets them. */
+export const RGW = {
+  endpoint: `http://127.0.0.1:${process.env.RGW_PORT ?? 7480}`,
+  region: 'us-east-1',
+  credentials: { accessKeyId: process.env.S3_ACCESS_KEY ?? 'testaccess', secretAccessKey: process.env.S3_SECRET_KEY ?? 'testsecret' },
+};
+
+const START = '/work/shared/tools/ceph-rgw/start.sh';
+
+export function rgwClient(endpoint = RGW.endpoint): S3Client {
+  return new S3Client({
+    endpoint,
+    region: RGW.region,
+    credentials: RGW.credentials,
+    forcePathStyle: true,
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
+}
+
+async function reachable(): Promise<boolean> {
+  const client = rgwClient();
+  try {
+    await client.send(new ListBucketsCommand({}), { abortSignal: AbortSignal.timeout(3000) });
+    return true;
+  } catch {
+    return false;
+  } finally {
+    client.destroy();
+  }
+}
+
+/**
+ * Makes sure RGW answers, starting it when it does not. The start runs under a lock and re-checks first, because
+ * start.sh stops any running RGW before starting (other test files or engineers may be using it).
+ */
+export async function ensureRgw(): Promise<void> {
+  if (await reachable()) return;
+  execFileSync(
+    'flock',
+    ['/tmp/pf-rgw-start.lock', 'bash', '-c', `curl -sf -o /dev/null ${RGW.endpoint}/ || bash ${START}`],
+    { stdio: 'inherit', timeout: 300_000 },
+  );
+  if (!(await reachable())) throw new Error(`RGW did not come up at ${RGW.endpoint}; see /tmp/ceph-test/log`);
+}
+
+/** A new, empty bucket for one test file. */
+export async function freshBucket(label: string): Promise<string> {
+  await ensureRgw();
+  const bucket = `pf-${label}-${randomBytes(4).toString('hex')}`;
+  const client = rgwClient();
+  try {
+    await client.send(new CreateBucketCommand({ Bucket: bucket }));
+  } finally {
+    client.destroy();
+  }
+  return bucket;
+}
