@@ -1,0 +1,131 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { syncCommand } from '../../src-main/cli/commands/sync.ts';
+import { openProject } from '../../src-main/project/project.ts';
+import { loadTarget } from '../../src-main/sync/target.ts';
+import { makeTemp, repoRoot, rmTemp } from '../support/paths.ts';
+import { freshBucket, RGW, rgwClient } from '../support/rgw.ts';
+import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.ts';
+import { brightonPhotos, makeSyncProject } from '../support/sync-project.ts';
+import { listKeys, MiB, remoteMd5 } from '../support/sync-s3.ts';
+
+const photos = brightonPhotos();
+const CONCURRENCY = 3;
+let bucket: string;
+let proxy: FaultProxy;
+let s3: S3Client;
+let dir: string;
+
+beforeAll(async () => {
+  bucket = await freshBucket('kill');
+  const rgw = new URL(RGW.endpoint);
+  proxy = await startFaultProxy({ host: rgw.hostname, port: Number(rgw.port) });
+  s3 = rgwClient();
+  dir = makeTemp('pf-sync-kill-');
+  // The CLI takes its keys from the environment only (the SDK's default chain), never from flags or the project.
+  process.env.AWS_ACCESS_KEY_ID = RGW.credentials.accessKeyId;
+  process.env.AWS_SECRET_ACCESS_KEY = RGW.credentials.secretAccessKey;
+});
+
+afterAll(async () => {
+  await proxy.close();
+  s3.destroy();
+  rmTemp(dir);
+});
+
+/** Runs the CLI in a child process and SIGKILLs it once its progress line passes `fraction` of the bytes. */
+function runAndKill(args: string[], fraction: number): Promise<{ killedAt: number; exit: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(repoRoot, 'tests/support/sync-child.ts'), ...args], {
+      cwd: repoRoot,
+      env: process.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let killedAt = 0;
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => {
+      err += d.toString();
+      const all = [...d.toString().matchAll(/([\d.]+)\/([\d.]+) MB/g)].at(-1);
+      if (all && !killedAt && Number(all[1]) >= fraction * Number(all[2])) {
+        killedAt = Number(all[1]) / Number(all[2]);
+        child.kill('SIGKILL');
+      }
+    });
+    child.on('error', reject);
+    child.on('exit', (code, signal) => {
+      if (!killedAt) reject(new Error(`the sync finished or failed before it was killed (exit ${code}): ${err.slice(-500)}`));
+      else resolve({ killedAt, exit: signal ?? String(code) });
+    });
+  });
+}
+
+it('resumes from the journal after the syncing process is killed at ~50%, re-sending at most the parts in flight', async () => {
+  const fixture = makeSyncProject(dir, [
+    {
+      taskId: 'K-7',
+      verified: true,
+      photos: [
+        { fileName: 'STRIP_A.JPG', from: photos.slice(0, 5) },
+        { fileName: 'STRIP_B.JPG', from: photos.slice(5, 10) },
+        { fileName: 'DJI_0028.JPG', from: [photos[10]!] },
+        { fileName: 'DJI_0029.JPG', from: [photos[11]!] },
+      ],
+    },
+  ]);
+  const total = [...fixture.md5.keys()].reduce(
+    (sum, id) => sum + (fixture.project.db.prepare('SELECT size FROM images WHERE id = ?').get(id) as { size: number }).size,
+    0,
+  );
+  fixture.project.close();
+
+  proxy.resetStats();
+  const flags = ['--project', dir, '--endpoint', proxy.url, '--bucket', bucket, '--region', RGW.region, '--path-style'];
+  const run = await runAndKill([...flags, '--part-size', '5', '--concurrency', String(CONCURRENCY), '--max-rate', '15'], 0.5);
+  expect(run.exit).toBe('SIGKILL');
+  const sentBeforeKill = proxy.stats.bytesUp;
+
+  const project = openProject(dir);
+  try {
+    // The flags given once are now the project's target (and hold no secret).
+    expect(loadTarget(project.db)).toEqual({ endpoint: proxy.url, region: RGW.region, bucket, prefix: '', pathStyle: true });
+    const journaled = project.db.prepare('SELECT COUNT(*) AS n FROM upload_parts').get() as { n: number };
+    const kept = project.db.prepare("SELECT COUNT(*) AS n FROM uploads WHERE state = 'verified'").get() as { n: number };
+    expect(journaled.n + kept.n).toBeGreaterThan(0);
+    expect(project.db.prepare('SELECT synced_at FROM tasks').get()).toEqual({ synced_at: null });
+  } finally {
+    project.close();
+  }
+
+  // Rerun with no target flags at all, in this process.
+  proxy.resetStats();
+  let out = '';
+  const stdout = new Writable({ write: (c, _e, cb) => ((out += c.toString()), cb()) });
+  const code = await syncCommand.run(
+    { values: { project: dir, json: true, 'part-size': '5', concurrency: String(CONCURRENCY) }, positionals: [] },
+    { stdout, stderr: new Writable({ write: (_c, _e, cb) => cb() }), isTty: false, env: process.env },
+  );
+  expect(code).toBe(0);
+  const report = JSON.parse(out);
+  const resent = sentBeforeKill + proxy.stats.bytesUp - total;
+  console.log(
+    `killed at ${(run.killedAt * 100).toFixed(0)}%: ${(sentBeforeKill / 1e6).toFixed(1)} MB before, ${(proxy.stats.bytesUp / 1e6).toFixed(1)} MB after, ` +
+      `${(resent / 1e6).toFixed(2)} MB beyond the ${(total / 1e6).toFixed(1)} MB of photos`,
+  );
+  expect(report.tasks).toMatchObject([{ taskId: 'K-7', photos: 4 }]);
+  expect(proxy.stats.bytesUp).toBeLessThan(0.65 * total);
+  expect(resent).toBeLessThanOrEqual(CONCURRENCY * 5 * MiB + 300_000);
+
+  const reopened = openProject(dir);
+  try {
+    const prefix = `projects/${reopened.info.id}/K-7/`;
+    expect(await listKeys(s3, bucket, prefix)).toHaveLength(5);
+    const rows = reopened.db.prepare('SELECT id, file_name FROM images ORDER BY id').all() as { id: number; file_name: string }[];
+    for (const r of rows) expect(await remoteMd5(s3, bucket, `${prefix}images/${r.file_name}`)).toBe(fixture.md5.get(r.id));
+    expect((reopened.db.prepare('SELECT synced_at FROM tasks').get() as { synced_at: string | null }).synced_at).not.toBeNull();
+  } finally {
+    reopened.close();
+  }
+});
