@@ -1,0 +1,39 @@
+import { openProject } from '../../project/project.ts';
+import { importTasks } from '../../geo/task-import.ts';
+import { requireString, UsageError, type CliIo, type Command, type ParsedArgs } from '../command.ts';
+
+/** `postflight tasks import <file>`: adds or updates the project's task polygons from GeoJSON, DroneTM, KML or KMZ. */
+export const tasksImportCommand: Command = {
+  name: ['tasks', 'import'],
+  summary: 'Import task polygons (GeoJSON, DroneTM export, KML, KMZ or DJI flight plan); same ids are updated',
+  args: '<file>',
+  options: {
+    project: { type: 'string', description: 'Project folder' },
+    json: { type: 'boolean', description: 'Print the result as JSON' },
+  },
+  async run(args: ParsedArgs, io: CliIo): Promise<number> {
+    const file = args.positionals[0];
+    if (!file || args.positionals.length > 1) throw new UsageError('give exactly one task file');
+    const project = openProject(requireString(args, 'project'));
+    try {
+      const r = importTasks(project, file);
+      if (args.values.json) {
+        io.stdout.write(JSON.stringify(r) + '\n');
+        return 0;
+      }
+      const list = (ids: string[]) => (ids.length ? `: ${ids.join(', ')}` : '');
+      io.stdout.write(
+        [
+          `Imported ${r.file} (${r.format}).`,
+          `  added ${r.added.length}${list(r.added)}`,
+          `  updated ${r.updated.length}${list(r.updated)}`,
+          `  unchanged ${r.unchanged.length}${list(r.unchanged)}`,
+          `  project boundary: ${r.boundary.source === 'given' ? 'as given' : 'union of the tasks'}`,
+        ].join('\n') + '\n',
+      );
+      return 0;
+    } finally {
+      project.close();
+    }
+  },
+};

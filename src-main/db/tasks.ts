@@ -1,0 +1,115 @@
+import type { MultiPolygon, Polygon } from 'geojson';
+import type { Database } from './database.ts';
+
+/** What an import writes for one task. `taskId` is the id pilots see. */
+export interface TaskInput {
+  taskId: string;
+  name: string | null;
+  geometry: Polygon | MultiPolygon;
+  /** [minLon, minLat, maxLon, maxLat] */
+  bbox: [number, number, number, number];
+  source: string | null;
+  importedAt: string;
+}
+
+/** A task as stored; `id` is the row id other tables (images.task_id) reference. */
+export interface TaskRow extends TaskInput {
+  id: number;
+  /** Last computed coverage figures (see geo/coverage-service.ts StoredCoverage), or null when never computed. */
+  coverage: unknown;
+  verifiedAt: string | null;
+  verifyForced: boolean;
+  syncedAt: string | null;
+}
+
+interface RawTask {
+  id: number;
+  task_id: string;
+  name: string | null;
+  geometry: string;
+  min_lon: number;
+  min_lat: number;
+  max_lon: number;
+  max_lat: number;
+  source: string | null;
+  imported_at: string;
+  coverage_json: string | null;
+  verified_at: string | null;
+  verify_forced: number;
+  synced_at: string | null;
+}
+
+const toRow = (r: RawTask): TaskRow => ({
+  id: r.id,
+  taskId: r.task_id,
+  name: r.name,
+  geometry: JSON.parse(r.geometry),
+  bbox: [r.min_lon, r.min_lat, r.max_lon, r.max_lat],
+  source: r.source,
+  importedAt: r.imported_at,
+  coverage: r.coverage_json === null ? null : JSON.parse(r.coverage_json),
+  verifiedAt: r.verified_at,
+  verifyForced: r.verify_forced === 1,
+  syncedAt: r.synced_at,
+});
+
+export function listTasks(db: Database): TaskRow[] {
+  return db.prepare<[], RawTask>('SELECT * FROM tasks ORDER BY id').all().map(toRow);
+}
+
+/** By the pilot-facing task id. */
+export function getTask(db: Database, taskId: string): TaskRow | undefined {
+  const r = db.prepare<[string], RawTask>('SELECT * FROM tasks WHERE task_id = ?').get(taskId);
+  return r && toRow(r);
+}
+
+export function getTaskByRowId(db: Database, id: number): TaskRow | undefined {
+  const r = db.prepare<[number], RawTask>('SELECT * FROM tasks WHERE id = ?').get(id);
+  return r && toRow(r);
+}
+
+export type UpsertOutcome = 'added' | 'updated' | 'unchanged';
+
+/**
+ * Inserts a task or, when its task id exists, replaces its name, geometry and source. A changed geometry drops the
+ * coverage and verification made for the old outline (they no longer describe this task); an identical one keeps them.
+ */
+export function upsertTask(db: Database, t: TaskInput): { id: number; outcome: UpsertOutcome } {
+  const geometry = JSON.stringify(t.geometry);
+  const existing = db
+    .prepare<[string], { id: number; geometry: string; name: string | null }>('SELECT id, geometry, name FROM tasks WHERE task_id = ?')
+    .get(t.taskId);
+  const [minLon, minLat, maxLon, maxLat] = t.bbox;
+  if (!existing) {
+    const info = db
+      .prepare(
+        `INSERT INTO tasks (task_id, name, geometry, min_lon, min_lat, max_lon, max_lat, source, imported_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(t.taskId, t.name, geometry, minLon, minLat, maxLon, maxLat, t.source, t.importedAt);
+    return { id: Number(info.lastInsertRowid), outcome: 'added' };
+  }
+  if (existing.geometry === geometry) {
+    if (existing.name === t.name) return { id: existing.id, outcome: 'unchanged' };
+    db.prepare('UPDATE tasks SET name = ? WHERE id = ?').run(t.name, existing.id);
+    return { id: existing.id, outcome: 'updated' };
+  }
+  db.prepare(
+    `UPDATE tasks SET name = ?, geometry = ?, min_lon = ?, min_lat = ?, max_lon = ?, max_lat = ?, source = ?, imported_at = ?,
+       coverage_json = NULL, verified_at = NULL, verify_forced = 0
+     WHERE id = ?`,
+  ).run(t.name, geometry, minLon, minLat, maxLon, maxLat, t.source, t.importedAt, existing.id);
+  return { id: existing.id, outcome: 'updated' };
+}
+
+export function setTaskCoverage(db: Database, id: number, coverage: unknown): void {
+  db.prepare('UPDATE tasks SET coverage_json = ? WHERE id = ?').run(coverage === null ? null : JSON.stringify(coverage), id);
+}
+
+export function setTaskVerified(db: Database, id: number, verified: { at: string; forced: boolean } | null): void {
+  db.prepare('UPDATE tasks SET verified_at = ?, verify_forced = ? WHERE id = ?').run(
+    verified?.at ?? null,
+    verified?.forced ? 1 : 0,
+    id,
+  );
+}
