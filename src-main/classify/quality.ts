@@ -1,0 +1,60 @@
+/**
+ * The one place classification reads the quality module's measurements (images.metrics_json) and turns them into
+ * blur / black / white findings.
+ */
+import type { Database } from '../db/database.ts';
+import type { Reason } from '../db/images.ts';
+import { getSetting } from '../project/settings.ts';
+import { DEFAULT_THRESHOLDS, exposureFlags } from '../quality/metrics.ts';
+import { judgeSharpness } from '../quality/sharpness.ts';
+import type { QualityMetrics, QualityThresholds } from '../quality/types.ts';
+
+export const QUALITY_SETTINGS_KEY = 'quality.thresholds';
+
+export function loadQualityThresholds(db: Database): QualityThresholds {
+  return { ...DEFAULT_THRESHOLDS, ...getSetting<Partial<QualityThresholds>>(db, QUALITY_SETTINGS_KEY, {}) };
+}
+
+function num(v: unknown): number | null {
+  return typeof v === 'number' && Number.isFinite(v) ? v : null;
+}
+
+/**
+ * The quality module's blur verdict (grid score with DroneTM's terrain excuse, held only while the blur effect says
+ * the frame is sharp). Photos measured without the grid cells, colour or blur effect get no blur finding.
+ */
+export function blurFinding(m: Partial<QualityMetrics>, t: QualityThresholds): Reason | null {
+  if (!Array.isArray(m.gridVariances) || !m.colour || num(m.blurEffect) === null) return null;
+  const verdict = judgeSharpness({ gridVariances: m.gridVariances, colour: m.colour, blurEffect: m.blurEffect! }, t);
+  return verdict.blurry ? { code: 'blur', message: `${verdict.message}.` } : null;
+}
+
+/** Lens cap / severe underexposure and blown-out photos, re-judged with the project's current thresholds. */
+export function exposureFindings(m: Partial<QualityMetrics>, t: QualityThresholds): Reason[] {
+  const mean = num(m.mean);
+  const std = num(m.std);
+  const p5 = num(m.p5);
+  const p95 = num(m.p95);
+  const fracDark = num(m.fracDark);
+  const fracBright = num(m.fracBright);
+  let flags: { black: boolean; white: boolean };
+  if (mean !== null && std !== null && p5 !== null && p95 !== null && fracDark !== null && fracBright !== null) {
+    flags = exposureFlags({ mean, std, p5, p95, fracDark, fracBright }, t);
+  } else {
+    flags = { black: m.black === true, white: m.white === true };
+  }
+  const stats =
+    mean !== null && std !== null && p5 !== null && p95 !== null
+      ? `: mean ${mean.toFixed(0)}, std ${std.toFixed(0)}, range ${(p95 - p5).toFixed(0)}`
+      : '';
+  const out: Reason[] = [];
+  if (flags.black) {
+    const share = fracDark === null ? '' : `, ${(fracDark * 100).toFixed(0)}% black`;
+    out.push({ code: 'black', message: `Photo is mostly black (lens cap or severe underexposure)${stats}${share}.` });
+  }
+  if (flags.white) {
+    const share = fracBright === null ? '' : `, ${(fracBright * 100).toFixed(0)}% white`;
+    out.push({ code: 'white', message: `Photo is overexposed (mostly white, blown highlights)${stats}${share}.` });
+  }
+  return out;
+}

@@ -1,0 +1,221 @@
+import type { Statement } from 'better-sqlite3';
+import type { Database } from './database.ts';
+
+/** Where a photo stands; `staged` until classification has run. */
+export const IMAGE_STATUSES = ['staged', 'assigned', 'rejected', 'unmatched', 'invalid_exif', 'duplicate'] as const;
+export type ImageStatus = (typeof IMAGE_STATUSES)[number];
+
+/** Every reason a photo can carry. Stable codes: the UI, the report and the tests key on them. */
+export const REASON_CODES = [
+  'exif',
+  'gps',
+  'sun',
+  'gimbal',
+  'blur',
+  'black',
+  'white',
+  'duplicate',
+  'corrupt',
+  'outside',
+  'stationary',
+  'flight_tail',
+  'manual',
+] as const;
+export type ReasonCode = (typeof REASON_CODES)[number];
+export type ReasonSource = 'auto' | 'manual';
+export type ManualDecision = 'accepted' | 'rejected';
+
+export interface Reason {
+  code: ReasonCode;
+  message: string;
+}
+
+export interface ReasonRow extends Reason {
+  id: number;
+  image_id: number;
+  source: ReasonSource;
+}
+
+/** One `images` row exactly as stored (column names kept, so SQL and report stay one-to-one). */
+export interface ImageRow {
+  id: number;
+  ingest_run_id: number | null;
+  source_root: string;
+  source_path: string;
+  stored_path: string | null;
+  file_name: string;
+  size: number | null;
+  mtime_ms: number | null;
+  md5: string | null;
+  status: ImageStatus;
+  duplicate_of: number | null;
+  manual_decision: ManualDecision | null;
+  captured_at: string | null;
+  captured_local: string | null;
+  lat: number | null;
+  lon: number | null;
+  alt: number | null;
+  rel_alt: number | null;
+  gimbal_pitch: number | null;
+  gimbal_yaw: number | null;
+  gimbal_roll: number | null;
+  flight_pitch: number | null;
+  flight_yaw: number | null;
+  flight_roll: number | null;
+  make: string | null;
+  model: string | null;
+  serial: string | null;
+  focal_mm: number | null;
+  focal35_mm: number | null;
+  width: number | null;
+  height: number | null;
+  iso: number | null;
+  exposure_s: number | null;
+  metadata_json: string | null;
+  metrics_json: string | null;
+  sharpness: number | null;
+  thumb_path: string | null;
+  task_id: number | null;
+  flight_id: number | null;
+  footprint: string | null;
+  gsd_cm: number | null;
+  ingested_at: string;
+}
+
+type Writable = Omit<ImageRow, 'id'>;
+/** What a new row needs; everything else defaults to NULL. */
+export type NewImage = Pick<Writable, 'source_root' | 'source_path' | 'file_name' | 'status' | 'ingested_at'> & Partial<Writable>;
+export type ImagePatch = Partial<Writable>;
+
+// Column names allowed in dynamic INSERT/UPDATE: the only place a name reaches SQL text.
+const COLUMNS: ReadonlySet<string> = new Set<keyof Writable>([
+  'ingest_run_id', 'source_root', 'source_path', 'stored_path', 'file_name', 'size', 'mtime_ms', 'md5', 'status',
+  'duplicate_of', 'manual_decision', 'captured_at', 'captured_local', 'lat', 'lon', 'alt', 'rel_alt', 'gimbal_pitch',
+  'gimbal_yaw', 'gimbal_roll', 'flight_pitch', 'flight_yaw', 'flight_roll', 'make', 'model', 'serial', 'focal_mm',
+  'focal35_mm', 'width', 'height', 'iso', 'exposure_s', 'metadata_json', 'metrics_json', 'sharpness', 'thumb_path',
+  'task_id', 'flight_id', 'footprint', 'gsd_cm', 'ingested_at',
+]);
+
+// Prepared once per database and SQL text: classification writes every photo of a project in one go.
+const statements = new WeakMap<Database, Map<string, Statement>>();
+function prepared(db: Database, sql: string): Statement {
+  let cache = statements.get(db);
+  if (!cache) statements.set(db, (cache = new Map()));
+  let stmt = cache.get(sql);
+  if (!stmt) cache.set(sql, (stmt = db.prepare(sql)));
+  return stmt;
+}
+
+function columnsOf(values: object): string[] {
+  const keys = Object.keys(values).filter((k) => (values as Record<string, unknown>)[k] !== undefined);
+  for (const k of keys) if (!COLUMNS.has(k)) throw new Error(`images has no writable column ${k}`);
+  return keys;
+}
+
+/** Inserts one photo and returns its id. */
+export function insertImage(db: Database, image: NewImage): number {
+  const cols = columnsOf(image);
+  const sql = `INSERT INTO images (${cols.join(', ')}) VALUES (${cols.map((c) => '@' + c).join(', ')})`;
+  return Number(prepared(db, sql).run(pick(image, cols)).lastInsertRowid);
+}
+
+/** Writes the given columns of one photo; absent keys are left as they are. */
+export function updateImage(db: Database, id: number, patch: ImagePatch): void {
+  const cols = columnsOf(patch);
+  if (cols.length === 0) return;
+  const sql = `UPDATE images SET ${cols.map((c) => `${c} = @${c}`).join(', ')} WHERE id = @id`;
+  prepared(db, sql).run({ ...pick(patch, cols), id });
+}
+
+function pick(values: object, cols: string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const c of cols) out[c] = (values as Record<string, unknown>)[c];
+  return out;
+}
+
+export function getImage(db: Database, id: number): ImageRow | undefined {
+  return db.prepare<[number], ImageRow>('SELECT * FROM images WHERE id = ?').get(id);
+}
+
+export interface ImageFilter {
+  status?: ImageStatus | readonly ImageStatus[];
+  /** A task's row id; `null` lists the photos with no task. */
+  taskId?: number | null;
+  ids?: readonly number[];
+}
+
+/** Photos in id order, optionally filtered. */
+export function listImages(db: Database, filter: ImageFilter = {}): ImageRow[] {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  if (filter.status !== undefined) {
+    const statuses = typeof filter.status === 'string' ? [filter.status] : filter.status;
+    where.push(`status IN (${statuses.map(() => '?').join(', ') || 'NULL'})`);
+    params.push(...statuses);
+  }
+  if (filter.taskId !== undefined) {
+    where.push(filter.taskId === null ? 'task_id IS NULL' : 'task_id = ?');
+    if (filter.taskId !== null) params.push(filter.taskId);
+  }
+  if (filter.ids !== undefined) {
+    where.push(`id IN (SELECT value FROM json_each(?))`);
+    params.push(JSON.stringify(filter.ids));
+  }
+  const sql = `SELECT * FROM images ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY id`;
+  return db.prepare<unknown[], ImageRow>(sql).all(...params);
+}
+
+/** Reasons grouped by photo id (all photos, or only `imageIds`), each list in insertion order. */
+export function listReasons(db: Database, imageIds?: readonly number[]): Map<number, ReasonRow[]> {
+  const rows =
+    imageIds === undefined
+      ? db.prepare<[], ReasonRow>('SELECT id, image_id, code, message, source FROM reasons ORDER BY id').all()
+      : db
+          .prepare<[string], ReasonRow>(
+            'SELECT id, image_id, code, message, source FROM reasons WHERE image_id IN (SELECT value FROM json_each(?)) ORDER BY id',
+          )
+          .all(JSON.stringify(imageIds));
+  const byImage = new Map<number, ReasonRow[]>();
+  for (const r of rows) {
+    const list = byImage.get(r.image_id);
+    if (list) list.push(r);
+    else byImage.set(r.image_id, [r]);
+  }
+  return byImage;
+}
+
+/**
+ * Replaces a photo's reasons of one source with `reasons`. With `codes`, only reasons of those codes are replaced, so
+ * one module (classification) can renew its own findings without erasing another's (ingest's `duplicate`, `corrupt`).
+ */
+export function replaceReasons(
+  db: Database,
+  imageId: number,
+  source: ReasonSource,
+  reasons: readonly Reason[],
+  codes?: readonly ReasonCode[],
+): void {
+  if (codes === undefined) {
+    prepared(db, 'DELETE FROM reasons WHERE image_id = ? AND source = ?').run(imageId, source);
+  } else {
+    prepared(db, 'DELETE FROM reasons WHERE image_id = ? AND source = ? AND code IN (SELECT value FROM json_each(?))').run(
+      imageId,
+      source,
+      JSON.stringify(codes),
+    );
+  }
+  const insert = prepared(db, 'INSERT INTO reasons (image_id, code, message, source) VALUES (?, ?, ?, ?)');
+  for (const r of reasons) insert.run(imageId, r.code, r.message, source);
+}
+
+/** Sets a photo's status and replaces its automatic reasons (all of them, or only those of `codes`). */
+export function setImageStatus(
+  db: Database,
+  imageId: number,
+  status: ImageStatus,
+  reasons: readonly Reason[],
+  codes?: readonly ReasonCode[],
+): void {
+  prepared(db, 'UPDATE images SET status = ? WHERE id = ?').run(status, imageId);
+  replaceReasons(db, imageId, 'auto', reasons, codes);
+}
