@@ -145,6 +145,27 @@ describe('sync of verified tasks to RGW', () => {
     }
   });
 
+  it('settles a Complete whose answer was lost by asking the server, and retries a stalled link', async () => {
+    const { project, md5, key } = stripProject('lost-answer', photos.slice(11, 15));
+    try {
+      proxy.resetStats();
+      proxy.loseAnswerTo(/^POST .*uploadId=/);
+      // The first request hangs for 20 s: the idle timeout (1 s) must give up on it and try again.
+      proxy.stallOnce(20_000);
+      const report = await syncVerifiedTasks(project, options({ idleTimeoutMs: 1000 }));
+      expect(report.seconds).toBeLessThan(10);
+      expect(report.uploaded).toBe(2);
+      expect(await remoteMd5(s3, bucket, key)).toBe(md5);
+      // One Create, one Complete (its answer lost), then a HEAD that found the object whole: no blind retry, no restart.
+      const writes = proxy.stats.requests.filter((r) => !r.includes('postflight-manifest'));
+      const completeAt = writes.findIndex((r) => r.startsWith('POST') && r.includes('?uploadId='));
+      expect(writes.filter((r) => r.startsWith('POST'))).toHaveLength(2);
+      expect(writes[completeAt + 1]).toMatch(/^HEAD /);
+    } finally {
+      project.close();
+    }
+  });
+
   it('starts a file again cleanly when the server forgot its upload, and aborts uploads nobody owns', async () => {
     const { project, md5, key } = stripProject('lost', photos.slice(6, 11));
     try {

@@ -12,6 +12,8 @@ export interface FaultProxy {
   /** Holds all upstream data for `ms` from the next chunk on (once). */
   stallOnce(ms: number): void;
   refuse(on: boolean): void;
+  /** Lets the next request whose line matches `pattern` reach the server, then drops the connection before its answer. */
+  loseAnswerTo(pattern: RegExp): void;
   resetStats(): void;
   close(): Promise<void>;
 }
@@ -24,6 +26,7 @@ export async function startFaultProxy(target: { host: string; port: number }): P
   let cutAt: number | null = null;
   let stallMs = 0;
   let refusing = false;
+  let loseAnswer: RegExp | null = null;
   const sockets = new Set<net.Socket>();
 
   const server = net.createServer((client) => {
@@ -32,6 +35,7 @@ export async function startFaultProxy(target: { host: string; port: number }): P
     const upstream = net.connect(target);
     sockets.add(client).add(upstream);
     let tail = '';
+    let answerDoomed = false;
     const drop = (): void => {
       client.destroy();
       upstream.destroy();
@@ -40,7 +44,13 @@ export async function startFaultProxy(target: { host: string; port: number }): P
     upstream.on('close', () => sockets.delete(upstream) && client.destroy());
     client.on('error', drop);
     upstream.on('error', drop);
-    upstream.pipe(client);
+    upstream.on('data', (chunk: Buffer) => {
+      if (answerDoomed) return drop();
+      if (!client.write(chunk)) {
+        upstream.pause();
+        client.once('drain', () => upstream.resume());
+      }
+    });
 
     const forward = (chunk: Buffer): void => {
       if (cutAt !== null && stats.bytesUp + chunk.length >= cutAt) {
@@ -54,7 +64,15 @@ export async function startFaultProxy(target: { host: string; port: number }): P
       stats.bytesUp += chunk.length;
       // Request lines are matched over the previous chunk's tail too, so a line split across chunks still counts once.
       const text = tail + chunk.toString('latin1');
-      for (const m of text.matchAll(REQUEST_LINE)) if (m.index + m[0].length > tail.length) stats.requests.push(`${m[1]} ${m[2]}`);
+      for (const m of text.matchAll(REQUEST_LINE)) {
+        if (m.index + m[0].length <= tail.length) continue;
+        const line = `${m[1]} ${m[2]}`;
+        stats.requests.push(line);
+        if (loseAnswer?.test(line)) {
+          loseAnswer = null;
+          answerDoomed = true;
+        }
+      }
       tail = text.slice(-300);
       if (!upstream.write(chunk)) {
         client.pause();
@@ -83,6 +101,7 @@ export async function startFaultProxy(target: { host: string; port: number }): P
     cutAfter: (bytes) => void (cutAt = stats.bytesUp + bytes),
     stallOnce: (ms) => void (stallMs = ms),
     refuse: (on) => void (refusing = on),
+    loseAnswerTo: (pattern) => void (loseAnswer = pattern),
     resetStats: () => {
       stats.bytesUp = 0;
       stats.connections = 0;
