@@ -1,5 +1,5 @@
 import type { Feature, FeatureCollection, MultiPolygon, Polygon, Position } from 'geojson';
-import { frameForBbox, type LocalFrame } from './local-frame.ts';
+import { frameForBbox, signedArea, type LocalFrame } from './local-frame.ts';
 import { estimateOverlap, median } from './overlap.ts';
 import { gridOver, scanFill, simplifyRing, traceRegions, type Grid, type Ring, type XY } from './raster.ts';
 
@@ -22,6 +22,7 @@ export interface CoverageOptions {
 
 export interface TaskCoverage {
   photoCount: number;
+  /** Exact area of the task polygon. */
   taskAreaM2: number;
   /** Share of the task seen by at least 1, 3 and 5 photos, percent. */
   coveragePct: number;
@@ -33,6 +34,7 @@ export interface TaskCoverage {
   gsdCm: { median: number; min: number; max: number } | null;
   cellM: number;
   gapBelow: number;
+  /** Area of the raster cells seen by fewer than `gapBelow` photos. */
   gapAreaM2: number;
   /** Gap polygons (WGS84), each with `areaM2`; largest first. */
   gaps: FeatureCollection<Polygon, { areaM2: number }>;
@@ -111,7 +113,7 @@ export function analyseCoverage(
   const overlap = estimateOverlap(placed);
   const coverage: TaskCoverage = {
     photoCount: photos.length,
-    taskAreaM2: cells * cellM * cellM,
+    taskAreaM2: taskRings.reduce((sum, poly) => sum + poly.reduce((a, ring, k) => a + (k === 0 ? 1 : -1) * Math.abs(signedArea(ring)), 0), 0),
     coveragePct: pct(seen1),
     overlap3Pct: pct(seen3),
     overlap5Pct: pct(seen5),

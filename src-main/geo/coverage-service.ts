@@ -1,0 +1,197 @@
+import type { Feature, Polygon } from 'geojson';
+import { AppError } from '../common/errors.ts';
+import type { WorkControl } from '../common/progress.ts';
+import type { Project } from '../project/project.ts';
+import { listImages, updateImage, type ImageRow } from '../db/images.ts';
+import { getTask, listTasks, setTaskCoverage, type TaskRow } from '../db/tasks.ts';
+import { analyseCoverage, type CoveragePhoto, type TaskCoverage } from './coverage.ts';
+import { computeFootprint, type Footprint, type FootprintContext, type FootprintSkip, type PhotoPose } from './footprint.ts';
+import { localFrame } from './local-frame.ts';
+import { median } from './overlap.ts';
+import { coverageSettings } from './settings.ts';
+
+/** What `tasks.coverage_json` holds. */
+export interface StoredCoverage extends TaskCoverage {
+  computedAt: string;
+  /** Photos that got a footprint, and why the others did not. */
+  footprintCount: number;
+  skipped: Partial<Record<FootprintSkip, number>>;
+  /** Assumptions behind the figures, e.g. 'height_estimated' when some heights came from GPS minus take-off. */
+  flags: string[];
+}
+
+/** What `images.footprint` holds: the ground polygon and how it was obtained. */
+export type StoredFootprint = Feature<Polygon, Omit<Footprint, 'polygon' | 'cornersM'>>;
+
+export interface ComputeCoverageOptions extends WorkControl {
+  /** Pilot-facing task ids; all tasks when absent. */
+  taskIds?: string[];
+  /** Raster cell size override (m). */
+  cellM?: number;
+}
+
+export interface ComputeCoverageResult {
+  tasks: { taskId: string; coverage: StoredCoverage }[];
+}
+
+/**
+ * Computes the footprint of every photo assigned to the chosen tasks, then each task's coverage, overlap and gaps,
+ * and stores them (images.footprint / gsd_cm, tasks.coverage_json) in one transaction per run.
+ */
+export function computeCoverage(project: Project, opts: ComputeCoverageOptions = {}): ComputeCoverageResult {
+  const db = project.db;
+  const tasks = opts.taskIds ? opts.taskIds.map((id) => requireTask(project, id)) : listTasks(db);
+  const settings = coverageSettings(db);
+  const ctxBase: FootprintContext = {
+    flightHeightM: settings.flightHeightM,
+    takeoffAltM: estimateTakeoffAlt(listImages(db)),
+    maxOffNadirDeg: settings.maxOffNadirDeg,
+  };
+  const computedAt = new Date().toISOString();
+  const results: { task: TaskRow; coverage: StoredCoverage; photos: { row: ImageRow; fp: Footprint | null }[] }[] = [];
+  for (const [i, task] of tasks.entries()) {
+    if (opts.signal?.aborted) throw new AppError('cancelled', 'Coverage computation was cancelled; nothing was saved.');
+    opts.onProgress?.({ stage: 'coverage', done: i, total: tasks.length, message: `Task ${task.taskId}` });
+    const rows = assignedPhotos(project, task);
+    const tracks = trackYaws(rows);
+    const skipped: Partial<Record<FootprintSkip, number>> = {};
+    const flags = new Set<string>();
+    const photos = rows.map((row, k) => {
+      const r = computeFootprint(poseOf(row), { ...ctxBase, trackYawDeg: tracks[k] });
+      if (!r.ok) {
+        skipped[r.skip] = (skipped[r.skip] ?? 0) + 1;
+        return { row, fp: null };
+      }
+      for (const f of r.footprint.flags) flags.add(f);
+      return { row, fp: r.footprint };
+    });
+    const covered: CoveragePhoto[] = photos.flatMap(({ row, fp }) =>
+      fp ? [{ lon: row.lon!, lat: row.lat!, footprint: fp.polygon, gsdCm: fp.gsdCm }] : [],
+    );
+    const { coverage } = analyseCoverage(task.geometry, covered, { cellM: opts.cellM });
+    results.push({
+      task,
+      photos,
+      coverage: { ...coverage, computedAt, footprintCount: covered.length, skipped, flags: [...flags].sort() },
+    });
+  }
+  db.transaction(() => {
+    for (const { task, coverage, photos } of results) {
+      for (const { row, fp } of photos) {
+        updateImage(db, row.id, { footprint: fp && JSON.stringify(toStoredFootprint(fp)), gsd_cm: fp?.gsdCm ?? null });
+      }
+      setTaskCoverage(db, task.id, coverage);
+    }
+  }).immediate();
+  opts.onProgress?.({ stage: 'coverage', done: tasks.length, total: tasks.length });
+  return { tasks: results.map((r) => ({ taskId: r.task.taskId, coverage: r.coverage })) };
+}
+
+/**
+ * The overlap raster of one task, rebuilt from the stored footprints, for the map's overlap/gap layer. `values` is
+ * base64 of one byte per cell, rows from north to south, columns west to east: 0 outside the task, otherwise
+ * 1 + the number of photos seeing the cell (capped at 255). `corners` places the grid: [west, south, east, north] in
+ * the local metric frame, and the lon/lat of its south-west, south-east, north-east and north-west corners.
+ */
+export interface OverlapLayer {
+  taskId: string;
+  cellM: number;
+  cols: number;
+  rows: number;
+  values: string;
+  maxCount: number;
+  corners: [number, number][];
+  gaps: TaskCoverage['gaps'];
+}
+
+export function getOverlapLayer(project: Project, taskId: string, opts: { cellM?: number } = {}): OverlapLayer {
+  const task = requireTask(project, taskId);
+  const photos: CoveragePhoto[] = assignedPhotos(project, task).flatMap((row) => {
+    if (!row.footprint || row.lat === null || row.lon === null) return [];
+    const f = JSON.parse(row.footprint) as StoredFootprint;
+    return [{ lon: row.lon, lat: row.lat, footprint: f.geometry, gsdCm: f.properties.gsdCm }];
+  });
+  const { coverage, raster } = analyseCoverage(task.geometry, photos, { cellM: opts.cellM });
+  const { grid, counts, inTask, frame } = raster;
+  const values = new Uint8Array(grid.cols * grid.rows);
+  let maxCount = 0;
+  for (let r = 0; r < grid.rows; r++) {
+    for (let c = 0; c < grid.cols; c++) {
+      const i = r * grid.cols + c;
+      if (!inTask[i]) continue;
+      maxCount = Math.max(maxCount, counts[i]!);
+      values[(grid.rows - 1 - r) * grid.cols + c] = Math.min(255, counts[i]! + 1);
+    }
+  }
+  const [x1, y1] = [grid.x0 + grid.cols * grid.cellM, grid.y0 + grid.rows * grid.cellM];
+  return {
+    taskId,
+    cellM: grid.cellM,
+    cols: grid.cols,
+    rows: grid.rows,
+    values: Buffer.from(values).toString('base64'),
+    maxCount,
+    corners: [frame.toLonLat(grid.x0, grid.y0), frame.toLonLat(x1, grid.y0), frame.toLonLat(x1, y1), frame.toLonLat(grid.x0, y1)],
+    gaps: coverage.gaps,
+  };
+}
+
+export function requireTask(project: Project, taskId: string): TaskRow {
+  const task = getTask(project.db, taskId);
+  if (!task) throw new AppError('not_found', `There is no task "${taskId}" in this project.`, { taskId });
+  return task;
+}
+
+function toStoredFootprint(fp: Footprint): StoredFootprint {
+  const { polygon, cornersM: _corners, ...properties } = fp;
+  return { type: 'Feature', geometry: polygon, properties };
+}
+
+/** Photos the classify step assigned to the task, in capture order. */
+function assignedPhotos(project: Project, task: TaskRow): ImageRow[] {
+  const key = (r: ImageRow) => r.captured_at ?? '';
+  return listImages(project.db, { status: 'assigned', taskId: task.id }).sort((a, b) => key(a).localeCompare(key(b)) || a.id - b.id);
+}
+
+export function poseOf(row: ImageRow): PhotoPose {
+  return {
+    lat: row.lat,
+    lon: row.lon,
+    alt: row.alt,
+    relAlt: row.rel_alt,
+    gimbalPitch: row.gimbal_pitch,
+    gimbalYaw: row.gimbal_yaw,
+    gimbalRoll: row.gimbal_roll,
+    flightYaw: row.flight_yaw,
+    focal35Mm: row.focal35_mm,
+    focalMm: row.focal_mm,
+    width: row.width,
+    height: row.height,
+    make: row.make,
+    model: row.model,
+  };
+}
+
+/**
+ * The GPS altitude of the take-off point: from photos that carry both altitudes when any do (exact up to GPS noise),
+ * else the lowest GPS altitude recorded (a photo taken near the ground at take-off or landing); the footprints that
+ * rely on it are flagged 'height_estimated'.
+ */
+function estimateTakeoffAlt(rows: readonly ImageRow[]): number | null {
+  const both = rows.flatMap((r) => (r.alt !== null && r.rel_alt !== null ? [r.alt - r.rel_alt] : []));
+  const gps = rows.flatMap((r) => (r.alt !== null ? [r.alt] : []));
+  return median(both) ?? (gps.length ? Math.min(...gps) : null);
+}
+
+/** Direction of travel at each photo (from its previous to its next photo in the same flight), degrees from north. */
+function trackYaws(rows: readonly ImageRow[]): (number | null)[] {
+  return rows.map((row, k) => {
+    if (row.gimbal_yaw !== null || row.flight_yaw !== null || row.lat === null || row.lon === null) return null;
+    const usable = (o: ImageRow | undefined) => (o && o.lat !== null && o.lon !== null && o.flight_id === row.flight_id ? o : undefined);
+    const a = usable(rows[k - 1]) ?? row;
+    const b = usable(rows[k + 1]) ?? row;
+    if (a === b) return null;
+    const [x, y] = localFrame(a.lon!, a.lat!).toXY(b.lon!, b.lat!);
+    return x === 0 && y === 0 ? null : ((Math.atan2(x, y) * 180) / Math.PI + 360) % 360;
+  });
+}

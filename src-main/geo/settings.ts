@@ -1,0 +1,32 @@
+import type { Database } from '../db/database.ts';
+import { getSetting } from '../project/settings.ts';
+import { DEFAULT_MAX_OFF_NADIR_DEG } from './footprint.ts';
+
+/** Project settings the coverage and verify steps read, with photogrammetry defaults. */
+export interface CoverageSettings {
+  /** Planned flight height above ground (m), used for photos without a relative altitude. */
+  flightHeightM: number | null;
+  /** Photos tilted further from straight down get no footprint. */
+  maxOffNadirDeg: number;
+}
+
+export interface VerifyThresholds {
+  /** Share of the task seen by at least one photo. */
+  minCoveragePct: number;
+  /** Share of the task seen by at least three photos: what structure-from-motion needs to place ground points. */
+  minOverlap3Pct: number;
+}
+
+export const COVERAGE_SETTING = 'coverage';
+export const VERIFY_SETTING = 'verify.thresholds';
+
+const COVERAGE_DEFAULTS: CoverageSettings = { flightHeightM: null, maxOffNadirDeg: DEFAULT_MAX_OFF_NADIR_DEG };
+const VERIFY_DEFAULTS: VerifyThresholds = { minCoveragePct: 95, minOverlap3Pct: 90 };
+
+export function coverageSettings(db: Database): CoverageSettings {
+  return { ...COVERAGE_DEFAULTS, ...getSetting<Partial<CoverageSettings>>(db, COVERAGE_SETTING, {}) };
+}
+
+export function verifyThresholds(db: Database): VerifyThresholds {
+  return { ...VERIFY_DEFAULTS, ...getSetting<Partial<VerifyThresholds>>(db, VERIFY_SETTING, {}) };
+}
