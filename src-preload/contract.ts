@@ -125,6 +125,29 @@ export interface TaskInfo {
   syncedAt: string | null;
 }
 
+/** A photo's ground footprint, corners ordered as the image is drawn: top-left, top-right, bottom-right, bottom-left. */
+export interface PhotoFootprint {
+  id: number;
+  status: ImageStatus;
+  corners: [[number, number], [number, number], [number, number], [number, number]];
+}
+
+/** What the gallery's filters can offer: the values present in the project, with counts. */
+export interface ImageFacets {
+  statuses: { status: ImageStatus; count: number }[];
+  reasons: { code: string; count: number }[];
+  tasks: { taskId: string | null; count: number }[];
+  flights: { flightId: number | null; startedAt: string | null; count: number }[];
+  firstCapture: string | null;
+  lastCapture: string | null;
+}
+
+/** A mounted volume that looks like a camera card (it has a DCIM folder). */
+export interface CardVolume {
+  dir: string;
+  label: string;
+}
+
 // ---------- methods ----------
 
 const imageFilter = z
@@ -135,6 +158,8 @@ const imageFilter = z
     flightId: z.number().int().nullable().optional(),
     from: z.string().max(40).optional(),
     to: z.string().max(40).optional(),
+    /** Exactly these photos (the gallery refreshes the ones it just decided on). */
+    ids: z.array(z.number().int().positive()).max(5000).optional(),
   })
   .strict();
 export type ImageFilter = z.infer<typeof imageFilter>;
@@ -155,6 +180,11 @@ export const methods = {
   ),
   'project.current': method<ProjectSummary | null>()(none),
   'project.recent': method<{ dir: string; name: string; openedAt: string }[]>()(none),
+  /** Native folder picker (Electron only; the browser harness answers `unsupported` and the pilot types a path). */
+  'app.pickFolder': method<{ dir: string | null }>()(
+    z.object({ purpose: z.enum(['project', 'card']) }).strict(),
+  ),
+  'ingest.cards': method<CardVolume[]>()(none),
   'tasks.list': method<TaskInfo[]>()(none),
   'tasks.import': method<{ imported: number; taskIds: string[] }>()(
     z
@@ -175,6 +205,10 @@ export const methods = {
         limit: z.number().int().min(1).max(5000).default(500),
       })
       .strict(),
+  ),
+  'images.facets': method<ImageFacets>()(none),
+  'images.footprints': method<PhotoFootprint[]>()(
+    z.object({ limit: z.number().int().min(1).max(20_000).default(5000) }).strict(),
   ),
   'images.get': method<ImageDetail>()(z.object({ id: z.number().int().positive() }).strict()),
   'images.decide': method<{ changed: number }>()(

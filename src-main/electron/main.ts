@@ -11,6 +11,7 @@ import { RENDERER_CSP } from '../common/csp.ts';
 import { createMainWindow } from './window.ts';
 import { registerIpc, sendEvent } from './ipc.ts';
 import { handleMediaProtocol, registerMediaScheme } from './media-protocol.ts';
+import { pickFolder } from './dialogs.ts';
 
 registerMediaScheme();
 
@@ -31,7 +32,7 @@ void app.whenReady().then(() => {
   });
   electronSession.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
   handleMediaProtocol(session);
-  registerIpc(createDispatch(createHandlers(session, 'ipc')));
+  registerIpc(createDispatch(createHandlers(session, 'ipc', { pickFolder: (purpose) => pickFolder(mainWindow, purpose) })));
   mainWindow = createMainWindow();
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) mainWindow = createMainWindow();

@@ -1,19 +1,131 @@
-import { useEffect, useMemo, useState } from 'react';
-import { createApiClient } from './api/client.ts';
-import type { ProjectSummary } from '../../src-preload/contract.ts';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { createApiClient, type ApiClient } from './api/client.ts';
+import type { JobInfo, ProjectSummary, TaskInfo } from '../../src-preload/contract.ts';
+import { ApiProvider, errorMessage, useApi, useEvent } from './common/api-context.tsx';
+import { useJobs } from './jobs/useJobs.ts';
+import { JobsPanel } from './jobs/JobsPanel.tsx';
+import { ProjectScreen } from './project/ProjectScreen.tsx';
+import { IngestPanel } from './ingest/IngestPanel.tsx';
+import { TasksPanel } from './tasks/TasksPanel.tsx';
+import { Gallery } from './gallery/Gallery.tsx';
+import { PhotoDetail } from './gallery/PhotoDetail.tsx';
+import { ReviewMap } from './map/ReviewMap.tsx';
+import { applyTheme, loadTheme, type Theme } from './theme/theme.ts';
+import type { ProjectContext } from './common/project-context.ts';
+
+type View = 'map' | 'gallery' | 'tasks' | 'ingest' | 'project';
+const VIEWS: { id: View; label: string }[] = [
+  { id: 'map', label: 'Map' },
+  { id: 'gallery', label: 'Gallery' },
+  { id: 'tasks', label: 'Tasks' },
+  { id: 'ingest', label: 'Ingest' },
+  { id: 'project', label: 'Project' },
+];
 
 export function App() {
-  const api = useMemo(() => createApiClient(), []);
-  const [project, setProject] = useState<ProjectSummary | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [api, setApi] = useState<ApiClient | null>(null);
+  const [fatal, setFatal] = useState<string | null>(null);
   useEffect(() => {
-    api.call('project.current', {}).then(setProject, (e: Error) => setError(e.message));
-  }, [api]);
+    try {
+      setApi(createApiClient());
+    } catch (err) {
+      setFatal(errorMessage(err));
+    }
+  }, []);
+  if (fatal) return <p role="alert" className="fatal">{fatal}</p>;
+  if (!api) return null;
   return (
-    <main>
-      <h1>Postflight</h1>
-      {error && <p role="alert">{error}</p>}
-      {project ? <p data-testid="project-name">{project.name}</p> : <p>No project open.</p>}
-    </main>
+    <ApiProvider value={api}>
+      <Workspace />
+    </ApiProvider>
+  );
+}
+
+function Workspace() {
+  const api = useApi();
+  const [project, setProject] = useState<ProjectSummary | null>(null);
+  const [tasks, setTasks] = useState<TaskInfo[]>([]);
+  const [revision, setRevision] = useState(0);
+  const [view, setView] = useState<View>('map');
+  const [detailId, setDetailId] = useState<number | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [theme, setTheme] = useState<Theme>(loadTheme);
+  useEffect(() => applyTheme(theme), [theme]);
+
+  const refresh = useCallback(() => setRevision((r) => r + 1), []);
+  useEffect(() => {
+    api.call('project.current', {}).then(
+      (p) => {
+        setProject(p);
+        if (!p) setView('project');
+      },
+      (e: unknown) => setError(errorMessage(e)),
+    );
+  }, [api, revision]);
+  useEffect(() => {
+    if (!project) return setTasks([]);
+    api.call('tasks.list', {}).then(setTasks, (e: unknown) => setError(errorMessage(e)));
+  }, [api, project, revision]);
+  useEvent('project.changed', refresh);
+  const onJobFinished = useCallback((_job: JobInfo) => refresh(), [refresh]);
+  const jobs = useJobs(project?.id ?? null, onJobFinished);
+  const ctx = useMemo<ProjectContext>(() => ({ project, tasks, revision, refresh, openPhoto: setDetailId }), [project, tasks, revision, refresh]);
+
+  return (
+    <div className="app">
+      <header className="topbar">
+        <h1>Postflight</h1>
+        <span className="project-name" data-testid="project-name">{project ? project.name : 'No project open'}</span>
+        <nav aria-label="Views">
+          {VIEWS.map((v) => (
+            <button
+              key={v.id}
+              type="button"
+              aria-current={view === v.id ? 'page' : undefined}
+              disabled={!project && v.id !== 'project'}
+              onClick={() => setView(v.id)}
+            >
+              {v.label}
+            </button>
+          ))}
+        </nav>
+        <button
+          type="button"
+          className="theme-toggle"
+          aria-pressed={theme === 'sunlight'}
+          onClick={() => setTheme(theme === 'sunlight' ? 'standard' : 'sunlight')}
+        >
+          Sunlight mode
+        </button>
+      </header>
+      {error && (
+        <p role="alert" className="banner error">
+          {error} <button type="button" onClick={() => setError(null)}>Dismiss</button>
+        </p>
+      )}
+      <main className="content" id="main">
+        {view === 'project' || !project ? (
+          <ProjectScreen
+            project={project}
+            onOpened={(p) => {
+              setProject(p);
+              refresh();
+              setView('map');
+            }}
+            onImported={refresh}
+          />
+        ) : view === 'map' ? (
+          <ReviewMap {...ctx} />
+        ) : view === 'gallery' ? (
+          <Gallery {...ctx} />
+        ) : view === 'tasks' ? (
+          <TasksPanel {...ctx} activeJobs={jobs.filter((j) => j.state === 'running' || j.state === 'queued').length} />
+        ) : (
+          <IngestPanel jobs={jobs} />
+        )}
+      </main>
+      <JobsPanel jobs={jobs} />
+      {detailId !== null && <PhotoDetail id={detailId} revision={revision} onClose={() => setDetailId(null)} onChanged={refresh} />}
+    </div>
   );
 }

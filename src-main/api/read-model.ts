@@ -1,0 +1,290 @@
+/**
+ * The UI's read model: the photo list, details, filter facets, footprints and task figures, shaped as the contract
+ * states them. Read-only queries over tables the core modules write; joins live here so the renderer gets one
+ * answer per screen instead of stitching rows together.
+ */
+import type { Database } from '../db/database.ts';
+import type {
+  ImageDetail,
+  ImageFacets,
+  ImageFilter,
+  ImageListItem,
+  ImageStatus,
+  PhotoFootprint,
+  ReasonInfo,
+  TaskInfo,
+} from '../../src-preload/contract.ts';
+
+interface ListRow {
+  id: number;
+  file_name: string;
+  source_path: string;
+  status: ImageStatus;
+  manual_decision: 'accepted' | 'rejected' | null;
+  task: string | null;
+  flight_id: number | null;
+  lat: number | null;
+  lon: number | null;
+  captured_at: string | null;
+  sharpness: number | null;
+  gimbal_pitch: number | null;
+}
+
+const LIST_COLUMNS = `i.id, i.file_name, i.source_path, i.status, i.manual_decision, t.task_id AS task, i.flight_id, i.lat,
+  i.lon, i.captured_at, i.sharpness, i.gimbal_pitch`;
+/** Gallery order: grouped by task then flight, in capture order within a group; photos with no task last. */
+const LIST_ORDER = 'ORDER BY t.task_id IS NULL, t.task_id, i.flight_id IS NULL, i.flight_id, i.captured_at, i.id';
+
+/** Builds the WHERE clause of a filter; every value is a bound parameter. */
+export function filterSql(filter: ImageFilter = {}): { where: string; params: unknown[] } {
+  const clauses: string[] = [];
+  const params: unknown[] = [];
+  if (filter.status?.length) {
+    clauses.push(`i.status IN (SELECT value FROM json_each(?))`);
+    params.push(JSON.stringify(filter.status));
+  }
+  if (filter.reason?.length) {
+    clauses.push(`EXISTS (SELECT 1 FROM reasons r WHERE r.image_id = i.id AND r.code IN (SELECT value FROM json_each(?)))`);
+    params.push(JSON.stringify(filter.reason));
+  }
+  if (filter.taskId !== undefined) {
+    clauses.push(filter.taskId === null ? 'i.task_id IS NULL' : 't.task_id = ?');
+    if (filter.taskId !== null) params.push(filter.taskId);
+  }
+  if (filter.flightId !== undefined) {
+    clauses.push(filter.flightId === null ? 'i.flight_id IS NULL' : 'i.flight_id = ?');
+    if (filter.flightId !== null) params.push(filter.flightId);
+  }
+  if (filter.ids) {
+    clauses.push('i.id IN (SELECT value FROM json_each(?))');
+    params.push(JSON.stringify(filter.ids));
+  }
+  if (filter.from) {
+    clauses.push('i.captured_at >= ?');
+    params.push(filter.from);
+  }
+  if (filter.to) {
+    // A bare date means "through the end of that day".
+    clauses.push('i.captured_at <= ?');
+    params.push(/^\d{4}-\d{2}-\d{2}$/.test(filter.to) ? `${filter.to}T23:59:59.999Z` : filter.to);
+  }
+  return { where: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', params };
+}
+
+function reasonsFor(db: Database, ids: readonly number[]): Map<number, ReasonInfo[]> {
+  const byImage = new Map<number, ReasonInfo[]>();
+  if (ids.length === 0) return byImage;
+  const rows = db
+    .prepare<[string], { image_id: number; code: string; message: string; source: 'auto' | 'manual' }>(
+      'SELECT image_id, code, message, source FROM reasons WHERE image_id IN (SELECT value FROM json_each(?)) ORDER BY id',
+    )
+    .all(JSON.stringify(ids));
+  for (const r of rows) {
+    const list = byImage.get(r.image_id) ?? [];
+    list.push({ code: r.code, message: r.message, source: r.source });
+    byImage.set(r.image_id, list);
+  }
+  return byImage;
+}
+
+function toItem(row: ListRow, reasons: ReasonInfo[]): ImageListItem {
+  return {
+    id: row.id,
+    fileName: row.file_name,
+    path: row.source_path,
+    status: row.status,
+    manualDecision: row.manual_decision,
+    reasons,
+    taskId: row.task,
+    flightId: row.flight_id,
+    lat: row.lat,
+    lon: row.lon,
+    capturedAt: row.captured_at,
+    sharpness: row.sharpness,
+    gimbalPitch: row.gimbal_pitch,
+  };
+}
+
+export function listImageItems(
+  db: Database,
+  filter: ImageFilter | undefined,
+  offset: number,
+  limit: number,
+): { total: number; items: ImageListItem[] } {
+  const { where, params } = filterSql(filter);
+  const from = 'FROM images i LEFT JOIN tasks t ON t.id = i.task_id';
+  const total = db.prepare<unknown[], { n: number }>(`SELECT count(*) AS n ${from} ${where}`).get(...params)!.n;
+  const rows = db
+    .prepare<unknown[], ListRow>(`SELECT ${LIST_COLUMNS} ${from} ${where} ${LIST_ORDER} LIMIT ? OFFSET ?`)
+    .all(...params, limit, offset);
+  const reasons = reasonsFor(db, rows.map((r) => r.id));
+  return { total, items: rows.map((r) => toItem(r, reasons.get(r.id) ?? [])) };
+}
+
+interface DetailRow extends ListRow {
+  md5: string | null;
+  size: number | null;
+  width: number | null;
+  height: number | null;
+  make: string | null;
+  model: string | null;
+  rel_alt: number | null;
+  gsd_cm: number | null;
+  footprint: string | null;
+  metrics_json: string | null;
+  metadata_json: string | null;
+}
+
+export function imageDetail(db: Database, id: number): ImageDetail | null {
+  const row = db
+    .prepare<[number], DetailRow>(
+      `SELECT ${LIST_COLUMNS}, i.md5, i.size, i.width, i.height, i.make, i.model, i.rel_alt, i.gsd_cm, i.footprint,
+         i.metrics_json, i.metadata_json
+       FROM images i LEFT JOIN tasks t ON t.id = i.task_id WHERE i.id = ?`,
+    )
+    .get(id);
+  if (!row) return null;
+  return {
+    ...toItem(row, reasonsFor(db, [id]).get(id) ?? []),
+    md5: row.md5,
+    size: row.size,
+    width: row.width,
+    height: row.height,
+    make: row.make,
+    model: row.model,
+    relAlt: row.rel_alt,
+    gsdCm: row.gsd_cm,
+    footprint: parseJson(row.footprint),
+    metrics: parseJson(row.metrics_json) as Record<string, unknown> | null,
+    metadata: parseJson(row.metadata_json) as Record<string, unknown> | null,
+  };
+}
+
+export function imageFacets(db: Database): ImageFacets {
+  const range = db
+    .prepare<[], { first: string | null; last: string | null }>(
+      'SELECT min(captured_at) AS first, max(captured_at) AS last FROM images',
+    )
+    .get()!;
+  return {
+    statuses: db
+      .prepare<[], { status: ImageStatus; count: number }>(
+        'SELECT status, count(*) AS count FROM images GROUP BY status ORDER BY status',
+      )
+      .all(),
+    reasons: db
+      .prepare<[], { code: string; count: number }>(
+        'SELECT code, count(DISTINCT image_id) AS count FROM reasons GROUP BY code ORDER BY code',
+      )
+      .all(),
+    tasks: db
+      .prepare<[], { taskId: string | null; count: number }>(
+        `SELECT t.task_id AS taskId, count(*) AS count FROM images i LEFT JOIN tasks t ON t.id = i.task_id
+         GROUP BY t.task_id ORDER BY t.task_id IS NULL, t.task_id`,
+      )
+      .all(),
+    flights: db
+      .prepare<[], { flightId: number | null; startedAt: string | null; count: number }>(
+        `SELECT i.flight_id AS flightId, f.started_at AS startedAt, count(*) AS count
+         FROM images i LEFT JOIN flights f ON f.id = i.flight_id
+         GROUP BY i.flight_id ORDER BY i.flight_id IS NULL, i.flight_id`,
+      )
+      .all(),
+    firstCapture: range.first,
+    lastCapture: range.last,
+  };
+}
+
+/**
+ * Footprints as image corners for the map's photo mosaic. Coverage stores the ground polygon ring as bottom-left,
+ * bottom-right, top-right, top-left (counter-clockwise, see geo/footprint.ts); MapLibre wants top-left first,
+ * clockwise.
+ */
+export function photoFootprints(db: Database, limit: number): PhotoFootprint[] {
+  const rows = db
+    .prepare<[number], { id: number; status: ImageStatus; footprint: string }>(
+      `SELECT id, status, footprint FROM images WHERE footprint IS NOT NULL
+       ORDER BY status = 'assigned' DESC, captured_at, id LIMIT ?`,
+    )
+    .all(limit);
+  const out: PhotoFootprint[] = [];
+  for (const r of rows) {
+    const ring = ringOf(parseJson(r.footprint));
+    if (!ring) continue;
+    const [bl, br, tr, tl] = ring;
+    out.push({ id: r.id, status: r.status, corners: [tl, tr, br, bl] });
+  }
+  return out;
+}
+
+type LonLat = [number, number];
+
+/** The first four corners of a stored footprint (a GeoJSON Polygon, or an object carrying one as `polygon`). */
+function ringOf(value: unknown): [LonLat, LonLat, LonLat, LonLat] | null {
+  const polygon = (value as { polygon?: unknown } | null)?.polygon ?? value;
+  const ring = (polygon as { type?: string; coordinates?: unknown[][] } | null)?.coordinates?.[0];
+  if ((polygon as { type?: string } | null)?.type !== 'Polygon' || !Array.isArray(ring) || ring.length < 4) return null;
+  const corners = ring.slice(0, 4).map((p) => (Array.isArray(p) ? [Number(p[0]), Number(p[1])] : [NaN, NaN]));
+  return corners.every(([x, y]) => Number.isFinite(x) && Number.isFinite(y))
+    ? (corners as [LonLat, LonLat, LonLat, LonLat])
+    : null;
+}
+
+interface TaskRowForInfo {
+  id: number;
+  task_id: string;
+  name: string | null;
+  geometry: string;
+  coverage_json: string | null;
+  verified_at: string | null;
+  verify_forced: number;
+  synced_at: string | null;
+  image_count: number;
+  assigned_count: number;
+}
+
+/** Tasks with their photo counts and last computed coverage figures (null until coverage has run). */
+export function taskInfos(db: Database, taskId?: string): TaskInfo[] {
+  const rows = db
+    .prepare<unknown[], TaskRowForInfo>(
+      `SELECT t.id, t.task_id, t.name, t.geometry, t.coverage_json, t.verified_at, t.verify_forced, t.synced_at,
+         (SELECT count(*) FROM images i WHERE i.task_id = t.id) AS image_count,
+         (SELECT count(*) FROM images i WHERE i.task_id = t.id AND i.status = 'assigned') AS assigned_count
+       FROM tasks t ${taskId === undefined ? '' : 'WHERE t.task_id = ?'} ORDER BY t.task_id`,
+    )
+    .all(...(taskId === undefined ? [] : [taskId]));
+  return rows.map((r) => {
+    const cov = (parseJson(r.coverage_json) ?? {}) as {
+      coveragePct?: number;
+      overlap3Pct?: number;
+      overlap5Pct?: number;
+      gsdCm?: { median?: number } | number | null;
+      gaps?: unknown;
+    };
+    const gsd = typeof cov.gsdCm === 'number' ? cov.gsdCm : (cov.gsdCm?.median ?? null);
+    return {
+      taskId: r.task_id,
+      name: r.name,
+      geometry: JSON.parse(r.geometry) as unknown,
+      imageCount: r.image_count,
+      assignedCount: r.assigned_count,
+      coveragePct: cov.coveragePct ?? null,
+      overlap3Pct: cov.overlap3Pct ?? null,
+      overlap5Pct: cov.overlap5Pct ?? null,
+      gsdCm: gsd,
+      gaps: cov.gaps ?? null,
+      verified: r.verified_at !== null,
+      verifyForced: r.verify_forced === 1,
+      syncedAt: r.synced_at,
+    };
+  });
+}
+
+function parseJson(text: string | null): unknown {
+  if (text === null) return null;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return null; // a damaged JSON column shows as "no data", not as a failed screen
+  }
+}

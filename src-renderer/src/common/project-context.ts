@@ -1,0 +1,10 @@
+import type { ProjectSummary, TaskInfo } from '../../../src-preload/contract.ts';
+
+/** What every project view gets from the workspace. `revision` changes whenever the project's data may have. */
+export interface ProjectContext {
+  project: ProjectSummary | null;
+  tasks: TaskInfo[];
+  revision: number;
+  refresh: () => void;
+  openPhoto: (id: number) => void;
+}

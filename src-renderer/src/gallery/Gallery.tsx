@@ -1,0 +1,199 @@
+import { useEffect, useLayoutEffect, useMemo, useReducer, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import type { ImageListItem } from '../../../src-preload/contract.ts';
+import { errorMessage, useApi } from '../common/api-context.tsx';
+import type { ProjectContext } from '../common/project-context.ts';
+import { STATUS_COLOURS, STATUS_LABELS } from '../map/layers.ts';
+import { cullReducer, historyEntry, initialCull, keyCommand, targetIds, undoCalls, type Decision } from './culling.ts';
+import { buildFilter, emptyFilters, galleryRows, rowOfIndex, verticalTarget, type FilterState } from './filters.ts';
+import { FilterBar } from './FilterBar.tsx';
+import { useImageList } from './useImageList.ts';
+
+const CELL_W = 176;
+const ROW_H = 168;
+const HEADER_H = 40;
+
+/** Thumbnails grouped by task and flight, virtualised, with keyboard culling and bulk decisions. */
+export function Gallery({ revision, openPhoto }: ProjectContext) {
+  const api = useApi();
+  const [filters, setFilters] = useState<FilterState>(emptyFilters);
+  const filter = useMemo(() => buildFilter(filters), [filters]);
+  const { items, total, loading, error, patch } = useImageList(filter, revision);
+  const [cull, dispatch] = useReducer(cullReducer, initialCull);
+  const [announce, setAnnounce] = useState('');
+  const [actionError, setActionError] = useState<string | null>(null);
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const [columns, setColumns] = useState(4);
+
+  useLayoutEffect(() => {
+    const el = scrollRef.current;
+    if (!el) return;
+    const measure = () => setColumns(Math.max(1, Math.floor((el.clientWidth - 16) / CELL_W)));
+    measure();
+    const observer = new ResizeObserver(measure);
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, []);
+  useEffect(() => dispatch({ type: 'reset' }), [filter]);
+
+  const rows = useMemo(() => galleryRows(items, columns), [items, columns]);
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: (i) => (rows[i]?.kind === 'header' ? HEADER_H : ROW_H),
+    overscan: 3,
+  });
+  useEffect(() => {
+    const row = rowOfIndex(rows, cull.cursor);
+    if (row >= 0) virtualizer.scrollToIndex(row, { align: 'auto' });
+  }, [cull.cursor, rows, virtualizer]);
+
+  const decide = async (decision: Decision) => {
+    const ids = targetIds(cull, items);
+    if (ids.length === 0) return;
+    try {
+      const entry = historyEntry(ids, items);
+      await api.call('images.decide', { ids, decision });
+      dispatch({ type: 'decided', entry, advance: cull.selection.size === 0, count: items.length });
+      setAnnounce(`${ids.length} photo(s) ${decision ?? 'reset'}`);
+      await patch(ids);
+    } catch (err) {
+      setActionError(errorMessage(err));
+    }
+  };
+  const undo = async () => {
+    const entry = cull.history.at(-1);
+    if (!entry) return;
+    try {
+      for (const call of undoCalls(entry)) await api.call('images.decide', call);
+      dispatch({ type: 'undone' });
+      setAnnounce(`Undid the last decision on ${entry.previous.length} photo(s)`);
+      await patch(entry.previous.map((p) => p.id));
+    } catch (err) {
+      setActionError(errorMessage(err));
+    }
+  };
+
+  const onKeyDown = (e: KeyboardEvent) => {
+    if (e.ctrlKey || e.metaKey || e.altKey) return;
+    const cmd = keyCommand(e.key);
+    if (!cmd) return;
+    e.preventDefault();
+    const focused: ImageListItem | undefined = items[cull.cursor];
+    if (cmd.kind === 'move') dispatch({ type: 'move', delta: cmd.delta, count: items.length });
+    else if (cmd.kind === 'vertical') dispatch({ type: 'focus', index: verticalTarget(rows, cull.cursor, cmd.dir) });
+    else if (cmd.kind === 'decide') void decide(cmd.decision);
+    else if (cmd.kind === 'undo') void undo();
+    else if (cmd.kind === 'toggle' && focused) dispatch({ type: 'toggle', id: focused.id });
+    else if (cmd.kind === 'open' && focused) openPhoto(focused.id);
+  };
+  const onCellClick = (e: MouseEvent, index: number, id: number) => {
+    if (e.ctrlKey || e.metaKey || e.shiftKey) dispatch({ type: 'toggle', id });
+    dispatch({ type: 'focus', index });
+  };
+  const focusedId = items[cull.cursor]?.id;
+
+  return (
+    <div className="panel gallery">
+      <FilterBar value={filters} onChange={setFilters} revision={revision} />
+      <div className="gallery-bar">
+        <span data-testid="gallery-count" data-total={total} aria-live="polite">
+          {loading ? 'Loading…' : `${total} photos`}
+        </span>
+        <span className="muted">Arrows move · A accept · R reject · U undo · Space select · Enter open</span>
+        {cull.selection.size > 0 && (
+          <span className="bulk" role="group" aria-label="Selection">
+            {cull.selection.size} selected
+            <button type="button" onClick={() => void decide('accepted')}>Accept selected</button>
+            <button type="button" onClick={() => void decide('rejected')}>Reject selected</button>
+            <button type="button" onClick={() => dispatch({ type: 'clearSelection' })}>Clear</button>
+          </span>
+        )}
+        <button type="button" disabled={items.length === 0} onClick={() => dispatch({ type: 'selectOnly', ids: items.map((i) => i.id) })}>
+          Select all shown
+        </button>
+      </div>
+      {(error || actionError) && <p role="alert" className="error">{error ?? actionError}</p>}
+      <p className="sr-only" aria-live="polite">{announce}</p>
+      <div
+        ref={scrollRef}
+        className="gallery-scroll"
+        role="grid"
+        aria-label="Photos"
+        aria-rowcount={rows.length}
+        aria-activedescendant={focusedId === undefined ? undefined : `photo-${focusedId}`}
+        tabIndex={0}
+        data-testid="gallery-grid"
+        onKeyDown={onKeyDown}
+      >
+        <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+          {virtualizer.getVirtualItems().map((v) => {
+            const row = rows[v.index]!;
+            return (
+              <div
+                key={row.key}
+                role="row"
+                aria-rowindex={v.index + 1}
+                className={row.kind === 'header' ? 'gallery-header' : 'gallery-row'}
+                style={{ position: 'absolute', top: 0, left: 0, right: 0, height: v.size, transform: `translateY(${v.start}px)` }}
+              >
+                {row.kind === 'header' ? (
+                  <h3 role="columnheader">
+                    {row.label} <span className="muted">({row.count})</span>
+                  </h3>
+                ) : (
+                  items.slice(row.start, row.end).map((item, k) => (
+                    <Thumb
+                      key={item.id}
+                      item={item}
+                      index={row.start + k}
+                      focused={row.start + k === cull.cursor}
+                      selected={cull.selection.has(item.id)}
+                      onClick={onCellClick}
+                      onOpen={openPhoto}
+                    />
+                  ))
+                )}
+              </div>
+            );
+          })}
+        </div>
+      </div>
+    </div>
+  );
+}
+
+function Thumb(props: {
+  item: ImageListItem;
+  index: number;
+  focused: boolean;
+  selected: boolean;
+  onClick: (e: MouseEvent, index: number, id: number) => void;
+  onOpen: (id: number) => void;
+}) {
+  const api = useApi();
+  const { item } = props;
+  const decision = item.manualDecision ? ` (${item.manualDecision} by you)` : '';
+  return (
+    <div
+      id={`photo-${item.id}`}
+      role="gridcell"
+      aria-selected={props.selected}
+      aria-label={`${item.fileName}, ${STATUS_LABELS[item.status]}${decision}`}
+      className={`thumb${props.focused ? ' focused' : ''}${props.selected ? ' selected' : ''}`}
+      data-testid="thumb"
+      data-id={item.id}
+      data-status={item.status}
+      data-decision={item.manualDecision ?? ''}
+      onClick={(e) => props.onClick(e, props.index, item.id)}
+      onDoubleClick={() => props.onOpen(item.id)}
+    >
+      <img src={api.mediaUrl('thumb', item.id)} alt="" loading="lazy" decoding="async" draggable={false} />
+      <span className="badge" style={{ background: STATUS_COLOURS[item.status] }}>
+        {STATUS_LABELS[item.status]}
+      </span>
+      {item.manualDecision && <span className={`decision ${item.manualDecision}`}>{item.manualDecision === 'accepted' ? 'A' : 'R'}</span>}
+      <span className="name">{item.fileName}</span>
+    </div>
+  );
+}

@@ -1,0 +1,113 @@
+import { useEffect, useRef, useState } from 'react';
+import type { ImageDetail } from '../../../src-preload/contract.ts';
+import { errorMessage, useApi } from '../common/api-context.tsx';
+import { STATUS_COLOURS, STATUS_LABELS } from '../map/layers.ts';
+import type { Decision } from './culling.ts';
+import { Figures } from '../common/Figures.tsx';
+
+const fmt = (v: number | null, digits: number, unit = '') => (v === null ? '–' : `${v.toFixed(digits)}${unit}`);
+
+/** The big photo with its metadata, quality metrics and reasons, and the accept/reject decision. */
+export function PhotoDetail(props: { id: number; revision: number; onClose: () => void; onChanged: () => void }) {
+  const api = useApi();
+  const [photo, setPhoto] = useState<ImageDetail | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const closeRef = useRef<HTMLButtonElement>(null);
+  const [local, setLocal] = useState(0);
+  useEffect(() => {
+    api.call('images.get', { id: props.id }).then(setPhoto, (e: unknown) => setError(errorMessage(e)));
+  }, [api, props.id, props.revision, local]);
+  useEffect(() => closeRef.current?.focus(), []);
+
+  const decide = async (decision: Decision) => {
+    try {
+      await api.call('images.decide', { ids: [props.id], decision });
+      setLocal((n) => n + 1);
+      props.onChanged();
+    } catch (err) {
+      setError(errorMessage(err));
+    }
+  };
+
+  const rows: [string, string][] = photo
+    ? [
+        ['File', photo.path],
+        ['Captured', photo.capturedAt ?? '–'],
+        ['Task', photo.taskId ?? '–'],
+        ['Flight', photo.flightId === null ? '–' : String(photo.flightId)],
+        ['Position', photo.lat === null || photo.lon === null ? '–' : `${photo.lat.toFixed(6)}, ${photo.lon.toFixed(6)}`],
+        ['Height above take-off', fmt(photo.relAlt, 1, ' m')],
+        ['Gimbal pitch', fmt(photo.gimbalPitch, 1, '°')],
+        ['Camera', [photo.make, photo.model].filter(Boolean).join(' ') || '–'],
+        ['Size', photo.width && photo.height ? `${photo.width} × ${photo.height}` : '–'],
+        ['File size', photo.size === null ? '–' : `${(photo.size / 1e6).toFixed(1)} MB`],
+        ['GSD', fmt(photo.gsdCm, 2, ' cm/px')],
+        ['Sharpness', fmt(photo.sharpness, 1)],
+        ['MD5', photo.md5 ?? '–'],
+      ]
+    : [];
+  const metrics = Object.entries(photo?.metrics ?? {}).flatMap(([k, v]): [string, string][] =>
+    typeof v === 'number' ? [[k, String(Number(v.toFixed(3)))]] : typeof v === 'string' ? [[k, v]] : [],
+  );
+
+  return (
+    <div className="modal-backdrop" onClick={props.onClose}>
+      <div
+        role="dialog"
+        aria-modal="true"
+        aria-label={photo ? `Photo ${photo.fileName}` : 'Photo'}
+        className="photo-detail"
+        data-testid="photo-detail"
+        data-id={props.id}
+        onClick={(e) => e.stopPropagation()}
+        onKeyDown={(e) => {
+          if (e.key === 'Escape') props.onClose();
+        }}
+      >
+        <header>
+          <h2>{photo?.fileName ?? `Photo ${props.id}`}</h2>
+          {photo && (
+            <span className="badge" style={{ background: STATUS_COLOURS[photo.status] }} data-testid="detail-status">
+              {STATUS_LABELS[photo.status]}
+              {photo.manualDecision && ` · ${photo.manualDecision} by you`}
+            </span>
+          )}
+          <button ref={closeRef} type="button" onClick={props.onClose} aria-label="Close photo">
+            Close
+          </button>
+        </header>
+        {error && <p role="alert" className="error">{error}</p>}
+        <div className="detail-body">
+          <img className="big" src={api.mediaUrl('photo', props.id)} alt={photo ? `Photo ${photo.fileName}` : ''} />
+          <div className="detail-side">
+            <div className="actions">
+              <button type="button" className="accept" onClick={() => void decide('accepted')}>Accept (A)</button>
+              <button type="button" className="reject" onClick={() => void decide('rejected')}>Reject (R)</button>
+              <button type="button" onClick={() => void decide(null)} disabled={!photo?.manualDecision}>Clear my decision</button>
+            </div>
+            <h3>Reasons</h3>
+            {photo?.reasons.length ? (
+              <ul className="reasons" data-testid="detail-reasons">
+                {photo.reasons.map((r, i) => (
+                  <li key={i}>
+                    <strong>{r.code}</strong> {r.message} {r.source === 'manual' && <em>(yours)</em>}
+                  </li>
+                ))}
+              </ul>
+            ) : (
+              <p className="muted">None.</p>
+            )}
+            <h3>Metadata</h3>
+            <Figures rows={rows} testId="detail-metadata" />
+            {metrics.length > 0 && (
+              <>
+                <h3>Metrics</h3>
+                <Figures rows={metrics} />
+              </>
+            )}
+          </div>
+        </div>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,78 @@
+import type { ImageFilter, ImageListItem, ImageStatus } from '../../../src-preload/contract.ts';
+
+/** What the filter bar holds; empty means "any". */
+export interface FilterState {
+  statuses: ImageStatus[];
+  reason: string;
+  /** '' any, '__none__' photos with no task, else a task id. */
+  task: string;
+  /** '' any, '__none__' photos with no flight, else a flight id. */
+  flight: string;
+  from: string;
+  to: string;
+}
+
+export const NONE = '__none__';
+export const emptyFilters: FilterState = { statuses: [], reason: '', task: '', flight: '', from: '', to: '' };
+
+/** The contract's filter for a filter bar state: only the constraints the pilot set. */
+export function buildFilter(f: FilterState): ImageFilter {
+  const filter: ImageFilter = {};
+  if (f.statuses.length) filter.status = [...f.statuses];
+  if (f.reason) filter.reason = [f.reason];
+  if (f.task) filter.taskId = f.task === NONE ? null : f.task;
+  if (f.flight) filter.flightId = f.flight === NONE ? null : Number(f.flight);
+  if (f.from) filter.from = f.from;
+  if (f.to) filter.to = f.to;
+  return filter;
+}
+
+export function isFiltered(f: FilterState): boolean {
+  return Object.keys(buildFilter(f)).length > 0;
+}
+
+export type GalleryRow =
+  | { kind: 'header'; key: string; label: string; count: number }
+  | { kind: 'photos'; key: string; start: number; end: number };
+
+export function groupLabel(item: Pick<ImageListItem, 'taskId' | 'flightId'>): string {
+  const task = item.taskId === null ? 'No task' : `Task ${item.taskId}`;
+  const flight = item.flightId === null ? 'no flight' : `flight ${item.flightId}`;
+  return `${task} · ${flight}`;
+}
+
+/**
+ * Lays the (already grouped, see the API's list order) photos out as rows for the virtualised grid: a header row
+ * at each task/flight change, then rows of `columns` photos. Rows keep flat indexes so the cursor is one number.
+ */
+export function galleryRows(items: readonly Pick<ImageListItem, 'taskId' | 'flightId'>[], columns: number): GalleryRow[] {
+  const rows: GalleryRow[] = [];
+  const cols = Math.max(1, columns);
+  let i = 0;
+  while (i < items.length) {
+    const label = groupLabel(items[i]!);
+    let end = i;
+    while (end < items.length && groupLabel(items[end]!) === label) end++;
+    rows.push({ kind: 'header', key: `h${i}`, label, count: end - i });
+    for (let s = i; s < end; s += cols) rows.push({ kind: 'photos', key: `p${s}`, start: s, end: Math.min(end, s + cols) });
+    i = end;
+  }
+  return rows;
+}
+
+/** The row holding flat index `index` (for scrolling the cursor into view). */
+export function rowOfIndex(rows: readonly GalleryRow[], index: number): number {
+  return rows.findIndex((r) => r.kind === 'photos' && index >= r.start && index < r.end);
+}
+
+/** The photo straight above or below `index` in the grid (same column, clamped to a shorter row), across headers. */
+export function verticalTarget(rows: readonly GalleryRow[], index: number, dir: 1 | -1): number {
+  const r = rowOfIndex(rows, index);
+  if (r < 0) return index;
+  const column = index - (rows[r] as Extract<GalleryRow, { kind: 'photos' }>).start;
+  for (let k = r + dir; k >= 0 && k < rows.length; k += dir) {
+    const row = rows[k]!;
+    if (row.kind === 'photos') return Math.min(row.start + column, row.end - 1);
+  }
+  return index;
+}

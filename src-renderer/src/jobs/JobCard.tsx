@@ -1,0 +1,63 @@
+import { useState } from 'react';
+import type { JobInfo } from '../../../src-preload/contract.ts';
+import { errorMessage, useApi } from '../common/api-context.tsx';
+import { formatEta, formatFiles, formatRate, isActive, progressFraction } from './format.ts';
+
+const KIND_LABELS: Record<JobInfo['kind'], string> = {
+  ingest: 'Ingest',
+  classify: 'Classify',
+  coverage: 'Coverage',
+  sync: 'Sync',
+  odm: 'OpenDroneMap',
+};
+
+/** One job: state, a progress bar with files, MB/s and ETA, and a cancel button while it runs. */
+export function JobCard({ job }: { job: JobInfo }) {
+  const api = useApi();
+  const [cancelError, setCancelError] = useState<string | null>(null);
+  const fraction = progressFraction(job.progress);
+  const p = job.progress;
+  const label = `${KIND_LABELS[job.kind]} ${job.state}`;
+  return (
+    <article className={`job job-${job.state}`} data-testid={`job-${job.kind}`} data-state={job.state} aria-label={label}>
+      <header>
+        <strong>{KIND_LABELS[job.kind]}</strong> <span className="job-state">{job.state}</span>
+        {p?.stage && <span className="job-stage"> · {p.stage}</span>}
+      </header>
+      {(isActive(job) || p) && (
+        <div
+          className="progress"
+          role="progressbar"
+          aria-label={`${KIND_LABELS[job.kind]} progress`}
+          aria-valuemin={0}
+          aria-valuemax={100}
+          aria-valuenow={fraction === null ? undefined : Math.round(fraction * 100)}
+        >
+          <div className={fraction === null ? 'bar indeterminate' : 'bar'} style={{ width: `${Math.round((fraction ?? 1) * 100)}%` }} />
+        </div>
+      )}
+      {p && (
+        <p className="job-figures">
+          <span>{formatFiles(p)}</span>
+          <span>{formatRate(p.rate)}</span>
+          <span>ETA {formatEta(p.etaSeconds)}</span>
+        </p>
+      )}
+      {p?.message && <p className="job-message">{p.message}</p>}
+      {job.error && job.state !== 'cancelled' && (
+        <p role="alert" className="error">
+          {job.error.message}
+        </p>
+      )}
+      {isActive(job) && (
+        <button
+          type="button"
+          onClick={() => api.call('jobs.cancel', { jobId: job.id }).catch((e: unknown) => setCancelError(errorMessage(e)))}
+        >
+          Cancel {KIND_LABELS[job.kind].toLowerCase()}
+        </button>
+      )}
+      {cancelError && <p role="alert">{cancelError}</p>}
+    </article>
+  );
+}
