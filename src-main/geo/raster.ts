@@ -32,7 +32,12 @@ export function gridOver(minX: number, minY: number, maxX: number, maxY: number,
 export function scanFill(grid: Grid, rings: readonly Ring[], span: (row: number, c0: number, c1: number) => void): void {
   let minY = Infinity;
   let maxY = -Infinity;
-  for (const ring of rings) for (const p of ring) (minY = Math.min(minY, p[1])), (maxY = Math.max(maxY, p[1]));
+  for (const ring of rings) {
+    for (const p of ring) {
+      minY = Math.min(minY, p[1]);
+      maxY = Math.max(maxY, p[1]);
+    }
+  }
   const { x0, y0, cellM, cols, rows } = grid;
   const r0 = Math.max(0, Math.ceil((minY - y0) / cellM - 0.5));
   const r1 = Math.min(rows - 1, Math.floor((maxY - y0) / cellM - 0.5));
@@ -98,10 +103,16 @@ export function traceRegions(grid: Grid, inside: (index: number) => boolean): Tr
       if (outA.get(v) === d) {
         const b = outB.get(v);
         if (b === undefined) outA.delete(v);
-        else (outA.set(v, b), outB.delete(v));
+        else {
+          outA.set(v, b);
+          outB.delete(v);
+        }
         return d;
       }
-      if (outB.get(v) === d) return (outB.delete(v), d);
+      if (outB.get(v) === d) {
+        outB.delete(v);
+        return d;
+      }
     }
     return -1;
   };
@@ -186,7 +197,10 @@ export function simplifyRing(ring: Ring, tolerance: number): Ring {
   let best = -1;
   for (let i = 1; i < open.length; i++) {
     const d = Math.hypot(open[i]![0] - open[0]![0], open[i]![1] - open[0]![1]);
-    if (d > best) (best = d), (far = i);
+    if (d > best) {
+      best = d;
+      far = i;
+    }
   }
   const keep = new Uint8Array(open.length + 1);
   keep[0] = keep[far] = keep[open.length] = 1;
@@ -208,7 +222,10 @@ function dp(pts: Ring, i0: number, i1: number, tol: number, keep: Uint8Array): v
     let dmax = tol;
     for (let i = a + 1; i < b; i++) {
       const d = Math.abs((bx - ax) * (ay - pts[i]![1]) - (ax - pts[i]![0]) * (by - ay)) / len;
-      if (d > dmax) (dmax = d), (worst = i);
+      if (d > dmax) {
+        dmax = d;
+        worst = i;
+      }
     }
     if (worst >= 0) {
       keep[worst] = 1;
