@@ -80,7 +80,9 @@ export async function runOdmContainer(
     const stopped = new Promise<'cancelled' | 'timeout'>((resolve) => {
       timer = setTimeout(() => resolve('timeout'), spec.timeoutMs);
       onAbort = () => resolve('cancelled');
-      signal?.addEventListener('abort', onAbort, { once: true });
+      // The first log lines (and so a cancel) can come while start() is still being answered.
+      if (signal?.aborted) onAbort();
+      else signal?.addEventListener('abort', onAbort, { once: true });
     });
     const exited = container.wait().then((r: { StatusCode: number }) => r.StatusCode);
     const first = await Promise.race([exited, stopped]);
