@@ -1,5 +1,5 @@
 import { openProject } from '../../project/project.ts';
-import { computeCoverage } from '../../geo/coverage-service.ts';
+import { computeCoverage, type StoredCoverage } from '../../geo/coverage-service.ts';
 import { unverifyTask, verifyTask } from '../../geo/verify.ts';
 import { requireString, type CliIo, type Command, type ParsedArgs } from '../command.ts';
 
@@ -32,7 +32,9 @@ export const verifyCommand: Command = {
         return 0;
       }
       const state = task.verifiedAt ? `verified${task.verifyForced ? ' (forced)' : ''} at ${task.verifiedAt}` : 'not verified';
-      io.stdout.write(`Task ${task.taskId}: ${state}.\n`);
+      const c = task.coverage as StoredCoverage | null;
+      const figures = c ? ` Coverage ${c.coveragePct.toFixed(1)}%, seen by 3+ photos ${c.overlap3Pct.toFixed(1)}%.` : '';
+      io.stdout.write(`Task ${task.taskId}: ${state}.${figures}\n`);
       return 0;
     } finally {
       project.close();
