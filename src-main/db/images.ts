@@ -219,3 +219,24 @@ export function setImageStatus(
   prepared(db, 'UPDATE images SET status = ? WHERE id = ?').run(status, imageId);
   replaceReasons(db, imageId, 'auto', reasons, codes);
 }
+
+/** Photos per status, every status present (0 when none). */
+export function countByStatus(db: Database): Record<ImageStatus, number> {
+  const counts = Object.fromEntries(IMAGE_STATUSES.map((s) => [s, 0])) as Record<ImageStatus, number>;
+  const rows = prepared(db, 'SELECT status, COUNT(*) AS n FROM images GROUP BY status').all() as { status: ImageStatus; n: number }[];
+  for (const r of rows) counts[r.status] = r.n;
+  return counts;
+}
+
+/** Photos carrying each reason code (a photo counts once per code). */
+export function countByReason(db: Database): Partial<Record<ReasonCode, number>> {
+  const rows = prepared(db, 'SELECT code, COUNT(DISTINCT image_id) AS n FROM reasons GROUP BY code ORDER BY code').all() as {
+    code: ReasonCode;
+    n: number;
+  }[];
+  return Object.fromEntries(rows.map((r) => [r.code, r.n]));
+}
+
+export function countManualDecisions(db: Database): number {
+  return (prepared(db, 'SELECT COUNT(*) AS n FROM images WHERE manual_decision IS NOT NULL').get() as { n: number }).n;
+}

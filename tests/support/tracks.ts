@@ -3,6 +3,7 @@
  * origin and drops photos the way a drone's interval timer does.
  */
 import type { TrackPhoto } from '../../src-main/classify/flights.ts';
+import { metresPerDegree } from '../../src-main/classify/geodesy.ts';
 
 export interface SyntheticPhoto extends TrackPhoto {
   /** Aircraft heading; differs from the track with a crab angle in wind. */
@@ -139,13 +140,19 @@ export class TrackBuilder {
     return this;
   }
 
+  /** Local metres of a position (inverse of the builder's own placement). */
+  xy(p: { lat: number; lon: number }): { x: number; y: number } {
+    const m = metresPerDegree(this.lat0);
+    return { x: (p.lon - this.lon0) * m.east, y: (p.lat - this.lat0) * m.north };
+  }
+
   ids(from: number, to: number): number[] {
     return this.photos.slice(from, to).map((p) => p.id);
   }
 
   private latLon(x: number, y: number): { lat: number; lon: number } {
-    const lat = this.lat0 + y / 111_320;
-    return { lat, lon: this.lon0 + x / (111_320 * Math.cos((this.lat0 * Math.PI) / 180)) };
+    const m = metresPerDegree(this.lat0);
+    return { lat: this.lat0 + y / m.north, lon: this.lon0 + x / m.east };
   }
 
   /** Deterministic 0..1 (a test must fail or pass the same way every run). */

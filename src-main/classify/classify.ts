@@ -1,0 +1,143 @@
+/**
+ * Classification of a whole project: per-photo checks, task matching, flights, hover bursts and take-off/landing
+ * transit, then one status per photo. Every run recomputes everything from the stored photos and writes it in one
+ * transaction, so a rerun gives the same result, a cancelled run changes nothing, and the pilot's own decisions
+ * (which live apart from the automatic reasons) always win.
+ */
+import { AppError } from '../common/errors.ts';
+import type { WorkControl } from '../common/progress.ts';
+import {
+  listImages,
+  listReasons,
+  replaceReasons,
+  updateImage,
+  type ImageRow,
+  type Reason,
+  type ReasonCode,
+} from '../db/images.ts';
+import { listTasks } from '../db/tasks.ts';
+import type { Project } from '../project/project.ts';
+import { reportSummary, type ReportSummary } from '../report/report.ts';
+import { checkPhoto } from './checks.ts';
+import { findFlightTails } from './flight-tail.ts';
+import { replaceFlights, type FlightRecord } from './flight-store.ts';
+import { splitFlights, trackPhotosByCamera, type TrackPhoto } from './flights.ts';
+import type { LatLon } from './geodesy.ts';
+import { buildTaskMatcher } from './match.ts';
+import { loadQualityThresholds } from './quality.ts';
+import { findStationary } from './stationary.ts';
+import { CLASSIFY_CODES, deriveStatus } from './status.ts';
+import { loadClassifyThresholds } from './thresholds.ts';
+
+export interface ClassifyOptions extends WorkControl {
+  /** Run the flight-tail pass; defaults to the project setting (on). */
+  flightTail?: boolean;
+}
+
+/** The project's counts after the run (as in the report), and whether the flight-tail pass ran. */
+export interface ClassifySummary extends ReportSummary {
+  flight_tail: boolean;
+}
+
+/**
+ * Metadata owns the `exif` and `gps` findings when it wrote them (its messages say more: a damaged block, no capture
+ * time). Classification adds its own only where none exists and never removes theirs; every other code of its own
+ * it replaces on each run.
+ */
+const KEEP_IF_PRESENT: ReadonlySet<ReasonCode> = new Set(['exif', 'gps']);
+const REPLACED_CODES = CLASSIFY_CODES.filter((c) => !KEEP_IF_PRESENT.has(c));
+
+const STATIONARY_REASON = (toleranceM: number): Reason => ({
+  code: 'stationary',
+  message: `Redundant photo: the drone stood still (within ${toleranceM} m of an earlier photo in the same hover).`,
+});
+const FLIGHT_TAIL_REASON: Reason = {
+  code: 'flight_tail',
+  message: 'Take-off or landing transit: taken on the way to or from the survey, not part of the flight plan.',
+};
+
+interface Finding {
+  row: ImageRow;
+  position: LatLon | null;
+  taskId: number | null;
+  reasons: Reason[];
+  /** Automatic reasons kept from before this run (metadata's exif/gps, ingest's corrupt). */
+  kept: ReasonCode[];
+}
+
+export async function classifyProject(project: Project, opts: ClassifyOptions = {}): Promise<ClassifySummary> {
+  const { db } = project;
+  const t = loadClassifyThresholds(db);
+  const q = loadQualityThresholds(db);
+  const flightTail = opts.flightTail ?? t.flightTail;
+  const step = (stage: string, done: number, total: number | null): void => {
+    if (opts.signal?.aborted) throw new AppError('cancelled', 'Classification was cancelled; nothing was changed.');
+    opts.onProgress?.({ stage, done, total });
+  };
+
+  const tasks = listTasks(db);
+  const match = buildTaskMatcher(tasks, t);
+  const rows = listImages(db).filter((r) => r.status !== 'duplicate');
+  const existing = listReasons(db);
+  step('checks', 0, rows.length);
+
+  const findings = new Map<number, Finding>();
+  for (const row of rows) {
+    const kept = (existing.get(row.id) ?? [])
+      .filter((r) => r.source === 'auto' && !REPLACED_CODES.includes(r.code))
+      .map((r) => r.code);
+    const check = checkPhoto(row, t, q);
+    const reasons = check.reasons.filter((r) => !(KEEP_IF_PRESENT.has(r.code) && kept.includes(r.code)));
+    let taskId: number | null = null;
+    let outside: Reason | null = null;
+    if (check.position) {
+      const m = match(check.position);
+      if (m.taskId === null) outside = m.reason;
+      else taskId = m.taskId;
+    }
+    if (outside) reasons.push(outside);
+    findings.set(row.id, { row, position: check.position, taskId, reasons, kept });
+    if (findings.size % 5000 === 0) step('checks', findings.size, rows.length);
+  }
+
+  step('flights', 0, null);
+  const located = [...findings.values()].filter((f) => f.position !== null).map((f) => ({ row: f.row, ...f.position! }));
+  const flights = trackPhotosByCamera(located).flatMap((camera) => splitFlights(camera, t));
+  // A flight's passes see only the photos still in the running: a blurred or black frame is no waypoint.
+  const usable = (p: TrackPhoto): boolean => {
+    const f = findings.get(p.id)!;
+    return f.kept.length === 0 && f.reasons.every((r) => r.code === 'outside');
+  };
+  for (const flight of flights) {
+    const candidates = flight.filter(usable);
+    const hover = findStationary(candidates, t.stationaryToleranceM, t.stationaryMinRun);
+    for (const id of hover) findings.get(id)!.reasons.push(STATIONARY_REASON(t.stationaryToleranceM));
+    if (flightTail) {
+      for (const id of findFlightTails(candidates.filter((p) => !hover.has(p.id)))) findings.get(id)!.reasons.push(FLIGHT_TAIL_REASON);
+    }
+  }
+
+  step('saving', 0, rows.length);
+  const flightRecords = flights
+    .sort((a, b) => a[0]!.t - b[0]!.t || a[0]!.id - b[0]!.id)
+    .map((f): FlightRecord => {
+      const first = findings.get(f[0]!.id)!.row;
+      const last = findings.get(f[f.length - 1]!.id)!.row;
+      return { startedAt: first.captured_at ?? first.captured_local, endedAt: last.captured_at ?? last.captured_local, imageIds: f.map((p) => p.id) };
+    });
+
+  db.transaction(() => {
+    replaceFlights(db, flightRecords);
+    for (const f of findings.values()) {
+      // An outside note only explains an otherwise good photo; a rejected one already says why it is unusable.
+      const rejected = f.kept.length > 0 || f.reasons.some((r) => r.code !== 'outside');
+      const reasons = rejected ? f.reasons.filter((r) => r.code !== 'outside') : f.reasons;
+      replaceReasons(db, f.row.id, 'auto', reasons, REPLACED_CODES);
+      const codes = [...f.kept, ...reasons.map((r) => r.code)];
+      const status = deriveStatus(codes, f.taskId, f.row.manual_decision);
+      updateImage(db, f.row.id, { status, task_id: f.taskId });
+    }
+  }).immediate();
+  step('done', rows.length, rows.length);
+  return { ...reportSummary(project), flight_tail: flightTail };
+}

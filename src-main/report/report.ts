@@ -1,0 +1,146 @@
+/**
+ * The project report: every photo with its status and reasons, every task with its counts and coverage, and a summary.
+ * The same data the UI shows; `postflight report --json` prints it as is.
+ */
+import { countByReason, countByStatus, countManualDecisions, listImages, listReasons, type ImageStatus, type ReasonCode } from '../db/images.ts';
+import { listTasks } from '../db/tasks.ts';
+import { countFlights } from '../classify/flight-store.ts';
+import type { Project } from '../project/project.ts';
+
+export interface ReportImage {
+  id: number;
+  /** Relative to the folder it was ingested from ('/' separated). */
+  path: string;
+  file_name: string;
+  md5: string | null;
+  status: ImageStatus;
+  reasons: { code: ReasonCode; message: string }[];
+  /** The task id pilots see, or null. */
+  task_id: string | null;
+  flight_id: number | null;
+  lat: number | null;
+  lon: number | null;
+  captured_at: string | null;
+  sharpness: number | null;
+  gimbal_pitch: number | null;
+  /** GeoJSON polygon of the ground the photo sees, once coverage has run. */
+  footprint: unknown;
+  gsd_cm: number | null;
+}
+
+export interface ReportTask {
+  task_id: string;
+  image_count: number;
+  assigned_count: number;
+  /** From the last coverage run; null until coverage has been computed. */
+  coverage_pct: number | null;
+  overlap3_pct: number | null;
+  overlap5_pct: number | null;
+  gsd_cm: number | null;
+  /** Gap polygons (GeoJSON FeatureCollection), or null. */
+  gaps: unknown;
+  verified: boolean;
+}
+
+export interface ReportSummary {
+  images: number;
+  by_status: Record<ImageStatus, number>;
+  /** Photos carrying each reason. */
+  by_reason: Partial<Record<ReasonCode, number>>;
+  flights: number;
+  tasks: number;
+  tasks_verified: number;
+  /** Photos the pilot accepted or rejected by hand. */
+  manual_decisions: number;
+}
+
+export interface Report {
+  images: ReportImage[];
+  tasks: ReportTask[];
+  summary: ReportSummary;
+}
+
+export function buildReport(project: Project): Report {
+  const { db } = project;
+  const tasks = listTasks(db);
+  const taskIdOf = new Map(tasks.map((t) => [t.id, t.taskId]));
+  const reasons = listReasons(db);
+  const rows = listImages(db);
+
+  const perTask = new Map<number, { images: number; assigned: number }>();
+
+  const images = rows.map((r): ReportImage => {
+    const own = reasons.get(r.id) ?? [];
+    if (r.task_id !== null) {
+      const c = perTask.get(r.task_id) ?? { images: 0, assigned: 0 };
+      c.images++;
+      if (r.status === 'assigned') c.assigned++;
+      perTask.set(r.task_id, c);
+    }
+    return {
+      id: r.id,
+      path: r.source_path,
+      file_name: r.file_name,
+      md5: r.md5,
+      status: r.status,
+      reasons: own.map((x) => ({ code: x.code, message: x.message })),
+      task_id: r.task_id === null ? null : (taskIdOf.get(r.task_id) ?? null),
+      flight_id: r.flight_id,
+      lat: r.lat,
+      lon: r.lon,
+      captured_at: r.captured_at,
+      sharpness: r.sharpness,
+      gimbal_pitch: r.gimbal_pitch,
+      footprint: parseOrNull(r.footprint),
+      gsd_cm: r.gsd_cm,
+    };
+  });
+
+  const reportTasks = tasks.map((t): ReportTask => {
+    const c = perTask.get(t.id) ?? { images: 0, assigned: 0 };
+    const cov = (t.coverage ?? {}) as Record<string, unknown>;
+    const gsd = cov['gsdCm'] as { median?: unknown } | null | undefined;
+    return {
+      task_id: t.taskId,
+      image_count: c.images,
+      assigned_count: c.assigned,
+      coverage_pct: numberOrNull(cov['coveragePct']),
+      overlap3_pct: numberOrNull(cov['overlap3Pct']),
+      overlap5_pct: numberOrNull(cov['overlap5Pct']),
+      gsd_cm: numberOrNull(gsd?.median),
+      gaps: cov['gaps'] ?? null,
+      verified: t.verifiedAt !== null,
+    };
+  });
+
+  return { images, tasks: reportTasks, summary: reportSummary(project) };
+}
+
+/** The counts alone, straight from the tables (cheap enough to give after every classification run). */
+export function reportSummary(project: Project): ReportSummary {
+  const { db } = project;
+  const byStatus = countByStatus(db);
+  const tasks = listTasks(db);
+  return {
+    images: Object.values(byStatus).reduce((a, b) => a + b, 0),
+    by_status: byStatus,
+    by_reason: countByReason(db),
+    flights: countFlights(db),
+    tasks: tasks.length,
+    tasks_verified: tasks.filter((t) => t.verifiedAt !== null).length,
+    manual_decisions: countManualDecisions(db),
+  };
+}
+
+function numberOrNull(v: unknown): number | null {
+  return typeof v === 'number' && Number.isFinite(v) ? v : null;
+}
+
+function parseOrNull(json: string | null): unknown {
+  if (json === null) return null;
+  try {
+    return JSON.parse(json);
+  } catch {
+    return null;
+  }
+}
