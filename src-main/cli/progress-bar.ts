@@ -40,16 +40,20 @@ export function progressLine(p: Progress): string {
  */
 export function progressReporter(io: CliIo): { update: (p: Progress) => void; end: () => void } {
   let last = 0;
+  let lastLine = '';
   let drawn = false;
   return {
     update: (p) => {
       const now = Date.now();
       if (now - last < (io.isTty ? 100 : 5000) && p.done !== p.total) return;
+      const line = progressLine(p);
+      if (line === lastLine) return;
       last = now;
+      lastLine = line;
       if (io.isTty) {
-        io.stderr.write(`\r${progressLine(p)}\x1b[K`);
+        io.stderr.write(`\r${line}\x1b[K`);
         drawn = true;
-      } else io.stderr.write(`${progressLine(p)}\n`);
+      } else io.stderr.write(`${line}\n`);
     },
     end: () => {
       if (drawn) io.stderr.write('\n');
