@@ -34,11 +34,18 @@ export function loadVerifiedTask(project: Project, taskRowId: number): OdmTask {
   return { id: row.id, taskId: row.task_id, name: row.name, gsdCm: coverageGsd(row.coverage_json) ?? photosGsd(project, row.id) };
 }
 
+/** The median GSD of the task's coverage figures (geo/coverage-service: `gsdCm: { median, min, max }`). */
 function coverageGsd(json: string | null): number | null {
   if (!json) return null;
-  const c = JSON.parse(json) as Record<string, unknown>;
-  const v = c.gsdCm ?? c.gsd_cm ?? c.gsd;
-  return typeof v === 'number' && v > 0 ? v : null;
+  const gsd = (JSON.parse(json) as { gsdCm?: { median?: unknown } | null }).gsdCm?.median;
+  return typeof gsd === 'number' && gsd > 0 ? gsd : null;
+}
+
+/** The row id of a task from the id pilots see. */
+export function taskRowIdOf(project: Project, taskId: string): number {
+  const row = project.db.prepare<[string], { id: number }>('SELECT id FROM tasks WHERE task_id = ?').get(taskId);
+  if (!row) throw new AppError('not_found', `There is no task ${taskId} in this project.`, { taskId });
+  return row.id;
 }
 
 const ACCEPTED = `task_id = ? AND stored_path IS NOT NULL

@@ -52,7 +52,9 @@ export async function startNodeOdmServer(opts: { token?: string; minImages?: num
       duplex: 'half',
     } as RequestInit).formData();
   const bodyUuid = async (req: http.IncomingMessage): Promise<string | null> => {
-    const text = Buffer.concat(await Array.fromAsync(req as AsyncIterable<Buffer>)).toString();
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const text = Buffer.concat(chunks).toString();
     if ((req.headers['content-type'] ?? '').includes('json')) return (JSON.parse(text) as { uuid?: string }).uuid ?? null;
     return new URLSearchParams(text).get('uuid');
   };

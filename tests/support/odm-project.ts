@@ -23,7 +23,7 @@ export function createOdmProject(
     .run(
       JSON.stringify({ type: 'Polygon', coordinates: [[[151.14, -33.97], [151.16, -33.97], [151.16, -33.95], [151.14, -33.95], [151.14, -33.97]]] }),
       now,
-      opts.gsdCm ? JSON.stringify({ gsdCm: opts.gsdCm }) : null,
+      opts.gsdCm ? JSON.stringify({ gsdCm: { median: opts.gsdCm, min: opts.gsdCm, max: opts.gsdCm } }) : null,
       opts.verified === false ? null : now,
     );
   const taskRowId = Number(task.lastInsertRowid);

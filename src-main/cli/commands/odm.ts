@@ -1,0 +1,76 @@
+import type { Command } from '../command.ts';
+import { UsageError, requireString } from '../command.ts';
+import { openProject } from '../../project/project.ts';
+import type { GpuMode } from '../../odm/docker-engine.ts';
+import { parseOptionPairs } from '../../odm/options.ts';
+import { reapOrphans, runOdm } from '../../odm/service.ts';
+import { taskRowIdOf } from '../../odm/task-photos.ts';
+import { progressReporter } from '../progress-bar.ts';
+
+const GPU_MODES: readonly GpuMode[] = ['auto', 'on', 'off'];
+
+/** `postflight odm`: a quick orthophoto of a verified task, in Docker on this laptop or on a NodeODM server. */
+export const odmCommand: Command = {
+  name: ['odm'],
+  summary: 'Make a quick orthophoto of a verified task with OpenDroneMap (Docker here, or a NodeODM server)',
+  options: {
+    project: { type: 'string', description: 'Project folder' },
+    task: { type: 'string', description: 'Task id' },
+    engine: { type: 'string', description: 'docker (default) or nodeodm' },
+    gpu: { type: 'string', description: 'auto (default: use a GPU when Docker has one), on or off' },
+    image: { type: 'string', description: 'Docker image to run instead of opendronemap/odm(:gpu)' },
+    'nodeodm-url': { type: 'string', description: 'NodeODM address, e.g. http://192.168.1.10:3000 (token: POSTFLIGHT_NODEODM_TOKEN)' },
+    resume: { type: 'string', description: 'Run id of an interrupted NodeODM run to resume' },
+    option: { type: 'string', multiple: true, description: 'Extra ODM option name=value (repeatable), e.g. --option dem-resolution=10' },
+    json: { type: 'boolean', description: 'Print the finished run as JSON' },
+  },
+  async run(args, io) {
+    const engine = (args.values.engine as string | undefined) ?? 'docker';
+    if (engine !== 'docker' && engine !== 'nodeodm') throw new UsageError('--engine is docker or nodeodm');
+    const gpu = ((args.values.gpu as string | undefined) ?? 'auto') as GpuMode;
+    if (!GPU_MODES.includes(gpu)) throw new UsageError('--gpu is auto, on or off');
+    const url = args.values['nodeodm-url'] as string | undefined;
+    const project = openProject(requireString(args, 'project'));
+    const bar = progressReporter(io);
+    const controller = new AbortController();
+    const onSignal = (): void => controller.abort();
+    process.once('SIGINT', onSignal);
+    try {
+      const taskRowId = taskRowIdOf(project, requireString(args, 'task'));
+      // A CLI run is an app start too: containers left by a killed run are cleaned up first.
+      if (engine === 'docker') await reapOrphans(project);
+      const run = await runOdm(
+        project,
+        taskRowId,
+        {
+          engine,
+          gpu,
+          ...(typeof args.values.image === 'string' ? { image: args.values.image } : {}),
+          ...(url ? { nodeOdm: { url, token: io.env.POSTFLIGHT_NODEODM_TOKEN } } : {}),
+          ...(typeof args.values.resume === 'string' ? { resumeRunId: args.values.resume } : {}),
+          options: parseOptionPairs((args.values.option as string[] | undefined) ?? []),
+        },
+        {
+          signal: controller.signal,
+          onProgress: bar.update,
+          // The full log goes to the project's logs/ folder; in a terminal only the bar is drawn.
+          onLog: io.isTty || args.values.json ? undefined : (line) => io.stderr.write(`${line}\n`),
+        },
+      );
+      bar.end();
+      if (args.values.json) io.stdout.write(`${JSON.stringify(run, null, 2)}\n`);
+      else {
+        const o = run.outputs!;
+        io.stdout.write(`Orthophoto ready: ${project.resolve(o.orthophoto!)}\n`);
+        if (o.report) io.stdout.write(`Report: ${project.resolve(o.report)}\n`);
+        if (o.overlayError) io.stdout.write(`No map preview: ${o.overlayError}\n`);
+        io.stdout.write(`Log: ${project.resolve(o.log!)}\n`);
+      }
+      return 0;
+    } finally {
+      bar.end();
+      process.off('SIGINT', onSignal);
+      project.close();
+    }
+  },
+};
