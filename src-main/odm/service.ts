@@ -206,7 +206,8 @@ async function settle(project: Project, prep: PreparedRun, monitor: RunMonitor, 
     throw new AppError('cancelled', 'The orthophoto run was cancelled.', { runId: id });
   }
   if (outcome.kind === 'timeout') {
-    const message = `ODM was still running after ${Math.round(timeoutMs / 60000)} minutes and was stopped.`;
+    const limit = timeoutMs >= 120_000 ? `${Math.round(timeoutMs / 60000)} minutes` : `${Math.round(timeoutMs / 1000)} seconds`;
+    const message = `ODM was still running after ${limit} (the time limit) and was stopped.`;
     monitor.line(`[postflight] ${message}`);
     endOdmRun(project.db, id, 'failed', message, { log });
     throw new AppError('remote_failed', message, { runId: id });

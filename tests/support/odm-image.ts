@@ -58,6 +58,17 @@ done
 echo "[INFO]    ODM app finished - $(date)"
 `;
 
+/** True for an ELF64 binary without an interpreter (PT_INTERP), i.e. one that runs in an empty rootfs. */
+function isStaticElf(file: string): boolean {
+  const elf = fs.readFileSync(file);
+  if (elf.toString('latin1', 1, 4) !== 'ELF' || elf[4] !== 2) return false;
+  const phoff = Number(elf.readBigUInt64LE(0x20));
+  const phentsize = elf.readUInt16LE(0x36);
+  const phnum = elf.readUInt16LE(0x38);
+  for (let i = 0; i < phnum; i++) if (elf.readUInt32LE(phoff + i * phentsize) === 3) return false;
+  return true;
+}
+
 const APPLETS = ['sh', 'ls', 'wc', 'cat', 'cp', 'mkdir', 'rm', 'sleep', 'touch', 'date', 'printf', 'echo', 'true'];
 
 /**
@@ -66,7 +77,9 @@ const APPLETS = ['sh', 'ls', 'wc', 'cat', 'cp', 'mkdir', 'rm', 'sleep', 'touch',
  */
 export async function buildStandInImages(docker: Docker): Promise<void> {
   const busybox = ['/bin/busybox', '/usr/bin/busybox'].find((p) => fs.existsSync(p));
-  if (!busybox) throw new Error('busybox-static is needed to build the ODM stand-in (apt-get install busybox-static)');
+  if (!busybox || !isStaticElf(busybox)) {
+    throw new Error('a static busybox is needed to build the ODM stand-in (apt-get install busybox-static)');
+  }
   const ortho = writeGeoTiff(STANDIN_ORTHO);
   const hash = createHash('sha256').update(ENTRYPOINT).update(ortho).update(fs.readFileSync(busybox)).digest('hex').slice(0, 16);
   const builds = [
