@@ -63,6 +63,13 @@ interface Finding {
   reasons: Reason[];
   /** Automatic reasons kept from before this run (metadata's exif/gps, ingest's corrupt). */
   kept: ReasonCode[];
+  /** This module's reasons from the previous run, which this run replaces. */
+  replaced: Reason[];
+}
+
+/** Same findings in the same order, so the stored rows can stay. */
+function sameReasons(before: readonly Reason[], after: readonly Reason[]): boolean {
+  return before.length === after.length && before.every((r, i) => r.code === after[i]!.code && r.message === after[i]!.message);
 }
 
 export async function classifyProject(project: Project, opts: ClassifyOptions = {}): Promise<ClassifySummary> {
@@ -83,9 +90,9 @@ export async function classifyProject(project: Project, opts: ClassifyOptions = 
 
   const findings = new Map<number, Finding>();
   for (const row of rows) {
-    const kept = (existing.get(row.id) ?? [])
-      .filter((r) => r.source === 'auto' && !REPLACED_CODES.includes(r.code))
-      .map((r) => r.code);
+    const auto = (existing.get(row.id) ?? []).filter((r) => r.source === 'auto');
+    const kept = auto.filter((r) => !REPLACED_CODES.includes(r.code)).map((r) => r.code);
+    const replaced = auto.filter((r) => REPLACED_CODES.includes(r.code)).map((r) => ({ code: r.code, message: r.message }));
     const check = checkPhoto(row, t, q);
     const reasons = check.reasons.filter((r) => !(KEEP_IF_PRESENT.has(r.code) && kept.includes(r.code)));
     let taskId: number | null = null;
@@ -96,7 +103,7 @@ export async function classifyProject(project: Project, opts: ClassifyOptions = 
       else taskId = m.taskId;
     }
     if (outside) reasons.push(outside);
-    findings.set(row.id, { row, position: check.position, taskId, reasons, kept });
+    findings.set(row.id, { row, position: check.position, taskId, reasons, kept, replaced });
     if (findings.size % 5000 === 0) step('checks', findings.size, rows.length);
   }
 
@@ -127,15 +134,18 @@ export async function classifyProject(project: Project, opts: ClassifyOptions = 
     });
 
   db.transaction(() => {
-    replaceFlights(db, flightRecords);
+    const flightOf = replaceFlights(db, flightRecords);
     for (const f of findings.values()) {
       // An outside note only explains an otherwise good photo; a rejected one already says why it is unusable.
       const rejected = f.kept.length > 0 || f.reasons.some((r) => r.code !== 'outside');
       const reasons = rejected ? f.reasons.filter((r) => r.code !== 'outside') : f.reasons;
-      replaceReasons(db, f.row.id, 'auto', reasons, REPLACED_CODES);
-      const codes = [...f.kept, ...reasons.map((r) => r.code)];
-      const status = deriveStatus(codes, f.taskId, f.row.manual_decision);
-      updateImage(db, f.row.id, { status, task_id: f.taskId });
+      // Rows are only written where something changed, so a rerun over an unchanged project writes next to nothing.
+      if (!sameReasons(f.replaced, reasons)) replaceReasons(db, f.row.id, 'auto', reasons, REPLACED_CODES);
+      const status = deriveStatus([...f.kept, ...reasons.map((r) => r.code)], f.taskId, f.row.manual_decision);
+      const flightId = flightOf.get(f.row.id) ?? null;
+      if (status !== f.row.status || f.taskId !== f.row.task_id || flightId !== f.row.flight_id) {
+        updateImage(db, f.row.id, { status, task_id: f.taskId, flight_id: flightId });
+      }
     }
   }).immediate();
   step('done', rows.length, rows.length);

@@ -7,18 +7,21 @@ export interface FlightRecord {
 }
 
 /**
- * Replaces every flight with `flights` (in order, so ids restart at 1 and a rerun on the same photos gives the same
- * ids) and points each photo at its flight; photos in no flight get none. Call inside the caller's transaction.
+ * Replaces every flight with `flights`, numbered from 1 in order (a rerun on the same photos gives the same ids), and
+ * returns each photo's flight. The caller points its photos at the new ids in the same transaction: foreign keys are
+ * checked at commit, so photos still naming an old flight in between are fine. Duplicates never belong to a flight.
  */
-export function replaceFlights(db: Database, flights: readonly FlightRecord[]): void {
-  db.prepare('UPDATE images SET flight_id = NULL WHERE flight_id IS NOT NULL').run();
+export function replaceFlights(db: Database, flights: readonly FlightRecord[]): Map<number, number> {
+  db.pragma('defer_foreign_keys = ON');
+  db.prepare("UPDATE images SET flight_id = NULL WHERE status = 'duplicate' AND flight_id IS NOT NULL").run();
   db.prepare('DELETE FROM flights').run();
   const insert = db.prepare('INSERT INTO flights (id, started_at, ended_at, image_count) VALUES (?, ?, ?, ?)');
-  const link = db.prepare('UPDATE images SET flight_id = ? WHERE id = ?');
+  const flightOf = new Map<number, number>();
   flights.forEach((f, i) => {
     insert.run(i + 1, f.startedAt, f.endedAt, f.imageIds.length);
-    for (const id of f.imageIds) link.run(i + 1, id);
+    for (const id of f.imageIds) flightOf.set(id, i + 1);
   });
+  return flightOf;
 }
 
 export function countFlights(db: Database): number {

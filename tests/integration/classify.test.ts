@@ -168,8 +168,8 @@ describe('classifyProject on a real project file', () => {
     expect(getImage(project.db, good)).toMatchObject({ status: 'rejected', manual_decision: 'rejected' });
     const reasons = listReasons(project.db, [tailInTask]).get(tailInTask)!.map((r) => [r.code, r.source]);
     expect(reasons).toEqual([
-      ['manual', 'manual'],
       ['flight_tail', 'auto'],
+      ['manual', 'manual'],
     ]);
 
     setManualDecision(project, [tailInTask, good], null);
