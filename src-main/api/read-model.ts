@@ -30,10 +30,12 @@ interface ListRow {
   gimbal_pitch: number | null;
 }
 
+/** Capture time: UTC when the zone is known, else the camera's local clock (what the pilot's watch said). */
+const CAPTURED = 'coalesce(i.captured_at, i.captured_local)';
 const LIST_COLUMNS = `i.id, i.file_name, i.source_path, i.status, i.manual_decision, t.task_id AS task, i.flight_id, i.lat,
-  i.lon, i.captured_at, i.sharpness, i.gimbal_pitch`;
+  i.lon, ${CAPTURED} AS captured_at, i.sharpness, i.gimbal_pitch`;
 /** Gallery order: grouped by task then flight, in capture order within a group; photos with no task last. */
-const LIST_ORDER = 'ORDER BY t.task_id IS NULL, t.task_id, i.flight_id IS NULL, i.flight_id, i.captured_at, i.id';
+const LIST_ORDER = 'ORDER BY t.task_id IS NULL, t.task_id, i.flight_id IS NULL, i.flight_id, captured_at, i.id';
 
 /** Builds the WHERE clause of a filter; every value is a bound parameter. */
 export function filterSql(filter: ImageFilter = {}): { where: string; params: unknown[] } {
@@ -60,12 +62,12 @@ export function filterSql(filter: ImageFilter = {}): { where: string; params: un
     params.push(JSON.stringify(filter.ids));
   }
   if (filter.from) {
-    clauses.push('i.captured_at >= ?');
+    clauses.push(`${CAPTURED} >= ?`);
     params.push(filter.from);
   }
   if (filter.to) {
     // A bare date means "through the end of that day".
-    clauses.push('i.captured_at <= ?');
+    clauses.push(`${CAPTURED} <= ?`);
     params.push(/^\d{4}-\d{2}-\d{2}$/.test(filter.to) ? `${filter.to}T23:59:59.999Z` : filter.to);
   }
   return { where: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', params };
@@ -163,7 +165,7 @@ export function imageDetail(db: Database, id: number): ImageDetail | null {
 export function imageFacets(db: Database): ImageFacets {
   const range = db
     .prepare<[], { first: string | null; last: string | null }>(
-      'SELECT min(captured_at) AS first, max(captured_at) AS last FROM images',
+      `SELECT min(${CAPTURED}) AS first, max(${CAPTURED}) AS last FROM images i`,
     )
     .get()!;
   return {
@@ -219,9 +221,9 @@ export function photoFootprints(db: Database, limit: number): PhotoFootprint[] {
 
 type LonLat = [number, number];
 
-/** The first four corners of a stored footprint (a GeoJSON Polygon, or an object carrying one as `polygon`). */
+/** The first four corners of a stored footprint (a GeoJSON Feature as coverage stores it, or a bare Polygon). */
 function ringOf(value: unknown): [LonLat, LonLat, LonLat, LonLat] | null {
-  const polygon = (value as { polygon?: unknown } | null)?.polygon ?? value;
+  const polygon = (value as { geometry?: unknown } | null)?.geometry ?? value;
   const ring = (polygon as { type?: string; coordinates?: unknown[][] } | null)?.coordinates?.[0];
   if ((polygon as { type?: string } | null)?.type !== 'Polygon' || !Array.isArray(ring) || ring.length < 4) return null;
   const corners = ring.slice(0, 4).map((p) => (Array.isArray(p) ? [Number(p[0]), Number(p[1])] : [NaN, NaN]));

@@ -46,3 +46,27 @@ export function watchPage(page: Page): { errors: string[]; offsiteRequests: stri
   });
   return { errors, offsiteRequests };
 }
+
+interface ProbeFeature {
+  properties: Record<string, unknown>;
+  geometry: { coordinates: unknown };
+}
+
+/**
+ * The slice of the page's globals that tests read inside `page.evaluate` (tests compile with Node's types, not the
+ * DOM's): the review map the renderer exposes, and the document.
+ */
+export interface PageGlobals {
+  __postflightMap: {
+    queryRenderedFeatures(
+      geometryOrOptions?: [[number, number], [number, number]] | { layers: string[] },
+      options?: { layers: string[] },
+    ): ProbeFeature[];
+    project(lngLat: [number, number]): { x: number; y: number };
+    getCanvas(): { getBoundingClientRect(): { left: number; top: number } };
+  };
+  document: {
+    elementFromPoint(x: number, y: number): unknown;
+    documentElement: { dataset: Record<string, string | undefined> };
+  };
+}

@@ -4,13 +4,16 @@ export function summaryParts(result: unknown): { figures: [string, string][]; pr
   const problems: string[] = [];
   if (!result || typeof result !== 'object') return { figures, problems };
   for (const [key, value] of Object.entries(result as Record<string, unknown>)) {
-    if (typeof value === 'number' || typeof value === 'string' || typeof value === 'boolean') {
+    if (typeof value === 'number' && /bytes/i.test(key)) {
+      figures.push([humanise(key), `${(value / 1e6).toFixed(1)} MB`]);
+    } else if (typeof value === 'number' || typeof value === 'string' || typeof value === 'boolean') {
       figures.push([humanise(key), String(value)]);
     } else if (Array.isArray(value) && /error|problem|fail|skip/i.test(key)) {
       for (const p of value) problems.push(describe(p));
     } else if (value && typeof value === 'object' && !Array.isArray(value)) {
       for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-        if (typeof v === 'number') figures.push([`${humanise(key)}: ${humanise(k)}`, String(v)]);
+        // Zero counts are noise in a summary: only what happened is listed.
+        if (typeof v === 'number' && v !== 0) figures.push([`${humanise(key)}: ${humanise(k)}`, String(v)]);
       }
     }
   }

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { JobInfo } from '../../../src-preload/contract.ts';
 import { errorMessage, useApi } from '../common/api-context.tsx';
-import { formatEta, formatFiles, formatRate, isActive, progressFraction } from './format.ts';
+import { formatCount, formatEta, formatRate, isActive, progressFraction } from './format.ts';
 
 const KIND_LABELS: Record<JobInfo['kind'], string> = {
   ingest: 'Ingest',
@@ -38,7 +38,7 @@ export function JobCard({ job }: { job: JobInfo }) {
       )}
       {p && (
         <p className="job-figures">
-          <span>{formatFiles(p)}</span>
+          <span>{formatCount(p, job.kind === 'ingest' || job.kind === 'sync' ? 'files' : '')}</span>
           <span>{formatRate(p.rate)}</span>
           <span>ETA {formatEta(p.etaSeconds)}</span>
         </p>

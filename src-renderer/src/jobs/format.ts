@@ -27,9 +27,11 @@ export function formatEta(seconds: number | null | undefined): string {
   return `${Math.floor(s / 3600)} h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')} min`;
 }
 
-export function formatFiles(p: ProgressInfo | null): string {
+/** Counts of what the job works through: photo files for ingest and sync, tasks or photos otherwise. */
+export function formatCount(p: ProgressInfo | null, unit = ''): string {
   if (!p) return 'Waiting…';
-  return p.total === null ? `${p.done} files` : `${p.done} / ${p.total} files`;
+  const suffix = unit ? ` ${unit}` : '';
+  return p.total === null ? `${p.done}${suffix}` : `${p.done} / ${p.total}${suffix}`;
 }
 
 /** Keeps the newest version of each job, newest job first. */

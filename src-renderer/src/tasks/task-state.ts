@@ -27,7 +27,7 @@ export function taskState(task: Pick<TaskInfo, 'verified' | 'coveragePct' | 'ass
 }
 
 export function formatPct(value: number | null | undefined): string {
-  return value === null || value === undefined ? '–' : `${value.toFixed(value >= 99.95 || value < 10 ? 1 : 0)}%`;
+  return value === null || value === undefined ? '–' : `${value.toFixed(1)}%`;
 }
 
 /** Gap polygons of a task's last coverage, whatever shape the core stored them in. */

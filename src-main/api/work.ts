@@ -1,0 +1,45 @@
+/**
+ * Long work started from the UI, as jobs: ingest runs classification after it, and classification runs coverage,
+ * so a pilot who inserts a card sees statuses and coverage without starting three things by hand. Each step is its
+ * own job (own progress, own cancel); a failed or cancelled step doesn't start the next.
+ */
+import type { Project } from '../project/project.ts';
+import type { JobContext, JobRunner } from '../jobs/jobs.ts';
+import type { EventSink } from '../jobs/jobs.ts';
+import { runIngest } from '../ingest/ingest.ts';
+import { classifyProject } from '../classify/classify.ts';
+import { computeCoverage } from '../geo/coverage-service.ts';
+
+export interface WorkEnv {
+  project: Project;
+  jobs: JobRunner;
+  emit: EventSink;
+}
+
+const control = (ctx: JobContext) => ({ signal: ctx.signal, onProgress: ctx.onProgress });
+
+export function startCoverage(env: WorkEnv): string {
+  return env.jobs.start('coverage', {}, async (ctx) => {
+    const result = computeCoverage(env.project, control(ctx));
+    env.emit('project.changed', { what: 'tasks' });
+    return { tasks: result.tasks.map((t) => ({ taskId: t.taskId, coveragePct: t.coverage.coveragePct })) };
+  });
+}
+
+export function startClassify(env: WorkEnv, params: { flightTail?: boolean }): string {
+  return env.jobs.start('classify', params, async (ctx) => {
+    const summary = await classifyProject(env.project, { ...params, ...control(ctx) });
+    env.emit('project.changed', { what: 'images' });
+    startCoverage(env);
+    return summary;
+  });
+}
+
+export function startIngest(env: WorkEnv, params: { source: string; inPlace?: boolean }): string {
+  return env.jobs.start('ingest', params, async (ctx) => {
+    const summary = await runIngest(env.project, { ...params, ...control(ctx) });
+    env.emit('project.changed', { what: 'images' });
+    startClassify(env, {});
+    return summary;
+  });
+}

@@ -1,0 +1,209 @@
+/**
+ * The desktop UI in a real Chromium against `postflight serve` over a real project: the Brighton Beach card is
+ * ingested through the UI, the sample tasks imported through the file input, and every check reads the SQLite file.
+ */
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { startServe } from '../support/cli.ts';
+import { makeTemp, repoRoot, rmTemp, sharedData } from '../support/paths.ts';
+import { launchBrowser, screenshot, watchPage, type PageGlobals } from '../support/browser.ts';
+import { buildApp, readDb, waitForJobs } from '../support/e2e.ts';
+
+const card = path.join(sharedData, 'brighton_beach');
+const tasksFile = path.join(repoRoot, 'resources', 'sample-tasks', 'brighton_beach.geojson');
+
+interface Drawn {
+  tasks: string[];
+  points: number[];
+}
+
+/** What the map has drawn right now, deduplicated across tiles. */
+function drawn(page: Page): Promise<Drawn> {
+  return page.evaluate(() => {
+    const map = (globalThis as unknown as PageGlobals).__postflightMap;
+    const ids = (layer: string, key: string) => [
+      ...new Set(map.queryRenderedFeatures({ layers: [layer] }).map((f) => f.properties[key] as string | number)),
+    ];
+    return { tasks: (ids('task-fill', 'taskId') as string[]).sort(), points: (ids('photo-points', 'id') as number[]).sort((a, b) => a - b) };
+  });
+}
+
+describe('Postflight UI (browser against postflight serve)', () => {
+  let dir: string;
+  let projectDir: string;
+  let server: Awaited<ReturnType<typeof startServe>>;
+  let browser: Browser;
+  let page: Page;
+  let watch: ReturnType<typeof watchPage>;
+  const db = <T>(sql: string, ...params: unknown[]) => readDb(projectDir, (d) => d.prepare(sql).all(...params) as T[]);
+
+  beforeAll(async () => {
+    buildApp();
+    dir = makeTemp('postflight-e2e-');
+    projectDir = path.join(dir, 'project');
+    server = await startServe(projectDir, { POSTFLIGHT_STATE_DIR: path.join(dir, 'state') });
+    browser = await launchBrowser();
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    watch = watchPage(page);
+    await page.goto(server.url.href);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    if (dir) rmTemp(dir);
+  });
+
+  it('imports the task file and ingests the card, showing progress and a summary', async () => {
+    await page.getByRole('button', { name: 'Project' }).click();
+    await page.getByTestId('task-file').setInputFiles(tasksFile);
+    await expect.poll(() => page.getByRole('status').first().textContent()).toMatch(/Imported 2 task/);
+    expect(db<{ task_id: string }>('SELECT task_id FROM tasks ORDER BY task_id').map((r) => r.task_id)).toEqual(['1', '2']);
+
+    await page.getByRole('button', { name: 'Ingest' }).click();
+    await page.getByTestId('ingest-source').fill(card);
+    await page.getByRole('button', { name: 'Start ingest' }).click();
+    // The bar moves while the card is read (progress events over the WebSocket), then the summary replaces it.
+    const bar = page.getByRole('progressbar', { name: 'Ingest progress' }).first();
+    await expect.poll(() => bar.getAttribute('aria-valuenow').then(Number), { timeout: 60_000 }).toBeGreaterThan(0);
+    await screenshot(page, 'ingest-progress');
+    const summary = page.getByTestId('ingest-summary');
+    await summary.waitFor({ timeout: 120_000 });
+    expect(await summary.textContent()).toMatch(/Ingested\s*18/);
+    await screenshot(page, 'ingest-summary');
+    const jobs = await waitForJobs(server.url, server.token, ['ingest', 'classify', 'coverage']);
+    expect(jobs.map((j) => [j.kind, j.state])).toEqual(expect.arrayContaining([['ingest', 'done'], ['classify', 'done'], ['coverage', 'done']]));
+    expect(db<{ n: number }>("SELECT count(*) AS n FROM images WHERE status = 'assigned'")[0]!.n).toBe(18);
+  });
+
+  it('draws the tasks and every photo point on the map once it is idle', async () => {
+    await page.getByRole('button', { name: 'Map' }).click();
+    await page.locator('[data-testid="review-map"][data-ready="true"]').waitFor({ timeout: 60_000 });
+    await expect.poll(() => drawn(page), { timeout: 30_000 }).toEqual({
+      tasks: ['1', '2'],
+      points: db<{ id: number }>('SELECT id FROM images ORDER BY id').map((r) => r.id),
+    });
+    const taskStates = await page.evaluate(() =>
+      (globalThis as unknown as PageGlobals).__postflightMap.queryRenderedFeatures({ layers: ['task-fill'] }).map((f) => f.properties.state as string),
+    );
+    expect(new Set(taskStates)).toEqual(new Set(['covered'])); // both tasks > 95 % covered, neither verified yet
+    expect(await page.locator('.task-label').allTextContents()).toEqual(expect.arrayContaining([expect.stringMatching(/^1 · \d+(\.\d)?%$/)]));
+    await screenshot(page, 'map');
+  });
+
+  it('opens the clicked photo', async () => {
+    // A point drawn alone under its own pixel, not under the legend or a control.
+    const target = await page.evaluate(() => {
+      const { __postflightMap: map, document } = globalThis as unknown as PageGlobals;
+      const rect = map.getCanvas().getBoundingClientRect();
+      for (const f of map.queryRenderedFeatures({ layers: ['photo-points'] })) {
+        const [lon, lat] = (f.geometry as { coordinates: [number, number] }).coordinates;
+        const p = map.project([lon, lat]);
+        const hits = new Set(map.queryRenderedFeatures([[p.x - 6, p.y - 6], [p.x + 6, p.y + 6]], { layers: ['photo-points'] }).map((h) => h.properties.id));
+        if (hits.size === 1 && document.elementFromPoint(rect.left + p.x, rect.top + p.y) === map.getCanvas()) {
+          return { id: f.properties.id as number, x: rect.left + p.x, y: rect.top + p.y };
+        }
+      }
+      return null;
+    });
+    expect(target).not.toBeNull();
+    await page.mouse.click(target!.x, target!.y);
+    const detail = page.getByTestId('photo-detail');
+    await detail.waitFor();
+    expect(Number(await detail.getAttribute('data-id'))).toBe(target!.id);
+    const fileName = db<{ file_name: string }>('SELECT file_name FROM images WHERE id = ?', target!.id)[0]!.file_name;
+    await expect.poll(() => detail.getByRole('heading', { level: 2 }).textContent()).toBe(fileName);
+    await expect.poll(() => detail.locator('img.big').evaluate((img) => (img as unknown as { complete: boolean; naturalWidth: number }).naturalWidth)).toBeGreaterThan(0);
+    await screenshot(page, 'photo-detail');
+    await page.keyboard.press('Escape');
+    await detail.waitFor({ state: 'detached' });
+  });
+
+  it('culls with the keyboard: R rejects, U undoes, A accepts, Space + bulk reject; each lands in the database', async () => {
+    await page.getByRole('button', { name: 'Gallery' }).click();
+    const grid = page.getByTestId('gallery-grid');
+    await expect.poll(() => page.locator('[data-testid="thumb"]').count()).toBe(18);
+    await grid.focus();
+    await page.keyboard.press('ArrowRight');
+    const focused = page.locator('.thumb.focused');
+    const id = Number(await focused.getAttribute('data-id'));
+    const row = () => db<{ status: string; manual_decision: string | null }>('SELECT status, manual_decision FROM images WHERE id = ?', id)[0];
+
+    await page.keyboard.press('r');
+    await page.locator(`[data-id="${id}"][data-decision="rejected"]`).waitFor();
+    expect(row()).toEqual({ status: 'rejected', manual_decision: 'rejected' });
+
+    await page.keyboard.press('u');
+    await page.locator(`[data-id="${id}"][data-decision=""]`).waitFor();
+    expect(row()).toEqual({ status: 'assigned', manual_decision: null });
+
+    await page.keyboard.press('ArrowLeft'); // the cursor moved on after R; U leaves it where it is
+    await page.keyboard.press('a');
+    await page.locator(`[data-id="${id}"][data-decision="accepted"]`).waitFor();
+    expect(row()).toEqual({ status: 'assigned', manual_decision: 'accepted' });
+    const logged = db<{ payload: string }>("SELECT payload FROM events WHERE kind = 'photo.decision' AND image_id = ? ORDER BY id", id);
+    expect(logged.map((e) => (JSON.parse(e.payload) as { decision: string | null }).decision)).toEqual(['rejected', null, 'accepted']);
+
+    // Two photos further on: select both, reject them in one go.
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press(' ');
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press(' ');
+    const selected = (await page.locator('.thumb[aria-selected="true"]').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-id'))))).sort();
+    expect(selected).toHaveLength(2);
+    await page.getByRole('button', { name: 'Reject selected' }).click();
+    await expect.poll(() => page.locator('.thumb[data-decision="rejected"]').count()).toBe(2);
+    const rejected = db<{ id: number }>("SELECT id FROM images WHERE status = 'rejected' AND manual_decision = 'rejected' ORDER BY id").map((r) => r.id);
+    expect(rejected).toEqual(selected);
+    await screenshot(page, 'gallery-culled');
+  });
+
+  it('filters narrow the gallery to what the database holds', async () => {
+    const total = () => page.getByTestId('gallery-count').getAttribute('data-total').then(Number);
+    await page.getByTestId('filter-task').selectOption('2');
+    const inTask2 = db<{ n: number }>("SELECT count(*) AS n FROM images i JOIN tasks t ON t.id = i.task_id WHERE t.task_id = '2'")[0]!.n;
+    await expect.poll(total).toBe(inTask2);
+    expect(inTask2).toBeLessThan(18);
+    await page.getByRole('button', { name: 'Clear filters' }).click();
+    await expect.poll(total).toBe(18);
+    await page.getByRole('checkbox', { name: /^Rejected/ }).check();
+    await expect.poll(total).toBe(2);
+    await expect.poll(() => page.locator('[data-testid="thumb"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-status')))).toEqual(['rejected', 'rejected']);
+    await page.getByTestId('filter-reason').selectOption('manual');
+    await expect.poll(total).toBe(2);
+    await screenshot(page, 'gallery-filtered');
+    await page.getByRole('button', { name: 'Clear filters' }).click();
+  });
+
+  it('verify refuses with the reasons, then verifies on a deliberate override', async () => {
+    await page.getByRole('button', { name: 'Tasks' }).click();
+    const refusedTask = db<{ task_id: string }>('SELECT task_id FROM tasks ORDER BY task_id')[0]!.task_id;
+    const taskRow = page.getByTestId(`task-${refusedTask}`);
+    await taskRow.getByRole('button', { name: `Verify task ${refusedTask}` }).click();
+    const refusal = taskRow.getByTestId('verify-refusal');
+    await refusal.waitFor();
+    expect(await refusal.textContent()).toMatch(/at least \d+(\.\d+)?% is needed/);
+    expect(db<{ verified_at: string | null }>('SELECT verified_at FROM tasks WHERE task_id = ?', refusedTask)[0]!.verified_at).toBeNull();
+    await screenshot(page, 'verify-refused');
+
+    await refusal.getByRole('button', { name: 'Verify anyway (override)' }).click();
+    await page.locator(`[data-testid="task-${refusedTask}"][data-state="verified"]`).waitFor();
+    const task = db<{ verified_at: string | null; verify_forced: number }>('SELECT verified_at, verify_forced FROM tasks WHERE task_id = ?', refusedTask)[0]!;
+    expect(task.verified_at).not.toBeNull();
+    expect(task.verify_forced).toBe(1);
+    expect(db<{ n: number }>("SELECT count(*) AS n FROM events WHERE kind = 'task_verified_forced'")[0]!.n).toBe(1);
+    expect(await page.getByTestId('checklist').getAttribute('data-ready')).toBe('false');
+  });
+
+  it('keeps the job history and the sunlight theme across a reload, and never leaves 127.0.0.1', async () => {
+    await page.getByRole('button', { name: 'Sunlight mode' }).click();
+    await page.reload();
+    await page.locator('[data-testid="job-ingest"][data-state="done"]').waitFor();
+    expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).document.documentElement.dataset.theme)).toBe('sunlight');
+    await page.getByRole('button', { name: 'Tasks' }).click();
+    await page.getByTestId('checklist').waitFor();
+    await screenshot(page, 'tasks-sunlight');
+    expect(watch.offsiteRequests).toEqual([]);
+    expect(watch.errors).toEqual([]);
+  });
+});

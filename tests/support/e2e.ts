@@ -1,0 +1,41 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import Database from 'better-sqlite3';
+import { repoRoot } from './paths.ts';
+import { callApi } from './cli.ts';
+
+/** Builds out/renderer (and the other bundles) the way `npm run build` does; `postflight serve` serves it. */
+export function buildApp(): void {
+  const bin = fs.realpathSync(path.join(repoRoot, 'node_modules', '.bin', 'electron-vite'));
+  const r = spawnSync(process.execPath, [bin, 'build'], { cwd: repoRoot, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`electron-vite build failed:\n${r.stdout}\n${r.stderr}`);
+}
+
+/** Reads the project database directly (read-only, beside the running server), as the ground truth of a test. */
+export function readDb<T>(projectDir: string, query: (db: Database.Database) => T): T {
+  const db = new Database(path.join(projectDir, 'postflight.db'), { readonly: true, fileMustExist: true });
+  try {
+    return query(db);
+  } finally {
+    db.close();
+  }
+}
+
+interface JobRow {
+  kind: string;
+  state: string;
+  error: { message: string } | null;
+}
+
+/** Waits until the harness has jobs of every given kind and none is queued or running. */
+export async function waitForJobs(base: URL, token: string, kinds: string[], timeoutMs = 240_000): Promise<JobRow[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const jobs = ((await callApi(base, token, 'jobs.list')).result ?? []) as JobRow[];
+    const settled = jobs.every((j) => j.state !== 'queued' && j.state !== 'running');
+    if (settled && kinds.every((k) => jobs.some((j) => j.kind === k))) return jobs;
+    if (Date.now() > deadline) throw new Error(`jobs did not finish: ${JSON.stringify(jobs)}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}

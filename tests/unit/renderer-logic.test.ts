@@ -1,0 +1,180 @@
+import { describe, expect, it } from 'vitest';
+import type { ImageListItem, JobInfo, TaskInfo } from '../../src-preload/contract.ts';
+import { COVERED_PCT, formatPct, leaveSiteChecklist, taskState } from '../../src-renderer/src/tasks/task-state.ts';
+import { cullReducer, historyEntry, initialCull, keyCommand, targetIds, undoCalls } from '../../src-renderer/src/gallery/culling.ts';
+import { buildFilter, emptyFilters, galleryRows, NONE, rowOfIndex, verticalTarget } from '../../src-renderer/src/gallery/filters.ts';
+import { formatCount, formatEta, formatRate, mergeJob, progressFraction } from '../../src-renderer/src/jobs/format.ts';
+import { dataBounds, footprintFeatures, pointFeatures, taskFeatures } from '../../src-renderer/src/map/layers.ts';
+import { summaryParts } from '../../src-renderer/src/ingest/summary.ts';
+
+const task = (over: Partial<TaskInfo>): TaskInfo => ({
+  taskId: 't',
+  name: null,
+  geometry: { type: 'Polygon', coordinates: [[[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]]] },
+  imageCount: 0,
+  assignedCount: 0,
+  coveragePct: null,
+  overlap3Pct: null,
+  overlap5Pct: null,
+  gsdCm: null,
+  gaps: null,
+  verified: false,
+  verifyForced: false,
+  syncedAt: null,
+  ...over,
+});
+
+const item = (id: number, over: Partial<ImageListItem> = {}): ImageListItem => ({
+  id,
+  fileName: `P${id}.JPG`,
+  path: `DCIM/P${id}.JPG`,
+  status: 'assigned',
+  manualDecision: null,
+  reasons: [],
+  taskId: '1',
+  flightId: 1,
+  lat: 46 + id / 1000,
+  lon: -92,
+  capturedAt: null,
+  sharpness: null,
+  gimbalPitch: null,
+  ...over,
+});
+
+describe('task state colouring', () => {
+  it('follows photos, coverage and verification', () => {
+    expect(taskState(task({}))).toBe('not_flown');
+    expect(taskState(task({ assignedCount: 4, coveragePct: null }))).toBe('partial');
+    expect(taskState(task({ assignedCount: 4, coveragePct: COVERED_PCT - 0.1 }))).toBe('partial');
+    expect(taskState(task({ assignedCount: 9, coveragePct: COVERED_PCT }))).toBe('covered');
+    expect(taskState(task({ assignedCount: 0, coveragePct: 0, verified: true }))).toBe('verified');
+    expect(formatPct(99.797)).toBe('99.8%');
+    expect(formatPct(null)).toBe('–');
+  });
+
+  it('gives each task feature its state and colour for the map', () => {
+    const fc = taskFeatures([task({ taskId: 'a' }), task({ taskId: 'b', assignedCount: 3, coveragePct: 99, verified: true })]);
+    expect(fc.features.map((f) => [f.properties.taskId, f.properties.state])).toEqual([['a', 'not_flown'], ['b', 'verified']]);
+    expect(fc.features[0]!.properties.colour).not.toBe(fc.features[1]!.properties.colour);
+  });
+
+  it('answers "ready to leave site?" only when every task is flown, covered, gap-free and verified with no work running', () => {
+    const gaps = { type: 'FeatureCollection', features: [{ type: 'Feature', geometry: { type: 'Polygon', coordinates: [] }, properties: { areaM2: 12 } }] };
+    const done = task({ taskId: 'a', assignedCount: 9, coveragePct: 99, verified: true });
+    const short = task({ taskId: 'b', assignedCount: 9, coveragePct: 80, gaps });
+    const byId = (list: ReturnType<typeof leaveSiteChecklist>) => Object.fromEntries(list.map((c) => [c.id, c.ok]));
+    expect(byId(leaveSiteChecklist([done, short], 1))).toEqual({ tasks: true, jobs: false, flown: true, covered: false, gaps: false, verified: false });
+    expect(leaveSiteChecklist([done, short], 0).find((c) => c.id === 'covered')!.detail).toBe('Short: b');
+    expect(leaveSiteChecklist([done], 0).every((c) => c.ok)).toBe(true);
+    expect(leaveSiteChecklist([], 0).filter((c) => c.ok).map((c) => c.id)).toEqual(['jobs', 'gaps']);
+  });
+});
+
+describe('culling', () => {
+  const items = [item(1), item(2, { manualDecision: 'rejected' }), item(3)];
+
+  it('maps keys to commands', () => {
+    expect(keyCommand('a')).toEqual({ kind: 'decide', decision: 'accepted' });
+    expect(keyCommand('R')).toEqual({ kind: 'decide', decision: 'rejected' });
+    expect(keyCommand('u')).toEqual({ kind: 'undo' });
+    expect(keyCommand('ArrowDown')).toEqual({ kind: 'vertical', dir: 1 });
+    expect(keyCommand('x')).toBeNull();
+  });
+
+  it('moves within bounds and acts on the selection before the focused photo', () => {
+    let s = cullReducer(initialCull, { type: 'move', delta: -1, count: 3 });
+    expect(s.cursor).toBe(0);
+    s = cullReducer(s, { type: 'move', delta: 5, count: 3 });
+    expect(s.cursor).toBe(2);
+    expect(targetIds(s, items)).toEqual([3]);
+    s = cullReducer(cullReducer(s, { type: 'toggle', id: 1 }), { type: 'toggle', id: 2 });
+    expect(targetIds(s, items).sort()).toEqual([1, 2]);
+    s = cullReducer(s, { type: 'toggle', id: 1 });
+    expect(targetIds(s, items)).toEqual([2]);
+  });
+
+  it('records what each photo had, so undo restores mixed earlier decisions exactly', () => {
+    const entry = historyEntry([1, 2, 3], items);
+    expect(undoCalls(entry)).toEqual([
+      { decision: null, ids: [1, 3] },
+      { decision: 'rejected', ids: [2] },
+    ]);
+    let s = cullReducer({ ...initialCull, selection: new Set([1]) }, { type: 'decided', entry, advance: false, count: 3 });
+    expect(s.selection.size).toBe(0);
+    expect(s.history).toHaveLength(1);
+    s = cullReducer(s, { type: 'undone' });
+    expect(s.history).toHaveLength(0);
+    expect(cullReducer(initialCull, { type: 'decided', entry, advance: true, count: 3 }).cursor).toBe(1);
+  });
+});
+
+describe('gallery filters and layout', () => {
+  it('sends only the constraints the pilot set', () => {
+    expect(buildFilter(emptyFilters)).toEqual({});
+    expect(buildFilter({ ...emptyFilters, statuses: ['rejected'], reason: 'blur', task: NONE, flight: '3', from: '2024-05-01', to: '2024-05-02' })).toEqual({
+      status: ['rejected'],
+      reason: ['blur'],
+      taskId: null,
+      flightId: 3,
+      from: '2024-05-01',
+      to: '2024-05-02',
+    });
+    expect(buildFilter({ ...emptyFilters, task: '7', flight: NONE })).toEqual({ taskId: '7', flightId: null });
+  });
+
+  it('groups by task and flight into header and photo rows, and moves vertically across groups', () => {
+    const list = [item(1), item(2), item(3), item(4, { taskId: '2' }), item(5, { taskId: null, flightId: null })];
+    const rows = galleryRows(list, 2);
+    expect(rows.map((r) => (r.kind === 'header' ? `${r.label}(${r.count})` : `${r.start}-${r.end}`))).toEqual([
+      'Task 1 · flight 1(3)',
+      '0-2',
+      '2-3',
+      'Task 2 · flight 1(1)',
+      '3-4',
+      'No task · no flight(1)',
+      '4-5',
+    ]);
+    expect(rowOfIndex(rows, 2)).toBe(2);
+    expect(verticalTarget(rows, 1, 1)).toBe(2); // clamped to the shorter row
+    expect(verticalTarget(rows, 2, 1)).toBe(3); // across the header
+    expect(verticalTarget(rows, 0, -1)).toBe(0);
+  });
+});
+
+describe('jobs and map helpers', () => {
+  it('formats progress for the bar', () => {
+    expect(progressFraction({ done: 3, total: 10, bytesDone: 50, bytesTotal: 200 })).toBe(0.25);
+    expect(progressFraction({ done: 3, total: 12 })).toBe(0.25);
+    expect(progressFraction({ done: 3, total: null })).toBeNull();
+    expect(formatRate(42_500_000)).toBe('43 MB/s');
+    expect(formatRate(0)).toBe('–');
+    expect(formatEta(59)).toBe('59 s');
+    expect(formatEta(125)).toBe('2 min 05 s');
+    expect(formatEta(3720)).toBe('1 h 02 min');
+    expect(formatCount({ done: 4, total: 18 }, 'files')).toBe('4 / 18 files');
+  });
+
+  it('keeps the newest version of each job, newest job first', () => {
+    const job = (id: string, state: JobInfo['state'], createdAt: string, updatedAt: string): JobInfo => ({
+      id, kind: 'ingest', state, params: {}, progress: null, result: null, error: null, createdAt, updatedAt,
+    });
+    let jobs = mergeJob([], job('a', 'running', '2024-01-01T00:00:00Z', '2024-01-01T00:00:02Z'));
+    jobs = mergeJob(jobs, job('b', 'queued', '2024-01-01T00:00:05Z', '2024-01-01T00:00:05Z'));
+    jobs = mergeJob(jobs, job('a', 'queued', '2024-01-01T00:00:00Z', '2024-01-01T00:00:01Z')); // stale event
+    expect(jobs.map((j) => [j.id, j.state])).toEqual([['b', 'queued'], ['a', 'running']]);
+  });
+
+  it('builds points, footprints and bounds', () => {
+    const points = pointFeatures([item(1), item(2, { lat: null })]);
+    expect(points.features.map((f) => f.properties.id)).toEqual([1]);
+    const fp = footprintFeatures([{ id: 9, status: 'assigned', corners: [[0, 1], [1, 1], [1, 0], [0, 0]] }]);
+    expect(fp.features[0]!.geometry.coordinates).toEqual([[[0, 1], [1, 1], [1, 0], [0, 0], [0, 1]]]);
+    expect(dataBounds(points, fp)).toEqual([[-92, 0], [1, 46.001]]);
+  });
+
+  it('summarises an ingest result with its problems listed', () => {
+    const { figures, problems } = summaryParts({ found: 3, bytes: 2_500_000, counts: { staged: 2, duplicate: 0 }, errors: [{ path: 'a.JPG', message: 'unreadable' }] });
+    expect(figures).toEqual([['Found', '3'], ['Bytes', '2.5 MB'], ['Counts: Staged', '2']]);
+    expect(problems).toEqual(['a.JPG: unreadable']);
+  });
+});
