@@ -51,6 +51,8 @@ describe('ODM in a real Docker engine (stand-in image)', () => {
     // The accepted photos only (the rejected one stays out), read-only, with the GSD as the resolution.
     expect(lines).toContain('[INFO]    Found 4 usable images');
     expect(lines).toContain('[INFO]    images folder is read-only');
+    // Same file system: hard links, no copies.
+    expect(lines.find((l) => l.startsWith('[postflight] 4 photos staged'))).toMatch(/\(4 linked, 0 copied\)/);
     expect(lines.find((l) => l.includes('args:'))).toMatch(/--project-path \/datasets task-7 --fast-orthophoto --orthophoto-resolution 2.5/);
     expect(run.options.odm).toEqual({ 'fast-orthophoto': true, 'orthophoto-resolution': 2.5 });
     expect(run.options.gpu).toBe(false);
