@@ -1,6 +1,7 @@
 import type { Command } from '../command.ts';
 import { classifyCommand } from './classify.ts';
 import { ingestCommand } from './ingest.ts';
+import { odmCommand } from './odm.ts';
 import { reportCommand } from './report.ts';
 import { serveCommand } from './serve.ts';
 import { syncCommand } from './sync.ts';
@@ -15,5 +16,6 @@ export const commands: readonly Command[] = [
   reportCommand,
   verifyCommand,
   syncCommand,
+  odmCommand,
   serveCommand,
 ];
