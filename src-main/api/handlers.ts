@@ -7,7 +7,8 @@ import type { Session } from './session.ts';
 import { projectSummary } from './project-summary.ts';
 import { imageDetail, imageFacets, listImageItems, photoFootprints, taskInfos } from './read-model.ts';
 import { findCardVolumes } from './cards.ts';
-import { startClassify, startCoverage, startIngest, type WorkEnv } from './work.ts';
+import { startClassify, startCoverage, startIngest, startOdm, startSync, type WorkEnv } from './work.ts';
+import type { CredentialStore } from '../sync/credentials.ts';
 import { importTasks } from '../geo/task-import.ts';
 import { unverifyTask, verifyTask } from '../geo/verify.ts';
 import { setManualDecision } from '../classify/manual.ts';
@@ -19,13 +20,12 @@ const pkg = createRequire(import.meta.url)('../../package.json') as { version: s
 /** What only a desktop adapter can do (native dialogs); the browser harness leaves these out. */
 export interface NativeAdapters {
   pickFolder?: (purpose: 'project' | 'card') => Promise<string | null>;
+  /** The OS keychain for S3 keys; without it sync uses the AWS SDK's default chain (env vars, profile). */
+  credentials?: CredentialStore;
 }
 
 /** The service facade: each contract method, implemented by calling the core modules for the open project. */
 export function createHandlers(session: Session, transport: 'ipc' | 'http', native: NativeAdapters = {}): ApiHandlers {
-  const notYet = (what: string) => async (): Promise<never> => {
-    throw new AppError('unsupported', `${what} is not available in this build yet.`);
-  };
   const db = () => session.require().project.db;
   const env = (): WorkEnv => ({ ...session.require(), emit: session.emit });
   const changed = (what: 'images' | 'tasks') => session.emit('project.changed', { what });
@@ -74,8 +74,8 @@ export function createHandlers(session: Session, transport: 'ipc' | 'http', nati
     'ingest.start': async (params) => ({ jobId: startIngest(env(), params) }),
     'classify.start': async (params) => ({ jobId: startClassify(env(), params) }),
     'coverage.start': async () => ({ jobId: startCoverage(env()) }),
-    'sync.start': notYet('Sync'),
-    'odm.start': notYet('OpenDroneMap'),
+    'sync.start': async (params) => ({ jobId: startSync(env(), params, native.credentials) }),
+    'odm.start': async (params) => ({ jobId: startOdm(env(), params) }),
     'jobs.list': async () => session.require().jobs.list(),
     'jobs.cancel': async ({ jobId }) => ({ cancelled: session.require().jobs.cancel(jobId) }),
   };

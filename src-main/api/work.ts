@@ -1,5 +1,5 @@
 /**
- * Long work started from the UI, as jobs: ingest runs classification after it, and classification runs coverage,
+ * Long work started from the UI, as jobs (ingest, classify, coverage, sync, ODM): ingest runs classification after it, and classification runs coverage,
  * so a pilot who inserts a card sees statuses and coverage without starting three things by hand. Each step is its
  * own job (own progress, own cancel); a failed or cancelled step doesn't start the next.
  */
@@ -8,7 +8,11 @@ import type { JobContext, JobRunner } from '../jobs/jobs.ts';
 import type { EventSink } from '../jobs/jobs.ts';
 import { runIngest } from '../ingest/ingest.ts';
 import { classifyProject } from '../classify/classify.ts';
-import { computeCoverage } from '../geo/coverage-service.ts';
+import { computeCoverage, requireTask } from '../geo/coverage-service.ts';
+import { syncVerifiedTasks } from '../sync/sync.ts';
+import { resolveTarget } from '../sync/target.ts';
+import { credentialAccount, type CredentialStore } from '../sync/credentials.ts';
+import { runOdm } from '../odm/service.ts';
 
 export interface WorkEnv {
   project: Project;
@@ -42,4 +46,21 @@ export function startIngest(env: WorkEnv, params: { source: string; inPlace?: bo
     startClassify(env, {});
     return summary;
   });
+}
+
+export function startSync(env: WorkEnv, params: { taskId?: string }, credentialStore: CredentialStore | undefined): string {
+  return env.jobs.start('sync', params, async (ctx) => {
+    const target = resolveTarget(env.project.db);
+    const credentials = (await credentialStore?.get(credentialAccount(target))) ?? undefined;
+    const report = await syncVerifiedTasks(env.project, { target, credentials, taskIds: params.taskId ? [params.taskId] : undefined }, control(ctx));
+    env.emit('project.changed', { what: 'tasks' });
+    return report;
+  });
+}
+
+export function startOdm(env: WorkEnv, params: { taskId: string; engine?: 'docker' | 'nodeodm'; gpu?: 'auto' | 'on' | 'off' }): string {
+  const task = requireTask(env.project, params.taskId);
+  return env.jobs.start('odm', params, async (ctx) =>
+    runOdm(env.project, task.id, { engine: params.engine, gpu: params.gpu }, { ...control(ctx), onLog: ctx.log }),
+  );
 }

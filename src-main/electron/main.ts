@@ -12,6 +12,7 @@ import { createMainWindow } from './window.ts';
 import { registerIpc, sendEvent } from './ipc.ts';
 import { handleMediaProtocol, registerMediaScheme } from './media-protocol.ts';
 import { pickFolder } from './dialogs.ts';
+import { safeStorageCredentials } from './credential-store.ts';
 
 registerMediaScheme();
 
@@ -32,7 +33,11 @@ void app.whenReady().then(() => {
   });
   electronSession.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
   handleMediaProtocol(session);
-  registerIpc(createDispatch(createHandlers(session, 'ipc', { pickFolder: (purpose) => pickFolder(mainWindow, purpose) })));
+  const handlers = createHandlers(session, 'ipc', {
+    pickFolder: (purpose) => pickFolder(mainWindow, purpose),
+    credentials: safeStorageCredentials(path.join(app.getPath('userData'), 'credentials.json')),
+  });
+  registerIpc(createDispatch(handlers));
   mainWindow = createMainWindow();
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) mainWindow = createMainWindow();

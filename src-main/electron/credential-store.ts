@@ -1,0 +1,41 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { safeStorage } from 'electron';
+import type { CredentialStore, S3Credentials } from '../sync/credentials.ts';
+
+type Vault = Record<string, string>;
+
+/**
+ * S3 keys encrypted with the OS keychain (safeStorage) in one file under the app's user data: only ciphertext is on
+ * disk, and nothing is stored when the platform offers no encryption (sync then falls back to the SDK's chain).
+ */
+export function safeStorageCredentials(file: string): CredentialStore {
+  const read = (): Vault => {
+    try {
+      return JSON.parse(fs.readFileSync(file, 'utf8')) as Vault;
+    } catch {
+      return {};
+    }
+  };
+  const write = (vault: Vault) => {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(`${file}.tmp`, JSON.stringify(vault), { mode: 0o600 });
+    fs.renameSync(`${file}.tmp`, file);
+  };
+  return {
+    async get(account) {
+      const sealed = read()[account];
+      if (!sealed || !safeStorage.isEncryptionAvailable()) return null;
+      return JSON.parse(safeStorage.decryptString(Buffer.from(sealed, 'base64'))) as S3Credentials;
+    },
+    async set(account, credentials) {
+      if (!safeStorage.isEncryptionAvailable()) throw new Error('The system keychain is not available to store the keys.');
+      write({ ...read(), [account]: safeStorage.encryptString(JSON.stringify(credentials)).toString('base64') });
+    },
+    async delete(account) {
+      const vault = read();
+      delete vault[account];
+      write(vault);
+    },
+  };
+}
