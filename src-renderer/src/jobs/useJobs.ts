@@ -11,6 +11,7 @@ export function useJobs(projectId: string | null, onFinished: (job: JobInfo) => 
   const api = useApi();
   const [jobs, setJobs] = useState<JobInfo[]>([]);
   useEffect(() => {
+    setJobs([]); // another project's jobs are not this one's
     if (!projectId) return;
     let live = true;
     api.call('jobs.list', {}).then(
