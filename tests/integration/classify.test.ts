@@ -205,7 +205,9 @@ describe('classifyProject on a real project file', () => {
       ['task_id', 'image_count', 'assigned_count', 'coverage_pct', 'overlap3_pct', 'overlap5_pct', 'gsd_cm', 'gaps', 'verified'].sort(),
     );
     const assignedA = [...expected.values()].filter((w) => w.status === 'assigned' && w.task === 1).length;
-    expect(report.tasks[0]).toMatchObject({ task_id: 'A', assigned_count: assignedA, coverage_pct: null, verified: false });
+    expect(report.tasks[0]).toMatchObject({ task_id: 'A', assigned_count: assignedA, verified: false });
+    // The classify command computes coverage after matching: the figure is there, not left for later.
+    expect(typeof report.tasks[0]!.coverage_pct).toBe('number');
     expect(report.summary.images).toBe(expected.size);
     const { flight_tail: _ran, ...counts } = summary;
     expect(report.summary).toEqual(counts);
@@ -218,6 +220,6 @@ describe('classifyProject on a real project file', () => {
     const textIo = captureIo();
     await reportCommand.run({ values: { project: dir }, positionals: [] }, textIo);
     expect(textIo.out()).toContain(`${expected.size} photos in 2 flights`);
-    expect(textIo.out()).toMatch(/\n {2}A +\d+ +\d+ +- /);
+    expect(textIo.out()).toMatch(/\n {2}A +\d+ +\d+ +\d+%/);
   });
 });
