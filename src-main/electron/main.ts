@@ -8,13 +8,14 @@ import { Session } from '../api/session.ts';
 import { createDispatch } from '../api/dispatch.ts';
 import { createHandlers } from '../api/handlers.ts';
 import { RENDERER_CSP } from '../common/csp.ts';
-import { createMainWindow } from './window.ts';
+import { createMainWindow, rendererDir } from './window.ts';
 import { registerIpc, sendEvent } from './ipc.ts';
-import { handleMediaProtocol, registerMediaScheme } from './media-protocol.ts';
+import { handleMediaProtocol } from './media-protocol.ts';
+import { handleAppProtocol, registerPrivilegedSchemes } from './app-protocol.ts';
 import { pickFolder } from './dialogs.ts';
 import { safeStorageCredentials } from './credential-store.ts';
 
-registerMediaScheme();
+registerPrivilegedSchemes();
 
 let mainWindow: BrowserWindow | null = null;
 const session = new Session({
@@ -27,11 +28,12 @@ app.on('web-contents-created', (_event, contents) => {
 });
 
 void app.whenReady().then(() => {
-  // The CSP is also in index.html; the header covers responses the meta tag can't.
+  // The app:// handler sets the CSP itself; this header covers the dev server's responses.
   electronSession.defaultSession.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [RENDERER_CSP] } });
   });
   electronSession.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  handleAppProtocol(rendererDir);
   handleMediaProtocol(session);
   const handlers = createHandlers(session, 'ipc', {
     pickFolder: (purpose) => pickFolder(mainWindow, purpose),

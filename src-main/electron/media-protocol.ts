@@ -4,14 +4,7 @@ import { MEDIA_SCHEME } from '../../src-preload/contract.ts';
 import { parseMediaPath, resolveMedia } from '../api/media.ts';
 import type { Session } from '../api/session.ts';
 
-/** Must run before the app is ready: the scheme is privileged (standard, secure, fetchable) but not a file://. */
-export function registerMediaScheme(): void {
-  protocol.registerSchemesAsPrivileged([
-    { scheme: MEDIA_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true } },
-  ]);
-}
-
-/** postflight-media://thumb/<id> and postflight-media://photo/<id>: opaque ids resolved through the database. */
+/** postflight-media://thumb|photo/<image id> and postflight-media://overlay/<run id>: opaque ids resolved through the database. */
 export function handleMediaProtocol(session: Session): void {
   protocol.handle(MEDIA_SCHEME, async (request) => {
     const url = new URL(request.url);
@@ -19,7 +12,7 @@ export function handleMediaProtocol(session: Session): void {
     const project = session.project;
     if (!ref || !project) return new Response('Not found', { status: 404 });
     try {
-      const { file, contentType } = resolveMedia(project, ref.kind, ref.id);
+      const { file, contentType } = resolveMedia(project, ref);
       const response = await net.fetch(pathToFileURL(file).toString());
       return new Response(response.body, { headers: { 'content-type': contentType, 'cache-control': 'private, max-age=3600' } });
     } catch {

@@ -1,16 +1,18 @@
 import path from 'node:path';
 import { BrowserWindow, shell } from 'electron';
+import { APP_ORIGIN, isAppUrl } from './app-url.ts';
 
-/** Where the renderer comes from: the dev server in `electron-vite dev`, the built files otherwise. */
+/** The built renderer's folder, served as app://postflight/. */
+export const rendererDir = path.join(import.meta.dirname, '../renderer');
+
+/** Where the renderer comes from: the dev server in `electron-vite dev`, the app:// origin otherwise. */
 export function rendererUrl(): string {
-  const dev = process.env.ELECTRON_RENDERER_URL;
-  return dev ?? new URL(`file://${path.join(import.meta.dirname, '../renderer/index.html')}`).toString();
+  return process.env.ELECTRON_RENDERER_URL ?? `${APP_ORIGIN}/index.html`;
 }
 
-/** True when a URL belongs to our own renderer (used to vet navigation and IPC senders). */
-export function isAppUrl(url: string): boolean {
-  const base = rendererUrl();
-  return url.startsWith(base.endsWith('index.html') ? base : new URL(base).origin);
+/** True when a URL is on our renderer's exact origin (used to vet navigation and IPC senders). */
+export function isRendererUrl(url: string): boolean {
+  return isAppUrl(url, rendererUrl());
 }
 
 /** The main window with the Electron security checklist applied. */
@@ -38,7 +40,7 @@ export function createMainWindow(): BrowserWindow {
     return { action: 'deny' };
   });
   win.webContents.on('will-navigate', (event, url) => {
-    if (!isAppUrl(url)) event.preventDefault();
+    if (!isRendererUrl(url)) event.preventDefault();
   });
   win.webContents.on('will-attach-webview', (event) => event.preventDefault());
   void win.loadURL(rendererUrl());
