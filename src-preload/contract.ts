@@ -132,6 +132,43 @@ export interface PhotoFootprint {
   corners: [[number, number], [number, number], [number, number], [number, number]];
 }
 
+/**
+ * A task's overlap raster for the map: `values` is base64 of one byte per cell, `rows` rows from north to south of
+ * `cols` cells from west to east; 0 is outside the task, otherwise 1 + the number of photos seeing the cell.
+ * `corners` are the lon/lat of the grid's south-west, south-east, north-east and north-west corners.
+ */
+export interface OverlapLayerInfo {
+  taskId: string;
+  cols: number;
+  rows: number;
+  values: string;
+  corners: [number, number][];
+}
+
+export type OdmRunState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
+
+/** One ODM run of a task as the panel shows it; the overlay PNG is fetched by the run id (media kind `overlay`). */
+export interface OdmRunInfo {
+  id: string;
+  engine: 'docker' | 'nodeodm';
+  state: OdmRunState;
+  stage: string | null;
+  progress: number | null;
+  createdAt: string | null;
+  finishedAt: string | null;
+  error: string | null;
+  gpu: boolean | null;
+  /** Where the orthophoto sits on the map, corners in MapLibre image order; null without an overlay. */
+  overlay: { corners: [number, number][]; bounds: [number, number, number, number] } | null;
+  overlayError: string | null;
+}
+
+/** The project's S3 target as the sync panel edits it, and whether keys for it are known to this app session. */
+export interface SyncTargetInfo {
+  target: { endpoint?: string; region?: string; bucket: string; prefix: string; pathStyle: boolean } | null;
+  hasCredentials: boolean;
+}
+
 /** What the gallery's filters can offer: the values present in the project, with counts. */
 export interface ImageFacets {
   statuses: { status: ImageStatus; count: number }[];
@@ -229,6 +266,33 @@ export const methods = {
   'odm.start': method<JobStarted>()(
     taskRef.extend({ engine: z.enum(['docker', 'nodeodm']).optional(), gpu: z.enum(['auto', 'on', 'off']).optional() }),
   ),
+  'coverage.overlapLayer': method<OverlapLayerInfo>()(taskRef),
+  'odm.runs': method<OdmRunInfo[]>()(taskRef),
+  /** Stops a run by its id, also one left behind by another Postflight process. */
+  'odm.cancel': method<OdmRunInfo>()(z.object({ runId: z.string().uuid() }).strict()),
+  'sync.getTarget': method<SyncTargetInfo>()(none),
+  'sync.setTarget': method<SyncTargetInfo>()(
+    z
+      .object({
+        endpoint: z.string().url().max(2048).optional(),
+        region: z.string().min(1).max(64).optional(),
+        bucket: z.string().min(3).max(63),
+        prefix: z.string().max(512),
+        pathStyle: z.boolean(),
+      })
+      .strict(),
+  ),
+  /** Keys for the current target: kept in the OS keychain by the app, in memory only by the browser harness. */
+  'sync.setCredentials': method<SyncTargetInfo>()(
+    z
+      .object({
+        accessKeyId: z.string().min(1).max(256),
+        secretAccessKey: z.string().min(1).max(512),
+        sessionToken: z.string().min(1).max(4096).optional(),
+      })
+      .strict(),
+  ),
+  'sync.clearCredentials': method<SyncTargetInfo>()(none),
   'jobs.list': method<JobInfo[]>()(none),
   'jobs.cancel': method<{ cancelled: boolean }>()(z.object({ jobId: z.string().min(1).max(100) }).strict()),
 } as const;
@@ -260,9 +324,12 @@ export const EVENT_NAMES: readonly EventName[] = ['job.updated', 'project.change
 /** The single IPC channel for calls, and the one for events: one registry, nothing else is exposed. */
 export const IPC_INVOKE = 'postflight:invoke';
 export const IPC_EVENT = 'postflight:event';
-/** Custom protocol for thumbnails and photos by opaque image id: postflight-media://thumb/<id>, .../photo/<id>. */
+/**
+ * Custom protocol for media by opaque id: postflight-media://thumb/<image id>, .../photo/<image id>, and
+ * .../overlay/<ODM run id> (the orthophoto overlay PNG).
+ */
 export const MEDIA_SCHEME = 'postflight-media';
-export type MediaKind = 'thumb' | 'photo';
+export type MediaKind = 'thumb' | 'photo' | 'overlay';
 
 /** What the preload exposes as `window.postflight`, and what the HTTP transport implements in a browser. */
 export interface PostflightBridge {

@@ -8,7 +8,14 @@ import { projectSummary } from './project-summary.ts';
 import { imageDetail, imageFacets, listImageItems, photoFootprints, taskInfos } from './read-model.ts';
 import { findCardVolumes } from './cards.ts';
 import { startClassify, startCoverage, startIngest, startOdm, startSync, type WorkEnv } from './work.ts';
-import type { CredentialStore } from '../sync/credentials.ts';
+import { credentialAccount, type CredentialStore } from '../sync/credentials.ts';
+import { loadTarget, resolveTarget } from '../sync/target.ts';
+import { getOverlapLayer, requireTask } from '../geo/coverage-service.ts';
+import { cancelOdm } from '../odm/service.ts';
+import { listOdmRuns } from '../db/odm-runs.ts';
+import { memoryCredentials } from './memory-credentials.ts';
+import { odmRunInfo } from './odm-runs.ts';
+import type { SyncTargetInfo } from '../../src-preload/contract.ts';
 import { importTasks } from '../geo/task-import.ts';
 import { unverifyTask, verifyTask } from '../geo/verify.ts';
 import { setManualDecision } from '../classify/manual.ts';
@@ -20,7 +27,10 @@ const pkg = createRequire(import.meta.url)('../../package.json') as { version: s
 /** What only a desktop adapter can do (native dialogs); the browser harness leaves these out. */
 export interface NativeAdapters {
   pickFolder?: (purpose: 'project' | 'card') => Promise<string | null>;
-  /** The OS keychain for S3 keys; without it sync uses the AWS SDK's default chain (env vars, profile). */
+  /**
+   * The OS keychain for S3 keys. Without it (the browser harness) keys entered in the UI are kept in memory for the
+   * session; with none entered, sync uses the AWS SDK's default chain (env vars, profile).
+   */
   credentials?: CredentialStore;
 }
 
@@ -30,6 +40,16 @@ export function createHandlers(session: Session, transport: 'ipc' | 'http', nati
   const env = (): WorkEnv => ({ ...session.require(), emit: session.emit });
   const changed = (what: 'images' | 'tasks') => session.emit('project.changed', { what });
   const taskInfo = (taskId: string) => taskInfos(db(), taskId)[0]!;
+  const credentials = native.credentials ?? memoryCredentials();
+  const syncTarget = async (): Promise<SyncTargetInfo> => {
+    const target = loadTarget(db());
+    return { target, hasCredentials: target !== null && (await credentials.get(credentialAccount(target))) !== null };
+  };
+  const requireTarget = () => {
+    const target = loadTarget(db());
+    if (!target) throw new AppError('invalid_input', 'Set the sync target (bucket, and the endpoint for a non-AWS server) first.');
+    return target;
+  };
   return {
     'app.info': async () => ({ version: pkg.version, transport, nativeKernels: false }),
     'app.pickFolder': async ({ purpose }) => {
@@ -74,8 +94,30 @@ export function createHandlers(session: Session, transport: 'ipc' | 'http', nati
     'ingest.start': async (params) => ({ jobId: startIngest(env(), params) }),
     'classify.start': async (params) => ({ jobId: startClassify(env(), params) }),
     'coverage.start': async () => ({ jobId: startCoverage(env()) }),
-    'sync.start': async (params) => ({ jobId: startSync(env(), params, native.credentials) }),
+    'coverage.overlapLayer': async ({ taskId }) => {
+      const { cols, rows, values, corners } = getOverlapLayer(session.require().project, taskId);
+      return { taskId, cols, rows, values, corners };
+    },
+    'sync.start': async (params) => ({ jobId: startSync(env(), params, credentials) }),
+    'sync.getTarget': syncTarget,
+    'sync.setTarget': async (target) => {
+      resolveTarget(db(), target);
+      return syncTarget();
+    },
+    'sync.setCredentials': async (keys) => {
+      await credentials.set(credentialAccount(requireTarget()), keys);
+      return syncTarget();
+    },
+    'sync.clearCredentials': async () => {
+      await credentials.delete(credentialAccount(requireTarget()));
+      return syncTarget();
+    },
     'odm.start': async (params) => ({ jobId: startOdm(env(), params) }),
+    'odm.runs': async ({ taskId }) => {
+      const { project } = session.require();
+      return listOdmRuns(project.db, requireTask(project, taskId).id).map(odmRunInfo);
+    },
+    'odm.cancel': async ({ runId }) => odmRunInfo(await cancelOdm(session.require().project, runId)),
     'jobs.list': async () => session.require().jobs.list(),
     'jobs.cancel': async ({ jobId }) => ({ cancelled: session.require().jobs.cancel(jobId) }),
   };

@@ -2,7 +2,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../common/errors.ts';
 import type { Project } from '../project/project.ts';
+import { getOdmRun } from '../db/odm-runs.ts';
 import type { MediaKind } from '../../src-preload/contract.ts';
+
+/** A media reference from a URL: photos by image id, ODM overlays by run id (a UUID). */
+export type MediaRef = { kind: Exclude<MediaKind, 'overlay'>; id: number } | { kind: 'overlay'; id: string };
 
 const CONTENT_TYPES: Record<string, string> = {
   '.webp': 'image/webp',
@@ -17,22 +21,34 @@ const CONTENT_TYPES: Record<string, string> = {
  * Resolves an opaque media id to a file the project owns. The renderer never names a path: the id is looked up in
  * the database, so traversal outside the project's files is impossible by construction.
  */
-export function resolveMedia(project: Project, kind: MediaKind, id: number): { file: string; contentType: string } {
+export function resolveMedia(project: Project, ref: MediaRef): { file: string; contentType: string } {
+  const stored = ref.kind === 'overlay' ? overlayFile(project, ref.id) : photoFile(project, ref.kind, ref.id);
+  if (!stored) throw new AppError('not_found', `No ${ref.kind} ${ref.id}.`);
+  const file = path.isAbsolute(stored) ? stored : project.resolve(stored);
+  if (!fs.existsSync(file)) throw new AppError('not_found', `The ${ref.kind} file ${ref.id} is missing.`);
+  const contentType = CONTENT_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
+  return { file, contentType };
+}
+
+function photoFile(project: Project, kind: 'thumb' | 'photo', id: number): string | null | undefined {
   const row = project.db
     .prepare<[number], { thumb_path: string | null; stored_path: string | null }>(
       'SELECT thumb_path, stored_path FROM images WHERE id = ?',
     )
     .get(id);
-  const stored = kind === 'thumb' ? row?.thumb_path : row?.stored_path;
-  if (!stored) throw new AppError('not_found', `No ${kind} for photo ${id}.`);
-  const file = path.isAbsolute(stored) ? stored : project.resolve(stored);
-  if (!fs.existsSync(file)) throw new AppError('not_found', `The ${kind} file of photo ${id} is missing.`);
-  const contentType = CONTENT_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
-  return { file, contentType };
+  return kind === 'thumb' ? row?.thumb_path : row?.stored_path;
 }
 
-/** Parses `thumb/12` or `photo/12` (the path part of a media URL). */
-export function parseMediaPath(p: string): { kind: MediaKind; id: number } | null {
-  const m = /^\/?(thumb|photo)\/(\d{1,12})$/.exec(p);
-  return m ? { kind: m[1] as MediaKind, id: Number(m[2]) } : null;
+function overlayFile(project: Project, runId: string): string | undefined {
+  return getOdmRun(project.db, runId)?.outputs?.overlay?.png;
+}
+
+const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
+
+/** Parses `thumb/12`, `photo/12` or `overlay/<run uuid>` (the path part of a media URL). */
+export function parseMediaPath(p: string): MediaRef | null {
+  const photo = /^\/?(thumb|photo)\/(\d{1,12})$/.exec(p);
+  if (photo) return { kind: photo[1] as 'thumb' | 'photo', id: Number(photo[2]) };
+  const overlay = new RegExp(`^/?overlay/(${UUID})$`).exec(p);
+  return overlay ? { kind: 'overlay', id: overlay[1]! } : null;
 }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { AppError } from '../common/errors.ts';
 import { openProject, type Project } from '../project/project.ts';
 import { JobRunner, type EventSink } from '../jobs/jobs.ts';
+import { reapOrphans } from '../odm/service.ts';
 
 interface RecentEntry {
   dir: string;
@@ -20,6 +21,7 @@ export class Session {
   readonly emit: EventSink;
   private readonly recentFile: string | null;
   private open_: { project: Project; jobs: JobRunner } | null = null;
+  private reaping: Promise<void> = Promise.resolve();
 
   constructor(options: { emit: EventSink; recentFile?: string | null }) {
     this.emit = options.emit;
@@ -30,6 +32,7 @@ export class Session {
     await this.close();
     const project = openProject(dir, { create });
     this.open_ = { project, jobs: new JobRunner(project.db, this.emit) };
+    this.reaping = reapOdmOrphans(project);
     this.remember(project);
     this.emit('project.changed', { what: 'project' });
     return project;
@@ -59,6 +62,7 @@ export class Session {
     if (!this.open_) return;
     const { project, jobs } = this.open_;
     this.open_ = null;
+    await this.reaping;
     await jobs.shutdown();
     project.close();
   }
@@ -71,5 +75,20 @@ export class Session {
     const tmp = `${this.recentFile}.tmp`;
     fs.writeFileSync(tmp, JSON.stringify(list, null, 2));
     fs.renameSync(tmp, this.recentFile);
+  }
+}
+
+/**
+ * ODM containers a previous Postflight left running are stopped and their runs marked failed, once per opened
+ * project. Without Docker there is nothing to reap: a log line says so and the project opens as usual.
+ */
+async function reapOdmOrphans(project: Project): Promise<void> {
+  try {
+    const { removedContainers, failedRuns } = await reapOrphans(project);
+    if (removedContainers.length || failedRuns.length) {
+      console.warn(`ODM: stopped ${removedContainers.length} abandoned container(s), ${failedRuns.length} run(s) marked failed.`);
+    }
+  } catch (err) {
+    console.warn(`ODM: Docker unreachable, abandoned runs not checked (${err instanceof Error ? err.message : String(err)}).`);
   }
 }

@@ -75,7 +75,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       if (!authorised(req, url)) return sendJson(res, 401, { error: { code: 'refused', message: 'Missing or wrong token.' } });
       const ref = parseMediaPath(url.pathname.slice(6));
       if (!ref) return sendJson(res, 404, { error: { code: 'not_found', message: 'No such media.' } });
-      const { file, contentType } = resolveMedia(options.session.require().project, ref.kind, ref.id);
+      const { file, contentType } = resolveMedia(options.session.require().project, ref);
       res.writeHead(200, { 'content-type': contentType, 'cache-control': 'private, max-age=3600' });
       await pipeline(fs.createReadStream(file), res);
       return;

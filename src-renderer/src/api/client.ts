@@ -33,7 +33,8 @@ export class ApiCallError extends Error {
 export interface ApiClient {
   call<M extends MethodName>(method: M, params: ParamsOf<M>): Promise<ResultOf<M>>;
   on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void;
-  mediaUrl(kind: MediaKind, id: number): string;
+  /** A media URL by opaque id: an image id for thumb/photo, an ODM run id for overlay. */
+  mediaUrl(kind: MediaKind, id: number | string): string;
 }
 
 function unwrap<T>(envelope: Envelope<T>): T {
@@ -45,7 +46,7 @@ function ipcClient(bridge: PostflightBridge): ApiClient {
   return {
     call: async (method, params) => unwrap(await bridge.invoke(method, params)),
     on: (event, listener) => bridge.on(event, listener),
-    mediaUrl: (kind, id) => `${MEDIA_SCHEME}://${kind}/${id}`,
+    mediaUrl: (kind, id) => `${MEDIA_SCHEME}://${kind}/${encodeURIComponent(id)}`,
   };
 }
 
@@ -78,7 +79,7 @@ function httpClient(token: string): ApiClient {
       listeners.set(event, set);
       return () => set.delete(listener as (payload: unknown) => void);
     },
-    mediaUrl: (kind, id) => `/media/${kind}/${id}?token=${encodeURIComponent(token)}`,
+    mediaUrl: (kind, id) => `/media/${kind}/${encodeURIComponent(id)}?token=${encodeURIComponent(token)}`,
   };
 }
 
