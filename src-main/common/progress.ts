@@ -1,16 +1,7 @@
-/** Progress of a long piece of work, as reported to the CLI progress bar, the UI and the jobs table. */
-export interface Progress {
-  stage?: string;
-  done: number;
-  total: number | null;
-  bytesDone?: number;
-  bytesTotal?: number | null;
-  /** Bytes per second over the recent window. */
-  rate?: number;
-  /** Seconds left at the current rate, when it can be estimated. */
-  etaSeconds?: number | null;
-  message?: string;
-}
+import type { ProgressInfo } from '../../src-preload/contract.ts';
+
+/** Progress of a long piece of work, as reported to the CLI progress bar, the UI and the jobs table (the contract's shape). */
+export type Progress = ProgressInfo;
 
 /** What every long-running core function takes: a way to stop it and a place to report progress. */
 export interface WorkControl {

@@ -1,11 +1,10 @@
 import type { Command } from '../command.ts';
 import { requireString } from '../command.ts';
-import { openProject } from '../../project/project.ts';
 import { classifyProject } from '../../classify/classify.ts';
 import { computeCoverage } from '../../geo/coverage-service.ts';
 import { buildReport } from '../../report/report.ts';
 import { formatReport } from '../../report/text.ts';
-import { progressReporter } from '../progress-bar.ts';
+import { withProjectWork } from '../project-work.ts';
 
 export const classifyCommand: Command = {
   name: ['classify'],
@@ -16,31 +15,19 @@ export const classifyCommand: Command = {
     json: { type: 'boolean', description: 'Print a machine-readable summary on stdout' },
   },
   async run(args, io) {
-    const project = openProject(requireString(args, 'project'));
-    const bar = progressReporter(io);
-    const controller = new AbortController();
-    const onSignal = () => controller.abort();
-    process.once('SIGINT', onSignal);
-    try {
+    // The output is built inside (it needs the open project) and written after the progress bar is gone.
+    const output = await withProjectWork(io, requireString(args, 'project'), async (project, control) => {
       const summary = await classifyProject(project, {
         ...(args.values['no-flight-tail'] ? { flightTail: false } : {}),
-        signal: controller.signal,
-        onProgress: bar.update,
+        ...control,
       });
       // Coverage follows from the assignments just made: the pilot's next question is whether each task is covered.
-      computeCoverage(project, { signal: controller.signal });
-      bar.end();
-      if (args.values.json) {
-        io.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
-      } else {
-        const tail = summary.flight_tail ? '' : ' (take-off/landing pass skipped)';
-        io.stdout.write(`Classified ${summary.images} photos${tail}.\n${formatReport(buildReport(project))}`);
-      }
-      return 0;
-    } finally {
-      bar.end();
-      process.off('SIGINT', onSignal);
-      project.close();
-    }
+      computeCoverage(project, { signal: control.signal });
+      if (args.values.json) return `${JSON.stringify(summary, null, 2)}\n`;
+      const tail = summary.flight_tail ? '' : ' (take-off/landing pass skipped)';
+      return `Classified ${summary.images} photos${tail}.\n${formatReport(buildReport(project))}`;
+    });
+    io.stdout.write(output);
+    return 0;
   },
 };

@@ -1,8 +1,8 @@
 import type { Command } from '../command.ts';
 import { UsageError, requireString } from '../command.ts';
-import { openProject } from '../../project/project.ts';
 import { runIngest, type IngestSummary } from '../../ingest/ingest.ts';
-import { formatBytes, formatDuration, progressReporter } from '../progress-bar.ts';
+import { formatBytes, formatDuration } from '../progress-bar.ts';
+import { withProjectWork } from '../project-work.ts';
 
 export const ingestCommand: Command = {
   name: ['ingest'],
@@ -16,26 +16,14 @@ export const ingestCommand: Command = {
   async run(args, io) {
     const source = args.positionals[0];
     if (!source || args.positionals.length > 1) throw new UsageError('give exactly one source folder (the card or a folder of photos)');
-    const project = openProject(requireString(args, 'project'), { create: true });
-    const bar = progressReporter(io);
-    const controller = new AbortController();
-    const onSignal = () => controller.abort();
-    process.once('SIGINT', onSignal);
-    try {
-      const summary = await runIngest(project, {
-        source,
-        inPlace: Boolean(args.values['in-place']),
-        signal: controller.signal,
-        onProgress: bar.update,
-      });
-      bar.end();
-      io.stdout.write(args.values.json ? `${JSON.stringify(summary, null, 2)}\n` : triageText(summary));
-      return 0;
-    } finally {
-      bar.end();
-      process.off('SIGINT', onSignal);
-      project.close();
-    }
+    const summary = await withProjectWork(
+      io,
+      requireString(args, 'project'),
+      (project, control) => runIngest(project, { source, inPlace: Boolean(args.values['in-place']), ...control }),
+      { create: true },
+    );
+    io.stdout.write(args.values.json ? `${JSON.stringify(summary, null, 2)}\n` : triageText(summary));
+    return 0;
   },
 };
 

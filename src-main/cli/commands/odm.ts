@@ -1,11 +1,10 @@
 import type { Command } from '../command.ts';
 import { UsageError, requireString } from '../command.ts';
-import { openProject } from '../../project/project.ts';
 import type { GpuMode } from '../../odm/docker-engine.ts';
 import { parseOptionPairs } from '../../odm/options.ts';
 import { reapOrphans, runOdm } from '../../odm/service.ts';
 import { taskRowIdOf } from '../../odm/task-photos.ts';
-import { progressReporter } from '../progress-bar.ts';
+import { withProjectWork } from '../project-work.ts';
 
 const GPU_MODES: readonly GpuMode[] = ['auto', 'on', 'off'];
 
@@ -30,12 +29,8 @@ export const odmCommand: Command = {
     const gpu = ((args.values.gpu as string | undefined) ?? 'auto') as GpuMode;
     if (!GPU_MODES.includes(gpu)) throw new UsageError('--gpu is auto, on or off');
     const url = args.values['nodeodm-url'] as string | undefined;
-    const project = openProject(requireString(args, 'project'));
-    const bar = progressReporter(io);
-    const controller = new AbortController();
-    const onSignal = (): void => controller.abort();
-    process.once('SIGINT', onSignal);
-    try {
+    // The output is built inside (it needs the open project) and written after the progress bar is gone.
+    const output = await withProjectWork(io, requireString(args, 'project'), async (project, control) => {
       const taskRowId = taskRowIdOf(project, requireString(args, 'task'));
       // A CLI run is an app start too: containers left by a killed run are cleaned up first.
       if (engine === 'docker') await reapOrphans(project);
@@ -51,26 +46,20 @@ export const odmCommand: Command = {
           options: parseOptionPairs((args.values.option as string[] | undefined) ?? []),
         },
         {
-          signal: controller.signal,
-          onProgress: bar.update,
+          ...control,
           // The full log goes to the project's logs/ folder; in a terminal only the bar is drawn.
           onLog: io.isTty || args.values.json ? undefined : (line) => io.stderr.write(`${line}\n`),
         },
       );
-      bar.end();
-      if (args.values.json) io.stdout.write(`${JSON.stringify(run, null, 2)}\n`);
-      else {
-        const o = run.outputs!;
-        io.stdout.write(`Orthophoto ready: ${project.resolve(o.orthophoto!)}\n`);
-        if (o.report) io.stdout.write(`Report: ${project.resolve(o.report)}\n`);
-        if (o.overlayError) io.stdout.write(`No map preview: ${o.overlayError}\n`);
-        io.stdout.write(`Log: ${project.resolve(o.log!)}\n`);
-      }
-      return 0;
-    } finally {
-      bar.end();
-      process.off('SIGINT', onSignal);
-      project.close();
-    }
+      if (args.values.json) return `${JSON.stringify(run, null, 2)}\n`;
+      const o = run.outputs!;
+      const lines = [`Orthophoto ready: ${project.resolve(o.orthophoto!)}`];
+      if (o.report) lines.push(`Report: ${project.resolve(o.report)}`);
+      if (o.overlayError) lines.push(`No map preview: ${o.overlayError}`);
+      lines.push(`Log: ${project.resolve(o.log!)}`);
+      return `${lines.join('\n')}\n`;
+    });
+    io.stdout.write(output);
+    return 0;
   },
 };
