@@ -7,17 +7,19 @@ import { JobsPanel } from './jobs/JobsPanel.tsx';
 import { ProjectScreen } from './project/ProjectScreen.tsx';
 import { IngestPanel } from './ingest/IngestPanel.tsx';
 import { TasksPanel } from './tasks/TasksPanel.tsx';
+import { SyncPanel } from './sync/SyncPanel.tsx';
 import { Gallery } from './gallery/Gallery.tsx';
 import { PhotoDetail } from './gallery/PhotoDetail.tsx';
 import { ReviewMap } from './map/ReviewMap.tsx';
 import { applyTheme, loadTheme, type Theme } from './theme/theme.ts';
 import type { ProjectContext } from './common/project-context.ts';
 
-type View = 'map' | 'gallery' | 'tasks' | 'ingest' | 'project';
+type View = 'map' | 'gallery' | 'tasks' | 'sync' | 'ingest' | 'project';
 const VIEWS: { id: View; label: string }[] = [
   { id: 'map', label: 'Map' },
   { id: 'gallery', label: 'Gallery' },
   { id: 'tasks', label: 'Tasks' },
+  { id: 'sync', label: 'Sync' },
   { id: 'ingest', label: 'Ingest' },
   { id: 'project', label: 'Project' },
 ];
@@ -119,7 +121,9 @@ function Workspace() {
         ) : view === 'gallery' ? (
           <Gallery {...ctx} />
         ) : view === 'tasks' ? (
-          <TasksPanel {...ctx} activeJobs={jobs.filter((j) => j.state === 'running' || j.state === 'queued').length} />
+          <TasksPanel {...ctx} jobs={jobs} />
+        ) : view === 'sync' ? (
+          <SyncPanel {...ctx} jobs={jobs} />
         ) : (
           <IngestPanel jobs={jobs} />
         )}

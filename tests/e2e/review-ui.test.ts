@@ -8,7 +8,11 @@ import type { Browser, Page } from 'playwright-core';
 import { startServe } from '../support/cli.ts';
 import { makeTemp, repoRoot, rmTemp, sharedData } from '../support/paths.ts';
 import { launchBrowser, screenshot, watchPage, type PageGlobals } from '../support/browser.ts';
-import { buildApp, readDb, waitForJobs } from '../support/e2e.ts';
+import { buildApp, readDb, waitForJobs, writeSetting } from '../support/e2e.ts';
+import { connectDocker, requireDocker } from '../../src-main/odm/docker-engine.ts';
+import { buildStandInImages, STANDIN_FAST } from '../support/odm-image.ts';
+import { freshBucket, RGW, rgwClient } from '../support/rgw.ts';
+import { listKeys, remoteMd5 } from '../support/sync-s3.ts';
 
 const card = path.join(sharedData, 'brighton_beach');
 const tasksFile = path.join(repoRoot, 'resources', 'sample-tasks', 'brighton_beach.geojson');
@@ -27,6 +31,44 @@ function drawn(page: Page): Promise<Drawn> {
     ];
     return { tasks: (ids('task-fill', 'taskId') as string[]).sort(), points: (ids('photo-points', 'id') as number[]).sort((a, b) => a - b) };
   });
+}
+
+/** Pixels of a task's overlap image by colour band, read back from the PNG the map was given. */
+interface BandCounts {
+  inside: number;
+  low: number;
+  thin: number;
+  good: number;
+}
+
+/** The browser APIs the overlap probe uses inside `page.evaluate` (tests compile without the DOM's types). */
+interface ImageProbeGlobals extends PageGlobals {
+  fetch(url: string): Promise<{ blob(): Promise<unknown> }>;
+  createImageBitmap(blob: unknown): Promise<{ width: number; height: number }>;
+  OffscreenCanvas: new (w: number, h: number) => {
+    getContext(kind: '2d'): { drawImage(img: unknown, x: number, y: number): void; getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } };
+  };
+}
+
+function overlapBands(page: Page, taskId: string): Promise<BandCounts> {
+  return page.evaluate(async (id) => {
+    const g = globalThis as unknown as ImageProbeGlobals;
+    const url = g.__postflightMap.getSource(`overlap-${id}`)!.url!;
+    const bitmap = await g.createImageBitmap(await (await g.fetch(url)).blob());
+    const ctx = new g.OffscreenCanvas(bitmap.width, bitmap.height).getContext('2d');
+    ctx.drawImage(bitmap, 0, 0);
+    const data = ctx.getImageData(0, 0, bitmap.width, bitmap.height).data;
+    const counts = { inside: 0, low: 0, thin: 0, good: 0 };
+    for (let i = 0; i < data.length; i += 4) {
+      if (data[i + 3] === 0) continue;
+      counts.inside++;
+      // Red (213,0,0), amber (255,171,0), green (0,200,83), give or take PNG's premultiplied-alpha rounding.
+      if (data[i + 1]! < 80) counts.low++;
+      else if (data[i]! > 128) counts.thin++;
+      else counts.good++;
+    }
+    return counts;
+  }, taskId);
 }
 
 describe('Postflight UI (browser against postflight serve)', () => {
@@ -89,6 +131,39 @@ describe('Postflight UI (browser against postflight serve)', () => {
     expect(new Set(taskStates)).toEqual(new Set(['covered'])); // both tasks > 95 % covered, neither verified yet
     expect(await page.locator('.task-label').allTextContents()).toEqual(expect.arrayContaining([expect.stringMatching(/^1 · \d+(\.\d)?%$/)]));
     await screenshot(page, 'map');
+  });
+
+  it('draws each task\'s overlap raster in the ramp, agreeing with the stored overlap figures, with a legend and a toggle', async () => {
+    const stored = db<{ task_id: string; coverage_json: string }>('SELECT task_id, coverage_json FROM tasks ORDER BY task_id').map((r) => ({
+      taskId: r.task_id,
+      ...(JSON.parse(r.coverage_json) as { overlap3Pct: number; overlap5Pct: number }),
+    }));
+    const ready = () =>
+      page.evaluate((ids) => {
+        const map = (globalThis as unknown as PageGlobals).__postflightMap;
+        return ids.every((id) => map.getLayer(`overlap-${id}`) !== undefined && map.getSource(`overlap-${id}`)?.loaded() === true);
+      }, stored.map((t) => t.taskId));
+    await expect.poll(ready, { timeout: 30_000 }).toBe(true);
+    for (const t of stored) {
+      const bands = await overlapBands(page, t.taskId);
+      expect(bands.inside).toBeGreaterThan(100);
+      // Same raster as the stored figures: shares of the task seen by >= 3 and >= 5 photos.
+      expect(((bands.thin + bands.good) / bands.inside) * 100).toBeCloseTo(t.overlap3Pct, 0);
+      expect((bands.good / bands.inside) * 100).toBeCloseTo(t.overlap5Pct, 0);
+      expect(bands.low + bands.thin + bands.good).toBe(bands.inside);
+    }
+    expect(await page.getByTestId('legend-overlap-low').textContent()).toMatch(/Fewer than 3 photos/);
+    await screenshot(page, 'map-overlap');
+    const visibility = () =>
+      page.evaluate((id) => {
+        const map = (globalThis as unknown as PageGlobals).__postflightMap as unknown as { getLayoutProperty(l: string, p: string): unknown };
+        return map.getLayoutProperty(`overlap-${id}`, 'visibility');
+      }, stored[0]!.taskId);
+    await page.getByRole('checkbox', { name: 'Overlap' }).uncheck();
+    await expect.poll(visibility).toBe('none');
+    await expect.poll(() => page.getByTestId('legend-overlap-low').count()).toBe(0);
+    await page.getByRole('checkbox', { name: 'Overlap' }).check();
+    await expect.poll(visibility).toBe('visible');
   });
 
   it('opens the clicked photo', async () => {
@@ -206,4 +281,104 @@ describe('Postflight UI (browser against postflight serve)', () => {
     expect(watch.offsiteRequests).toEqual([]);
     expect(watch.errors).toEqual([]);
   });
+
+  it('makes an orthophoto of the verified task from its ODM panel (real Docker) and lays it on the map', async () => {
+    // CI starts dockerd: without Docker this fails, it does not skip.
+    const docker = connectDocker();
+    await requireDocker(docker);
+    await buildStandInImages(docker);
+    writeSetting(projectDir, 'odm.image', STANDIN_FAST);
+    writeSetting(projectDir, 'odm.gpuImage', STANDIN_FAST);
+    const taskId = db<{ task_id: string }>('SELECT task_id FROM tasks WHERE verified_at IS NOT NULL ORDER BY task_id')[0]!.task_id;
+    await page.getByRole('button', { name: 'Tasks', exact: true }).click();
+    const panel = page.getByTestId(`odm-${taskId}`);
+    await panel.getByLabel('GPU').selectOption('auto');
+    await panel.getByRole('button', { name: 'Start ODM' }).click();
+    await page.locator(`[data-testid="odm-${taskId}"][data-state="done"]`).waitFor({ timeout: 120_000 });
+    // The log lines arrived live (job.log events), and the outcome says where the result went.
+    await expect.poll(() => panel.getByTestId('odm-log').textContent()).toContain('Finished odm_orthophoto stage');
+    expect(await panel.getByTestId('odm-status').textContent()).toMatch(/Last run done · .*100% · CPU · on the map/);
+    const runs = db<{ id: string; state: string; outputs_json: string }>(
+      'SELECT r.id, r.state, r.outputs_json FROM odm_runs r JOIN tasks t ON t.id = r.task_id WHERE t.task_id = ?',
+      taskId,
+    );
+    expect(runs.map((r) => r.state)).toEqual(['done']);
+    const overlay = (JSON.parse(runs[0]!.outputs_json) as { overlay: { corners: [number, number][] } }).overlay;
+    await screenshot(page, 'odm-panel');
+
+    await page.getByRole('button', { name: 'Map' }).click();
+    const layerId = `ortho-${runs[0]!.id}`;
+    const loaded = () =>
+      page.evaluate((id) => {
+        const map = (globalThis as unknown as PageGlobals).__postflightMap;
+        const order = (map.getStyle().layers ?? []).map((l) => l.id);
+        return { layer: map.getLayer(id) !== undefined, loaded: map.getSource(id)?.loaded() === true, belowTasks: order.indexOf(id) < order.indexOf('task-fill') };
+      }, layerId);
+    await expect.poll(loaded, { timeout: 30_000 }).toEqual({ layer: true, loaded: true, belowTasks: true });
+    // Placed where ODM's GeoTIFF says, and fetched by run id through the token-guarded media route, never a path.
+    const coordinates = await page.evaluate((id) => {
+      const src = (globalThis as unknown as PageGlobals).__postflightMap.getSource(id) as unknown as { coordinates: [number, number][]; url: string };
+      return { coordinates: src.coordinates, url: src.url };
+    }, layerId);
+    expect(coordinates.coordinates).toEqual(overlay.corners);
+    expect(coordinates.url).toMatch(new RegExp(`^/media/overlay/${runs[0]!.id}\\?token=`));
+    await page.evaluate((c) => {
+      const map = (globalThis as unknown as PageGlobals).__postflightMap as unknown as { fitBounds(b: [[number, number], [number, number]], o: object): void };
+      const lons = c.map((p) => p[0]);
+      const lats = c.map((p) => p[1]);
+      map.fitBounds([[Math.min(...lons), Math.min(...lats)], [Math.max(...lons), Math.max(...lats)]], { padding: 80, duration: 0 });
+    }, overlay.corners);
+    await page.locator('[data-testid="review-map"][data-ready="true"]').waitFor();
+    await screenshot(page, 'map-orthophoto');
+  });
+
+  it('syncs the verified task to S3 (RGW) from the Sync view with keys kept out of the database, and shows it synced', async () => {
+    const bucket = await freshBucket('e2e');
+    const taskId = db<{ task_id: string }>('SELECT task_id FROM tasks WHERE verified_at IS NOT NULL ORDER BY task_id')[0]!.task_id;
+    await page.getByRole('button', { name: 'Sync', exact: true }).click();
+    await page.getByLabel('Endpoint').fill(RGW.endpoint);
+    await page.getByLabel('Region').fill(RGW.region);
+    await page.getByLabel('Bucket').fill(bucket);
+    await page.getByRole('checkbox', { name: /Path-style/ }).check();
+    await page.getByRole('button', { name: 'Save target' }).click();
+    await expect.poll(() => db<{ value: string }>("SELECT value FROM settings WHERE key = 'sync.target'")[0]?.value).toContain(bucket);
+    await page.getByLabel('Access key').fill(RGW.credentials.accessKeyId);
+    await page.getByLabel('Secret key').fill(RGW.credentials.secretAccessKey);
+    await page.getByRole('button', { name: 'Save keys' }).click();
+    await expect.poll(() => page.getByTestId('sync-keys-state').textContent()).toBe('Saved for this target');
+    expect(await page.getByLabel('Secret key').inputValue()).toBe(''); // not kept in the page either
+    await screenshot(page, 'sync-target');
+
+    await page.getByRole('button', { name: `Sync task ${taskId}` }).click();
+    await page.locator(`[data-testid="sync-task-${taskId}"][data-synced="true"]`).waitFor({ timeout: 120_000 });
+    await expect.poll(() => page.getByTestId('job-sync').first().getAttribute('data-state')).toBe('done');
+    await screenshot(page, 'sync-done');
+
+    const photos = db<{ file_name: string; md5: string }>(
+      `SELECT i.file_name, i.md5 FROM images i JOIN tasks t ON t.id = i.task_id WHERE t.task_id = ?
+         AND (i.status = 'assigned' OR i.manual_decision = 'accepted') AND (i.manual_decision IS NULL OR i.manual_decision <> 'rejected')`,
+      taskId,
+    );
+    expect(photos.length).toBeGreaterThan(2);
+    const client = rgwClient();
+    try {
+      const keys = await listKeys(client, bucket, '');
+      const imageKeys = keys.filter((k) => k.includes(`/${taskId}/images/`));
+      expect(imageKeys.map((k) => k.slice(k.lastIndexOf('/') + 1)).sort()).toEqual(photos.map((p) => p.file_name).sort());
+      expect(keys.some((k) => k.endsWith(`/${taskId}/postflight-manifest.json`))).toBe(true);
+      const first = imageKeys[0]!;
+      expect(await remoteMd5(client, bucket, first)).toBe(photos.find((p) => first.endsWith(`/${p.file_name}`))!.md5);
+    } finally {
+      client.destroy();
+    }
+    expect(db<{ synced_at: string | null }>('SELECT synced_at FROM tasks WHERE task_id = ?', taskId)[0]!.synced_at).not.toBeNull();
+    // The secret went to the server's memory only: not into any table of the project.
+    const secret = RGW.credentials.secretAccessKey;
+    for (const table of ['settings', 'events', 'jobs']) {
+      const rows = db<Record<string, unknown>>(`SELECT * FROM ${table}`);
+      expect(JSON.stringify(rows).includes(secret), table).toBe(false);
+    }
+    expect(watch.offsiteRequests).toEqual([]);
+    expect(watch.errors).toEqual([]);
+  }, 300_000); // RGW may have to be started first
 });

@@ -64,6 +64,9 @@ export interface PageGlobals {
     ): ProbeFeature[];
     project(lngLat: [number, number]): { x: number; y: number };
     getCanvas(): { getBoundingClientRect(): { left: number; top: number } };
+    getLayer(id: string): unknown;
+    getSource(id: string): { url?: string; loaded(): boolean } | undefined;
+    getStyle(): { layers?: { id: string }[] };
   };
   document: {
     elementFromPoint(x: number, y: number): unknown;

@@ -22,6 +22,17 @@ export function readDb<T>(projectDir: string, query: (db: Database.Database) => 
   }
 }
 
+/** Writes one project setting beside the running server (WAL lets both in), as a pilot's settings file would. */
+export function writeSetting(projectDir: string, key: string, value: unknown): void {
+  const db = new Database(path.join(projectDir, 'postflight.db'), { fileMustExist: true });
+  try {
+    db.pragma('busy_timeout = 5000');
+    db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, JSON.stringify(value));
+  } finally {
+    db.close();
+  }
+}
+
 interface JobRow {
   kind: string;
   state: string;

@@ -1,9 +1,10 @@
 import { useEffect, useRef, useState } from 'react';
 import * as maplibregl from 'maplibre-gl';
-import type { GeoJSONSource, Map as MlMap, StyleSpecification } from 'maplibre-gl';
+import type { GeoJSONSource, ImageSource, Map as MlMap, StyleSpecification } from 'maplibre-gl';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import workerUrl from '../../../node_modules/maplibre-gl/dist/maplibre-gl-worker.mjs?worker&url';
-import type { PhotoFootprint } from '../../../src-preload/contract.ts';
+import type { OdmRunInfo, PhotoFootprint, TaskInfo } from '../../../src-preload/contract.ts';
+import type { ApiClient } from '../api/client.ts';
 import { errorMessage, useApi } from '../common/api-context.tsx';
 import type { ProjectContext } from '../common/project-context.ts';
 import { useImageList } from '../gallery/useImageList.ts';
@@ -19,6 +20,8 @@ import {
   STATUS_LABELS,
   taskFeatures,
 } from './layers.ts';
+import { imageCorners, OVERLAP_BANDS } from './overlap.ts';
+import { overlapImageUrl } from './overlap-image.ts';
 
 declare global {
   interface Window {
@@ -37,22 +40,128 @@ const OFFLINE_STYLE: StyleSpecification = {
 };
 /** Georeferenced thumbnails are the offline basemap; this many keeps the GPU and the media route comfortable. */
 const MOSAIC_LIMIT = 400;
-const MOSAIC_PREFIX = 'mosaic-';
 const EMPTY = { type: 'FeatureCollection' as const, features: [] };
 
-type LayerGroup = 'mosaic' | 'footprints' | 'gaps' | 'points';
-const GROUP_LAYERS: Record<LayerGroup, string[]> = {
-  mosaic: [],
+type Corners = [[number, number], [number, number], [number, number], [number, number]];
+/** A georeferenced picture on the map (thumbnail, orthophoto, overlap raster): one image source and its raster layer. */
+interface ImageLayer {
+  key: string;
+  url: string;
+  corners: Corners;
+}
+
+/** Groups of image layers, by layer id prefix, bottom to top: photo mosaic, orthophotos, the overlap raster. */
+const IMAGE_GROUPS = {
+  mosaic: { prefix: 'mosaic-', opacity: 0.95, nearest: false },
+  orthophoto: { prefix: 'ortho-', opacity: 1, nearest: false },
+  overlap: { prefix: 'overlap-', opacity: 0.65, nearest: true },
+} as const;
+type ImageGroup = keyof typeof IMAGE_GROUPS;
+
+type LayerGroup = ImageGroup | 'footprints' | 'gaps' | 'points';
+const GROUP_LAYERS: Record<Exclude<LayerGroup, ImageGroup>, string[]> = {
   footprints: ['footprint-fill', 'footprint-line'],
   gaps: ['gap-fill', 'gap-line'],
   points: ['photo-points'],
 };
 const GROUP_LABELS: Record<LayerGroup, string> = {
   mosaic: 'Photo mosaic',
-  footprints: 'Footprints / overlap',
+  orthophoto: 'Orthophoto (ODM)',
+  overlap: 'Overlap',
+  footprints: 'Footprints',
   gaps: 'Coverage gaps',
   points: 'Photo points',
 };
+const isImageGroup = (g: LayerGroup): g is ImageGroup => g in IMAGE_GROUPS;
+
+const layersWithPrefix = (map: MlMap, prefix: string): string[] =>
+  (map.getStyle().layers ?? []).filter((l) => l.id.startsWith(prefix)).map((l) => l.id);
+
+/** Where a group's layers go: below the first layer of a group above it, else below the vector overlays. */
+function layerAbove(map: MlMap, group: ImageGroup): string {
+  const order = Object.keys(IMAGE_GROUPS) as ImageGroup[];
+  for (const above of order.slice(order.indexOf(group) + 1)) {
+    const first = layersWithPrefix(map, IMAGE_GROUPS[above].prefix)[0];
+    if (first) return first;
+  }
+  return group === 'overlap' ? 'gap-fill' : 'footprint-fill';
+}
+
+/** Makes the map's image layers of a group exactly `wanted`: gone ones removed, changed pictures replaced. */
+function setImageLayers(map: MlMap, group: ImageGroup, wanted: readonly ImageLayer[], visible: boolean): void {
+  const { prefix, opacity, nearest } = IMAGE_GROUPS[group];
+  const ids = new Set(wanted.map((w) => `${prefix}${w.key}`));
+  for (const id of layersWithPrefix(map, prefix)) {
+    if (ids.has(id)) continue;
+    map.removeLayer(id);
+    map.removeSource(id);
+  }
+  for (const w of wanted) {
+    const id = `${prefix}${w.key}`;
+    const source = map.getSource(id) as ImageSource | undefined;
+    if (source) {
+      if (source.url !== w.url) source.updateImage({ url: w.url, coordinates: w.corners });
+      continue;
+    }
+    map.addSource(id, { type: 'image', url: w.url, coordinates: w.corners });
+    map.addLayer(
+      {
+        id,
+        type: 'raster',
+        source: id,
+        paint: { 'raster-opacity': opacity, 'raster-fade-duration': 0, ...(nearest ? { 'raster-resampling': 'nearest' as const } : {}) },
+        layout: { visibility: visible ? 'visible' : 'none' },
+      },
+      layerAbove(map, group),
+    );
+  }
+}
+
+/** The overlap raster of every task with coverage, painted into PNG blob URLs (revoked when replaced). */
+function useOverlapImages(api: ApiClient, tasks: readonly TaskInfo[], onError: (message: string) => void): ImageLayer[] {
+  const [images, setImages] = useState<ImageLayer[]>([]);
+  useEffect(() => {
+    let live = true;
+    const made: string[] = [];
+    const withCoverage = tasks.filter((t) => t.coveragePct !== null);
+    Promise.all(
+      withCoverage.map(async (t) => {
+        const layer = await api.call('coverage.overlapLayer', { taskId: t.taskId });
+        const url = await overlapImageUrl(layer);
+        made.push(url);
+        return { key: t.taskId, url, corners: imageCorners(layer) };
+      }),
+    ).then(
+      (list) => live && setImages(list),
+      (e: unknown) => live && onError(errorMessage(e)),
+    );
+    return () => {
+      live = false;
+      // The map has copied the pixels once loaded; a newer raster replaces these.
+      setTimeout(() => made.forEach((u) => URL.revokeObjectURL(u)), 5000);
+    };
+  }, [api, tasks, onError]);
+  return images;
+}
+
+/** The newest finished orthophoto of each verified task, as served by run id through the media route. */
+function useOrthophotos(api: ApiClient, tasks: readonly TaskInfo[], revision: number, onError: (message: string) => void): ImageLayer[] {
+  const [images, setImages] = useState<ImageLayer[]>([]);
+  useEffect(() => {
+    let live = true;
+    Promise.all(tasks.filter((t) => t.verified).map((t) => api.call('odm.runs', { taskId: t.taskId }))).then(
+      (runsPerTask) => {
+        const latest = runsPerTask.flatMap((runs) => runs.filter((r: OdmRunInfo) => r.state === 'done' && r.overlay).slice(0, 1));
+        if (live) setImages(latest.map((r) => ({ key: r.id, url: api.mediaUrl('overlay', r.id), corners: r.overlay!.corners as Corners })));
+      },
+      (e: unknown) => live && onError(errorMessage(e)),
+    );
+    return () => {
+      live = false;
+    };
+  }, [api, tasks, revision, onError]);
+  return images;
+}
 
 function addOverlayLayers(map: MlMap): void {
   for (const id of ['footprints', 'gaps', 'tasks', 'points']) map.addSource(id, { type: 'geojson', data: EMPTY });
@@ -76,39 +185,32 @@ function addOverlayLayers(map: MlMap): void {
   });
 }
 
-function setMosaic(map: MlMap, footprints: readonly PhotoFootprint[], mediaUrl: (id: number) => string, visible: boolean): void {
-  const wanted = new Set(footprints.map((f) => `${MOSAIC_PREFIX}${f.id}`));
-  for (const layer of map.getStyle().layers ?? []) {
-    if (layer.id.startsWith(MOSAIC_PREFIX) && !wanted.has(layer.id)) {
-      map.removeLayer(layer.id);
-      map.removeSource(layer.id);
-    }
-  }
-  for (const f of footprints) {
-    const id = `${MOSAIC_PREFIX}${f.id}`;
-    if (map.getSource(id)) continue;
-    map.addSource(id, { type: 'image', url: mediaUrl(f.id), coordinates: f.corners });
-    map.addLayer(
-      { id, type: 'raster', source: id, paint: { 'raster-opacity': 0.95, 'raster-fade-duration': 0 }, layout: { visibility: visible ? 'visible' : 'none' } },
-      'footprint-fill',
-    );
-  }
-}
-
-/** The review map: tasks by state with coverage, photo points by status, footprints, gaps, the thumbnail mosaic. */
+/**
+ * The review map: tasks by state with coverage, photo points by status, footprints, gaps, the overlap raster, ODM
+ * orthophotos and the thumbnail mosaic.
+ */
 export function ReviewMap({ tasks, revision, openPhoto }: ProjectContext) {
   const api = useApi();
   const container = useRef<HTMLDivElement>(null);
   const [map, setMap] = useState<MlMap | null>(null);
   const [idle, setIdle] = useState(false);
   const [footprints, setFootprints] = useState<PhotoFootprint[]>([]);
-  const [visible, setVisible] = useState<Record<LayerGroup, boolean>>({ mosaic: true, footprints: true, gaps: true, points: true });
+  const [visible, setVisible] = useState<Record<LayerGroup, boolean>>({
+    mosaic: true,
+    orthophoto: true,
+    overlap: true,
+    footprints: true,
+    gaps: true,
+    points: true,
+  });
   const [basemap, setBasemap] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const { items } = useImageList({}, revision);
   const framed = useRef(false);
   const open = useRef(openPhoto);
   open.current = openPhoto;
+  const overlap = useOverlapImages(api, tasks, setError);
+  const orthophotos = useOrthophotos(api, tasks, revision, setError);
 
   useEffect(() => {
     const m = new maplibregl.Map({ container: container.current!, style: OFFLINE_STYLE, center: [0, 0], zoom: 1, attributionControl: false });
@@ -144,7 +246,10 @@ export function ReviewMap({ tasks, revision, openPhoto }: ProjectContext) {
     (map.getSource('points') as GeoJSONSource).setData(pointData as never);
     (map.getSource('footprints') as GeoJSONSource).setData(footprintFeatures(footprints) as never);
     (map.getSource('gaps') as GeoJSONSource).setData(gapCollection(tasks) as never);
-    setMosaic(map, footprints, (id) => api.mediaUrl('thumb', id), visible.mosaic);
+    const thumbs = footprints.map((f) => ({ key: String(f.id), url: api.mediaUrl('thumb', f.id), corners: f.corners }));
+    setImageLayers(map, 'mosaic', thumbs, visible.mosaic);
+    setImageLayers(map, 'orthophoto', orthophotos, visible.orthophoto);
+    setImageLayers(map, 'overlap', overlap, visible.overlap);
     const bounds = dataBounds(taskData, pointData);
     if (bounds && !framed.current) {
       framed.current = true;
@@ -160,21 +265,21 @@ export function ReviewMap({ tasks, revision, openPhoto }: ProjectContext) {
     });
     map.once('idle', () => setIdle(true));
     return () => markers.forEach((m) => m.remove());
-    // `visible.mosaic` is deliberately not a dependency: the visibility effect below applies toggles.
-  }, [map, tasks, items, footprints, api]);
+    // `visible` is deliberately not a dependency: the visibility effect below applies toggles.
+  }, [map, tasks, items, footprints, orthophotos, overlap, api]);
 
   useEffect(() => {
     if (!map) return;
-    for (const group of Object.keys(GROUP_LAYERS) as LayerGroup[]) {
-      const ids = group === 'mosaic' ? footprints.map((f) => `${MOSAIC_PREFIX}${f.id}`) : GROUP_LAYERS[group];
+    for (const group of Object.keys(GROUP_LABELS) as LayerGroup[]) {
+      const ids = isImageGroup(group) ? layersWithPrefix(map, IMAGE_GROUPS[group].prefix) : GROUP_LAYERS[group];
       for (const id of ids) if (map.getLayer(id)) map.setLayoutProperty(id, 'visibility', visible[group] ? 'visible' : 'none');
     }
-  }, [map, visible, footprints]);
+  }, [map, visible, footprints, orthophotos, overlap]);
 
   const loadBasemap = async (file: File) => {
     if (!map) return;
     try {
-      const firstOverlay = map.getStyle().layers?.find((l) => l.id.startsWith(MOSAIC_PREFIX))?.id ?? 'footprint-fill';
+      const firstOverlay = map.getStyle().layers?.find((l) => l.id.startsWith(IMAGE_GROUPS.mosaic.prefix))?.id ?? layerAbove(map, 'mosaic');
       const { kind } = await addPmtilesBasemap(map, file, firstOverlay);
       setBasemap(`${file.name} (${kind})`);
       setError(null);
@@ -228,15 +333,25 @@ export function ReviewMap({ tasks, revision, openPhoto }: ProjectContext) {
           role="region"
           aria-label="Review map: click a photo point to open it"
         />
-        <Legend />
+        <Legend overlap={visible.overlap} />
       </div>
     </div>
   );
 }
 
-function Legend() {
+function Legend({ overlap }: { overlap: boolean }) {
   return (
     <aside className="legend" aria-label="Legend">
+      {overlap && (
+        <>
+          <h3>Overlap</h3>
+          {OVERLAP_BANDS.map((b) => (
+            <div key={b.id} data-testid={`legend-overlap-${b.id}`}>
+              <span className="swatch" style={{ background: `rgb(${b.rgba.slice(0, 3).join(' ')})` }} /> {b.label}
+            </div>
+          ))}
+        </>
+      )}
       <h3>Tasks</h3>
       {(Object.keys(TASK_STATE_LABELS) as TaskState[]).map((s) => (
         <div key={s}>

@@ -1,10 +1,12 @@
 import { useState } from 'react';
-import type { TaskInfo } from '../../../src-preload/contract.ts';
+import type { JobInfo, TaskInfo } from '../../../src-preload/contract.ts';
 import { ApiCallError } from '../api/client.ts';
 import { errorMessage, useApi } from '../common/api-context.tsx';
 import type { ProjectContext } from '../common/project-context.ts';
 import { formatPct, gapFeatures, leaveSiteChecklist, taskState, TASK_STATE_COLOURS, TASK_STATE_LABELS } from './task-state.ts';
 import { TaskImport } from './TaskImport.tsx';
+import { OdmPanel } from '../odm/OdmPanel.tsx';
+import { isActive } from '../jobs/format.ts';
 
 /** Refusal reasons as the core sends them (strings, or objects with a message). */
 function refusalReasons(err: unknown): string[] | null {
@@ -14,8 +16,9 @@ function refusalReasons(err: unknown): string[] | null {
   return reasons.map((r) => (typeof r === 'string' ? r : String((r as { message?: unknown }).message ?? JSON.stringify(r))));
 }
 
-export function TasksPanel({ tasks, refresh, activeJobs }: ProjectContext & { activeJobs: number }) {
-  const checklist = leaveSiteChecklist(tasks, activeJobs);
+export function TasksPanel({ tasks, refresh, revision, jobs }: ProjectContext & { jobs: readonly JobInfo[] }) {
+  const checklist = leaveSiteChecklist(tasks, jobs.filter(isActive).length);
+  const verified = tasks.filter((t) => t.verified);
   const ready = checklist.every((c) => c.ok);
   return (
     <div className="panel tasks">
@@ -44,6 +47,7 @@ export function TasksPanel({ tasks, refresh, activeJobs }: ProjectContext & { ac
             <th scope="col">GSD</th>
             <th scope="col">Gaps</th>
             <th scope="col">Verify</th>
+            <th scope="col">Synced</th>
           </tr>
         </thead>
         <tbody>
@@ -53,6 +57,10 @@ export function TasksPanel({ tasks, refresh, activeJobs }: ProjectContext & { ac
         </tbody>
       </table>
       {tasks.length === 0 && <p className="muted">No tasks yet: import the project's task file.</p>}
+      {verified.length > 0 && <h2>Orthophotos (OpenDroneMap)</h2>}
+      {verified.map((t) => (
+        <OdmPanel key={t.taskId} task={t} jobs={jobs} revision={revision} />
+      ))}
     </div>
   );
 }
@@ -136,6 +144,7 @@ function TaskRow({ task, onChanged }: { task: TaskInfo; onChanged: () => void })
         )}
         {error && <p role="alert" className="error">{error}</p>}
       </td>
+      <td data-testid="synced">{task.syncedAt ? new Date(task.syncedAt).toLocaleString() : 'not yet'}</td>
     </tr>
   );
 }
