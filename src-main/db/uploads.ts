@@ -165,6 +165,14 @@ export function setUploadDone(db: Database, rowId: number, state: 'uploaded' | '
   }).immediate();
 }
 
+/** Records that the server holds `input` whole (checked by HEAD), in one transaction: row upserted, multipart state dropped. */
+export function markVerified(db: Database, input: UploadInput): void {
+  db.transaction(() => {
+    const { row } = ensureUpload(db, input);
+    setUploadDone(db, row.id, 'verified');
+  }).immediate();
+}
+
 /** Every multipart upload id the journal still owns (the rest under our prefix are abandoned). */
 export function knownUploadIds(db: Database): Set<string> {
   const rows = db.prepare<[], { upload_id: string }>('SELECT upload_id FROM uploads WHERE upload_id IS NOT NULL').all();

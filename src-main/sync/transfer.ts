@@ -20,10 +20,11 @@ import {
   forgetMultipart,
   forgetPart,
   knownUploadIds,
+  markVerified,
   recordPart,
   recordedParts,
-  setUploadDone,
   startMultipart,
+  type UploadInput,
   type UploadPart,
   type UploadRow,
 } from '../db/uploads.ts';
@@ -166,8 +167,7 @@ export const sameObject = (remote: RemoteObject | null, src: ObjectSource): bool
 
 /** Journals an object found complete on the server, so its multipart state (if any) is dropped. */
 export function markKept(ctx: TransferContext, src: ObjectSource): void {
-  const { row } = journalRow(ctx, src);
-  setUploadDone(ctx.db, row.id, 'verified');
+  markVerified(ctx.db, journalInput(src));
 }
 
 /**
@@ -175,18 +175,21 @@ export function markKept(ctx: TransferContext, src: ObjectSource): void {
  * server still has it.
  */
 export async function putObject(ctx: TransferContext, src: ObjectSource): Promise<string> {
-  const { row, stale } = journalRow(ctx, src);
+  const { row, stale } = ensureUpload(ctx.db, journalInput(src));
   if (stale) await abortUpload(ctx, src.key, stale);
-  if (src.size < ctx.multipartThreshold && !row.uploadId) return putWhole(ctx, src, row);
+  if (src.size < ctx.multipartThreshold && !row.uploadId) return putWhole(ctx, src);
   return putMultipart(ctx, src, row, false);
 }
 
-async function putWhole(ctx: TransferContext, src: ObjectSource, row: UploadRow): Promise<string> {
+async function putWhole(ctx: TransferContext, src: ObjectSource): Promise<string> {
+  let checksum = '';
   await send(
     ctx,
     async () => {
       const data = await src.read(0, src.size);
-      if (md5Of(data).toString('hex') !== src.md5) throw changedSince(src);
+      const digest = md5Of(data);
+      if (digest.toString('hex') !== src.md5) throw changedSince(src);
+      checksum = digest.toString('base64');
       return data;
     },
     (body, data) =>
@@ -196,19 +199,18 @@ async function putWhole(ctx: TransferContext, src: ObjectSource, row: UploadRow)
           Key: src.key,
           Body: body,
           ContentLength: data.length,
-          ContentMD5: md5Of(data).toString('base64'),
+          ContentMD5: checksum,
           ContentType: contentType(src.key),
           Metadata: { md5: src.md5 },
         }),
         { abortSignal: ctx.signal },
       ),
   );
-  setUploadDone(ctx.db, row.id, 'uploaded');
   return src.md5;
 }
 
-function journalRow(ctx: TransferContext, src: ObjectSource): ReturnType<typeof ensureUpload> {
-  return ensureUpload(ctx.db, { imageId: src.imageId, taskId: src.taskId, objectKey: src.key, size: src.size, md5: src.md5 });
+function journalInput(src: ObjectSource): UploadInput {
+  return { imageId: src.imageId, taskId: src.taskId, objectKey: src.key, size: src.size, md5: src.md5 };
 }
 
 function changedSince(src: ObjectSource): AppError {
@@ -279,7 +281,7 @@ async function putMultipart(ctx: TransferContext, src: ObjectSource, row: Upload
     if (restarted) throw new AppError('remote_failed', `The server keeps losing the upload of ${src.label}; try again later.`, { key: src.key });
     return restart(ctx, src, row);
   }
-  setUploadDone(ctx.db, row.id, 'uploaded');
+  // The journal keeps the parts until the HEAD check records the object as verified.
   return multipartEtag(parts);
 }
 

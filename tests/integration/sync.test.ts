@@ -3,7 +3,7 @@ import { AbortMultipartUploadCommand, CreateMultipartUploadCommand, GetObjectCom
 import { AppError } from '../../src-main/common/errors.ts';
 import { syncVerifiedTasks, type SyncOptions } from '../../src-main/sync/sync.ts';
 import { makeTemp, rmTemp } from '../support/paths.ts';
-import { freshBucket, RGW, rgwClient } from '../support/rgw.ts';
+import { dropBucket, freshBucket, RGW, rgwClient } from '../support/rgw.ts';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.ts';
 import { brightonPhotos, makeSyncProject } from '../support/sync-project.ts';
 import { listKeys, listUploads, MiB, remoteMd5, rgwTarget } from '../support/sync-s3.ts';
@@ -24,6 +24,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await proxy.close();
   s3.destroy();
+  await dropBucket(bucket);
   for (const t of temps) rmTemp(t);
 });
 
