@@ -88,7 +88,7 @@ it('resumes from the journal after the syncing process is killed at ~50%, re-sen
   expect(run.exit).toBe('SIGKILL');
   const sentBeforeKill = proxy.stats.bytesUp;
 
-  let persisted = 0;
+  let persisted: number;
   const project = openProject(dir);
   try {
     // The flags given once are now the project's target (and hold no secret).
