@@ -304,6 +304,7 @@ describe('Postflight UI (browser against postflight serve)', () => {
     );
     expect(runs.map((r) => r.state)).toEqual(['done']);
     const overlay = (JSON.parse(runs[0]!.outputs_json) as { overlay: { corners: [number, number][] } }).overlay;
+    await panel.scrollIntoViewIfNeeded();
     await screenshot(page, 'odm-panel');
 
     await page.getByRole('button', { name: 'Map' }).click();
@@ -352,6 +353,7 @@ describe('Postflight UI (browser against postflight serve)', () => {
     await page.getByRole('button', { name: `Sync task ${taskId}` }).click();
     await page.locator(`[data-testid="sync-task-${taskId}"][data-synced="true"]`).waitFor({ timeout: 120_000 });
     await expect.poll(() => page.getByTestId('job-sync').first().getAttribute('data-state')).toBe('done');
+    await page.getByTestId(`sync-task-${taskId}`).scrollIntoViewIfNeeded();
     await screenshot(page, 'sync-done');
 
     const photos = db<{ file_name: string; md5: string }>(
