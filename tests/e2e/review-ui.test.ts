@@ -97,12 +97,12 @@ describe('Postflight UI (browser against postflight serve)', () => {
   });
 
   it('imports the task file and ingests the card, showing progress and a summary', async () => {
-    await page.getByRole('button', { name: 'Project' }).click();
+    await page.getByRole('button', { name: 'Project', exact: true }).click();
     await page.getByTestId('task-file').setInputFiles(tasksFile);
     await expect.poll(() => page.getByRole('status').first().textContent()).toMatch(/Imported 2 task/);
     expect(db<{ task_id: string }>('SELECT task_id FROM tasks ORDER BY task_id').map((r) => r.task_id)).toEqual(['1', '2']);
 
-    await page.getByRole('button', { name: 'Ingest' }).click();
+    await page.getByRole('button', { name: 'Ingest', exact: true }).click();
     await page.getByTestId('ingest-source').fill(card);
     await page.getByRole('button', { name: 'Start ingest' }).click();
     // The bar moves while the card is read (progress events over the WebSocket), then the summary replaces it.
@@ -119,7 +119,7 @@ describe('Postflight UI (browser against postflight serve)', () => {
   });
 
   it('draws the tasks and every photo point on the map once it is idle', async () => {
-    await page.getByRole('button', { name: 'Map' }).click();
+    await page.getByRole('button', { name: 'Map', exact: true }).click();
     await page.locator('[data-testid="review-map"][data-ready="true"]').waitFor({ timeout: 60_000 });
     await expect.poll(() => drawn(page), { timeout: 30_000 }).toEqual({
       tasks: ['1', '2'],
@@ -195,7 +195,7 @@ describe('Postflight UI (browser against postflight serve)', () => {
   });
 
   it('culls with the keyboard: R rejects, U undoes, A accepts, Space + bulk reject; each lands in the database', async () => {
-    await page.getByRole('button', { name: 'Gallery' }).click();
+    await page.getByRole('button', { name: 'Gallery', exact: true }).click();
     const grid = page.getByTestId('gallery-grid');
     await expect.poll(() => page.locator('[data-testid="thumb"]').count()).toBe(18);
     await grid.focus();
@@ -251,7 +251,7 @@ describe('Postflight UI (browser against postflight serve)', () => {
   });
 
   it('verify refuses with the reasons, then verifies on a deliberate override', async () => {
-    await page.getByRole('button', { name: 'Tasks' }).click();
+    await page.getByRole('button', { name: 'Tasks', exact: true }).click();
     const refusedTask = db<{ task_id: string }>('SELECT task_id FROM tasks ORDER BY task_id')[0]!.task_id;
     const taskRow = page.getByTestId(`task-${refusedTask}`);
     await taskRow.getByRole('button', { name: `Verify task ${refusedTask}` }).click();
@@ -275,7 +275,7 @@ describe('Postflight UI (browser against postflight serve)', () => {
     await page.reload();
     await page.locator('[data-testid="job-ingest"][data-state="done"]').waitFor();
     expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).document.documentElement.dataset.theme)).toBe('sunlight');
-    await page.getByRole('button', { name: 'Tasks' }).click();
+    await page.getByRole('button', { name: 'Tasks', exact: true }).click();
     await page.getByTestId('checklist').waitFor();
     await screenshot(page, 'tasks-sunlight');
     expect(watch.offsiteRequests).toEqual([]);
@@ -307,7 +307,7 @@ describe('Postflight UI (browser against postflight serve)', () => {
     await panel.scrollIntoViewIfNeeded();
     await screenshot(page, 'odm-panel');
 
-    await page.getByRole('button', { name: 'Map' }).click();
+    await page.getByRole('button', { name: 'Map', exact: true }).click();
     const layerId = `ortho-${runs[0]!.id}`;
     const loaded = () =>
       page.evaluate((id) => {
