@@ -11,7 +11,7 @@ import { launchBrowser, screenshot, watchPage, type PageGlobals } from '../suppo
 import { buildApp, readDb, waitForJobs, writeSetting } from '../support/e2e.ts';
 import { connectDocker, requireDocker } from '../../src-main/odm/docker-engine.ts';
 import { buildStandInImages, STANDIN_FAST } from '../support/odm-image.ts';
-import { freshBucket, RGW, rgwClient } from '../support/rgw.ts';
+import { dropBucket, freshBucket, RGW, rgwClient } from '../support/rgw.ts';
 import { listKeys, remoteMd5 } from '../support/sync-s3.ts';
 
 const card = path.join(sharedData, 'brighton_beach');
@@ -78,6 +78,7 @@ describe('Postflight UI (browser against postflight serve)', () => {
   let browser: Browser;
   let page: Page;
   let watch: ReturnType<typeof watchPage>;
+  const buckets: string[] = [];
   const db = <T>(sql: string, ...params: unknown[]) => readDb(projectDir, (d) => d.prepare(sql).all(...params) as T[]);
 
   beforeAll(async () => {
@@ -93,6 +94,7 @@ describe('Postflight UI (browser against postflight serve)', () => {
   afterAll(async () => {
     await browser?.close();
     await server?.stop();
+    for (const b of buckets) await dropBucket(b); // RGW keeps its data in RAM
     if (dir) rmTemp(dir);
   });
 
@@ -335,6 +337,7 @@ describe('Postflight UI (browser against postflight serve)', () => {
 
   it('syncs the verified task to S3 (RGW) from the Sync view with keys kept out of the database, and shows it synced', async () => {
     const bucket = await freshBucket('e2e');
+    buckets.push(bucket);
     const taskId = db<{ task_id: string }>('SELECT task_id FROM tasks WHERE verified_at IS NOT NULL ORDER BY task_id')[0]!.task_id;
     await page.getByRole('button', { name: 'Sync', exact: true }).click();
     await page.getByLabel('Endpoint').fill(RGW.endpoint);
