@@ -92,7 +92,7 @@ export function OdmPanel({ task, jobs, revision }: { task: TaskInfo; jobs: reado
       {(running || last) && (
         <p data-testid="odm-status">
           {running ? 'Running' : `Last run ${last!.state}`}
-          {stage && ` · ${stage}`}
+          {stage && stage !== (running ? null : last?.state) && ` · ${stage}`}
           {percent !== null && ` · ${percent}%`}
           {!running && last?.gpu !== null && last?.gpu !== undefined && ` · ${last.gpu ? 'GPU' : 'CPU'}`}
           {!running && last?.state === 'done' && (last.overlay ? ' · on the map' : ` · no map overlay: ${last.overlayError ?? 'none made'}`)}
