@@ -3,6 +3,7 @@
 #include <napi.h>
 
 #include <string>
+#include <vector>
 
 #include "jpeg_luma.h"
 #include "kernels.h"
@@ -31,15 +32,14 @@ class BufferWorker : public Napi::AsyncWorker {
 
  protected:
   uint8_t* Hold(Napi::Uint8Array array) {
-    held_[count_++] = Napi::Persistent(array.As<Napi::Object>());
+    held_.push_back(Napi::Persistent(array.As<Napi::Object>()));
     return array.Data();
   }
   void OnError(const Napi::Error& e) override { deferred_.Reject(e.Value()); }
   Napi::Promise::Deferred deferred_;
 
  private:
-  Napi::ObjectReference held_[3];
-  int count_ = 0;
+  std::vector<Napi::ObjectReference> held_;
 };
 
 Napi::Array ToArray(Napi::Env env, const int64_t* values, size_t n) {
@@ -92,12 +92,12 @@ Napi::Value KernelSumsAsync(const Napi::CallbackInfo& info) {
 class LumaWorker : public BufferWorker {
  public:
   LumaWorker(Napi::Env env, Napi::Uint8Array jpeg, int width, int height, int step, Napi::Uint8Array gray,
-             Napi::Uint8Array rgb)
+             Napi::Uint8Array rgb, Napi::Uint8Array preview)
       : BufferWorker(env), size_(jpeg.ByteLength()), jpeg_(Hold(jpeg)), width_(width), height_(height), step_(step),
-        gray_(Hold(gray)), rgb_(Hold(rgb)) {}
+        gray_(Hold(gray)), rgb_(Hold(rgb)), preview_(Hold(preview)) {}
   void Execute() override {
     std::string error;
-    if (!DecodeJpegLuma(jpeg_, size_, width_, height_, gray_, rgb_, step_, &error)) SetError(error);
+    if (!DecodeJpegLuma(jpeg_, size_, width_, height_, gray_, rgb_, preview_, step_, &error)) SetError(error);
   }
   void OnOK() override { deferred_.Resolve(Env().Undefined()); }
 
@@ -107,28 +107,32 @@ class LumaWorker : public BufferWorker {
   int width_, height_, step_;
   uint8_t* gray_;
   uint8_t* rgb_;
+  uint8_t* preview_;
 };
 
-// decodeJpegLuma(jpeg, width, height, step, gray, rgb): Promise<void>; gray holds width*height bytes, rgb
-// 3*ceil(width/step)*ceil(height/step).
+// decodeJpegLuma(jpeg, width, height, step, gray, rgb, preview): Promise<void>; gray holds width*height bytes, rgb
+// and preview 3*ceil(width/step)*ceil(height/step) each.
 Napi::Value DecodeJpegLumaAsync(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   std::string error;
-  if (!ReadArgs(info, 6, &error) || !info[0].IsTypedArray() || !info[4].IsTypedArray() || !info[5].IsTypedArray()) {
-    return Reject(env, "decodeJpegLuma(jpeg, width, height, step, gray, rgb)");
+  if (!ReadArgs(info, 7, &error) || !info[0].IsTypedArray() || !info[4].IsTypedArray() || !info[5].IsTypedArray() ||
+      !info[6].IsTypedArray()) {
+    return Reject(env, "decodeJpegLuma(jpeg, width, height, step, gray, rgb, preview)");
   }
   const int64_t w = info[1].As<Napi::Number>().Int64Value();
   const int64_t h = info[2].As<Napi::Number>().Int64Value();
   const int64_t step = info[3].As<Napi::Number>().Int64Value();
   Napi::Uint8Array gray = info[4].As<Napi::Uint8Array>();
   Napi::Uint8Array rgb = info[5].As<Napi::Uint8Array>();
+  Napi::Uint8Array preview = info[6].As<Napi::Uint8Array>();
+  const int64_t small = 3 * ((w + step - 1) / step) * ((h + step - 1) / step);
   if (w <= 0 || h <= 0 || w > 65535 || h > 65535 || step < 1 || step > 64 ||
-      static_cast<int64_t>(gray.ByteLength()) < w * h ||
-      static_cast<int64_t>(rgb.ByteLength()) < 3 * ((w + step - 1) / step) * ((h + step - 1) / step)) {
+      static_cast<int64_t>(gray.ByteLength()) < w * h || static_cast<int64_t>(rgb.ByteLength()) < small ||
+      static_cast<int64_t>(preview.ByteLength()) < small) {
     return Reject(env, "output buffers smaller than the image");
   }
   auto* worker = new LumaWorker(env, info[0].As<Napi::Uint8Array>(), static_cast<int>(w), static_cast<int>(h),
-                                static_cast<int>(step), gray, rgb);
+                                static_cast<int>(step), gray, rgb, preview);
   Napi::Promise p = worker->Promise();
   worker->Queue();
   return p;

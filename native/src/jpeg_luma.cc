@@ -29,20 +29,33 @@ void OnMessage(j_common_ptr cinfo, int level) {
 
 inline uint8_t Clamp(int v) { return v < 0 ? 0 : (v > 255 ? 255 : static_cast<uint8_t>(v)); }
 
-// One entropy-decoding pass (the bulk of the cost): rows come out as YCbCr, Y is copied to gray and the sampled
-// pixels are converted to RGB with libjpeg's own fixed-point formulas. Plain C data only between setjmp/longjmp.
-bool DecodeOnce(const uint8_t* data, size_t size, int width, int height, uint8_t* gray, uint8_t* rgb, int step,
-                char* message) {
+inline void ToRgb(int y, int cb, int cr, uint8_t* out) {
+  // libjpeg's jdcolor.c constants (16-bit fixed point, rounded).
+  out[0] = Clamp(y + ((91881 * cr + 32768) >> 16));
+  out[1] = Clamp(y + ((-22554 * cb - 46802 * cr + 32768) >> 16));
+  out[2] = Clamp(y + ((116130 * cb + 32768) >> 16));
+}
+
+// Buffers live outside the setjmp frame so the error path frees exactly what was allocated.
+struct Scratch {
+  JSAMPROW row;
+  uint32_t* sums;
+};
+
+// One entropy-decoding pass (the bulk of the cost): rows come out as YCbCr, Y is copied to gray, the sampled pixels
+// are converted to RGB with libjpeg's own fixed-point formulas, and step x step blocks are averaged (in YCbCr, then
+// converted) into `preview`: a properly filtered small colour image the thumbnail is made from, so the photo is
+// entropy-decoded once for both. Plain C data only between setjmp/longjmp.
+bool DecodeOnce(const uint8_t* data, size_t size, int width, int height, uint8_t* gray, uint8_t* rgb,
+                uint8_t* preview, int step, Scratch* scratch, char* message) {
   jpeg_decompress_struct cinfo;
   ErrorManager err;
-  JSAMPROW row = nullptr;
   cinfo.err = jpeg_std_error(&err.pub);
   err.pub.error_exit = OnError;
   err.pub.emit_message = OnMessage;
   err.message[0] = 0;
   if (setjmp(err.jump)) {
     jpeg_destroy_decompress(&cinfo);
-    free(row);
     snprintf(message, JMSG_LENGTH_MAX, "%s", err.message);
     return false;
   }
@@ -60,34 +73,52 @@ bool DecodeOnce(const uint8_t* data, size_t size, int width, int height, uint8_t
   cinfo.dct_method = JDCT_ISLOW;
   jpeg_start_decompress(&cinfo);
   const int comps = cinfo.output_components;
-  row = static_cast<JSAMPROW>(malloc(static_cast<size_t>(width) * comps));
+  const int blocks = (width + step - 1) / step;
+  JSAMPROW row = scratch->row;
+  uint32_t* sums = scratch->sums;
   uint8_t* out = rgb;
   while (cinfo.output_scanline < cinfo.output_height) {
     const int y = static_cast<int>(cinfo.output_scanline);
     jpeg_read_scanlines(&cinfo, &row, 1);
     uint8_t* g = gray + static_cast<size_t>(y) * width;
-    if (comps == 1) {
-      memcpy(g, row, width);
-    } else {
-      for (int x = 0; x < width; x++) g[x] = row[3 * x];
-    }
-    if (y % step != 0) continue;
-    for (int x = 0; x < width; x += step, out += 3) {
-      const int Y = row[comps * x];
-      if (comps == 1) {
-        out[0] = out[1] = out[2] = static_cast<uint8_t>(Y);
-        continue;
+    for (int bx = 0, x = 0; bx < blocks; bx++) {
+      const int end = x + step < width ? x + step : width;
+      uint32_t s0 = 0, s1 = 0, s2 = 0;
+      for (; x < end; x++) {
+        const uint8_t* px = row + comps * x;
+        g[x] = px[0];
+        s0 += px[0];
+        if (comps == 3) {
+          s1 += px[1];
+          s2 += px[2];
+        }
       }
-      const int cb = row[3 * x + 1] - 128, cr = row[3 * x + 2] - 128;
-      // libjpeg's jdcolor.c constants (16-bit fixed point, rounded).
-      out[0] = Clamp(Y + ((91881 * cr + 32768) >> 16));
-      out[1] = Clamp(Y + ((-22554 * cb - 46802 * cr + 32768) >> 16));
-      out[2] = Clamp(Y + ((116130 * cb + 32768) >> 16));
+      sums[3 * bx] += s0;
+      sums[3 * bx + 1] += s1;
+      sums[3 * bx + 2] += s2;
+    }
+    if (y % step == 0) {
+      for (int x = 0; x < width; x += step, out += 3) {
+        const uint8_t* px = row + comps * x;
+        if (comps == 1) out[0] = out[1] = out[2] = px[0];
+        else ToRgb(px[0], px[1] - 128, px[2] - 128, out);
+      }
+    }
+    if (y % step == step - 1 || y == height - 1) {
+      const int rows = y % step + 1;
+      uint8_t* p = preview + static_cast<size_t>(y / step) * blocks * 3;
+      for (int bx = 0; bx < blocks; bx++, p += 3) {
+        const int cols = (bx + 1) * step <= width ? step : width - bx * step;
+        const uint32_t n = static_cast<uint32_t>(rows * cols);
+        const int yy = static_cast<int>((sums[3 * bx] + n / 2) / n);
+        if (comps == 1) p[0] = p[1] = p[2] = static_cast<uint8_t>(yy);
+        else ToRgb(yy, static_cast<int>((sums[3 * bx + 1] + n / 2) / n) - 128, static_cast<int>((sums[3 * bx + 2] + n / 2) / n) - 128, p);
+      }
+      memset(sums, 0, sizeof(uint32_t) * 3 * blocks);
     }
   }
   jpeg_finish_decompress(&cinfo);
   jpeg_destroy_decompress(&cinfo);
-  free(row);
   return true;
 }
 
@@ -95,21 +126,25 @@ bool DecodeOnce(const uint8_t* data, size_t size, int width, int height, uint8_t
 
 bool JpegLumaAvailable() { return true; }
 
-bool DecodeJpegLuma(const uint8_t* data, size_t size, int width, int height, uint8_t* gray, uint8_t* rgb, int step,
-                    std::string* error) {
+bool DecodeJpegLuma(const uint8_t* data, size_t size, int width, int height, uint8_t* gray, uint8_t* rgb,
+                    uint8_t* preview, int step, std::string* error) {
   char message[JMSG_LENGTH_MAX];
-  if (!DecodeOnce(data, size, width, height, gray, rgb, step, message)) {
-    *error = message;
-    return false;
-  }
-  return true;
+  const int blocks = (width + step - 1) / step;
+  Scratch scratch{static_cast<JSAMPROW>(malloc(static_cast<size_t>(width) * 3)),
+                  static_cast<uint32_t*>(calloc(static_cast<size_t>(blocks) * 3, sizeof(uint32_t)))};
+  const bool ok = scratch.row && scratch.sums && DecodeOnce(data, size, width, height, gray, rgb, preview, step, &scratch, message);
+  if (!scratch.row || !scratch.sums) snprintf(message, JMSG_LENGTH_MAX, "out of memory");
+  free(scratch.row);
+  free(scratch.sums);
+  if (!ok) *error = message;
+  return ok;
 }
 
 #else
 
 bool JpegLumaAvailable() { return false; }
 
-bool DecodeJpegLuma(const uint8_t*, size_t, int, int, uint8_t*, uint8_t*, int, std::string* error) {
+bool DecodeJpegLuma(const uint8_t*, size_t, int, int, uint8_t*, uint8_t*, uint8_t*, int, std::string* error) {
   *error = "built without libjpeg";
   return false;
 }

@@ -7,8 +7,8 @@ import { RateMeter, type WorkControl } from '../common/progress.ts';
 import type { Project } from '../project/project.ts';
 import { insertImage, replaceReasons, type ImageStatus, type NewImage, type Reason } from '../db/images.ts';
 import { readPhotoMetadata, type PhotoMetadata } from './metadata.ts';
-import { makeThumbnail } from './thumbnail.ts';
-import { measurePhoto, type QualityMetrics } from '../quality/measure.ts';
+import { makeThumbnail, makeThumbnailFromPixels } from './thumbnail.ts';
+import { measurePhotoWithPreview, type QualityMetrics } from '../quality/measure.ts';
 import { countPhotos, scanSource, type ScanEntry } from './scan.ts';
 import { md5Of, removePartialCopies, writeVerifiedCopy } from './offload.ts';
 import { finishRun, startRun } from './journal.ts';
@@ -232,20 +232,19 @@ async function measure(project: Project, bytes: Buffer, fileName: string, md5: s
   const reasons: Reason[] = problems.map((p) => ({ code: p.code, message: p.message }));
   if (problems.some((p) => p.code === 'corrupt')) return { metadata, problems: reasons, metrics: null, thumbPath: null };
   const thumbRel = `thumbs/${md5}.webp`;
-  const [metrics, thumb] = await Promise.allSettled([
-    measurePhoto(bytes),
-    fs.existsSync(project.resolve(thumbRel)) ? Promise.resolve(null) : makeThumbnail(bytes, project.resolve(thumbRel)),
-  ]);
-  if (metrics.status === 'rejected') {
-    const detail = metrics.reason instanceof Error ? metrics.reason.message : String(metrics.reason);
-    reasons.push({ code: 'corrupt', message: `${fileName}: the pixels could not be checked. ${detail}` });
+  const thumbFile = project.resolve(thumbRel);
+  let metrics: QualityMetrics | null = null;
+  let thumbOk = fs.existsSync(thumbFile);
+  try {
+    const measured = await measurePhotoWithPreview(bytes);
+    metrics = measured.metrics;
+    // The thumbnail comes from the pixels the check already decoded; only photos without them are decoded again.
+    if (!thumbOk && measured.preview) thumbOk = await settles(makeThumbnailFromPixels(measured.preview, thumbFile));
+  } catch (err) {
+    reasons.push({ code: 'corrupt', message: `${fileName}: the pixels could not be checked. ${(err as Error).message}` });
   }
-  return {
-    metadata,
-    problems: reasons,
-    metrics: metrics.status === 'fulfilled' ? metrics.value : null,
-    thumbPath: thumb.status === 'fulfilled' ? thumbRel : null,
-  };
+  if (!thumbOk) thumbOk = await settles(makeThumbnail(bytes, thumbFile));
+  return { metadata, problems: reasons, metrics, thumbPath: thumbOk ? thumbRel : null };
 }
 
 /**
@@ -279,6 +278,14 @@ function record(project: Project, row: NewImage, reasons: Reason[], summary: Ing
     if (m.white) summary.quality.white++;
   }
   return status;
+}
+
+/** True when the promise fulfils: a thumbnail that cannot be made is a missing picture, not a failed ingest. */
+async function settles(p: Promise<unknown>): Promise<boolean> {
+  return p.then(
+    () => true,
+    () => false,
+  );
 }
 
 function findOriginal(project: Project, md5: string): { id: number; source_path: string } | undefined {

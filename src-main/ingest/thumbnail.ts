@@ -3,6 +3,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import sharp, { type Sharp } from 'sharp';
 import { AppError } from '../common/errors.ts';
+import type { RawImage } from '../quality/measure.ts';
 
 /** Long edge of the gallery thumbnail. */
 export const THUMBNAIL_LONG_EDGE = 320;
@@ -28,15 +29,33 @@ export interface ThumbnailResult {
  * reader never sees half a thumbnail.
  */
 export async function makeThumbnail(bytes: Buffer, outFile: string, opts: ThumbnailOptions = {}): Promise<ThumbnailResult> {
+  return writeThumbnail(outFile, opts, async (longEdge) => {
+    const { depth, channels } = await sharp(bytes).metadata();
+    const upright = sharp(bytes, { failOn: 'truncated' }).rotate().resize(longEdge, longEdge, { fit: 'inside', withoutEnlargement: true });
+    return depth === 'uchar' || depth === 'char' ? upright : stretchToEightBit(upright, channels === 1);
+  });
+}
+
+/**
+ * The same thumbnail from pixels already decoded (upright 8-bit, e.g. the quality check's block-averaged preview),
+ * so a photo is decoded once for both.
+ */
+export async function makeThumbnailFromPixels(image: RawImage, outFile: string, opts: ThumbnailOptions = {}): Promise<ThumbnailResult> {
+  return writeThumbnail(outFile, opts, async (longEdge) =>
+    sharp(image.data, { raw: { width: image.width, height: image.height, channels: image.channels } }).resize(longEdge, longEdge, {
+      fit: 'inside',
+      withoutEnlargement: true,
+    }),
+  );
+}
+
+async function writeThumbnail(outFile: string, opts: ThumbnailOptions, pixels: (longEdge: number) => Promise<Sharp>): Promise<ThumbnailResult> {
   const longEdge = opts.longEdge ?? THUMBNAIL_LONG_EDGE;
   const format = opts.format ?? 'webp';
   const quality = opts.quality ?? 80;
   const temp = path.join(path.dirname(outFile), `.${path.basename(outFile)}.${randomBytes(6).toString('hex')}.tmp`);
   try {
-    const { depth, channels } = await sharp(bytes).metadata();
-    const upright = sharp(bytes, { failOn: 'truncated' }).rotate().resize(longEdge, longEdge, { fit: 'inside', withoutEnlargement: true });
-    let image = depth === 'uchar' || depth === 'char' ? upright : await stretchToEightBit(upright, channels === 1);
-    image = image.toColourspace('srgb');
+    let image = (await pixels(longEdge)).toColourspace('srgb');
     image = format === 'webp' ? image.webp({ quality }) : image.jpeg({ quality, mozjpeg: true });
     await fs.mkdir(path.dirname(outFile), { recursive: true });
     const info = await image.toFile(temp);

@@ -13,11 +13,24 @@ export const DEFAULT_MAX_PIXELS = 100_000_000;
 /** Colour statistics sample every 4th pixel of every 4th row: terrain colour needs no full resolution. */
 const COLOUR_STEP = 4;
 
+/** Interleaved 8-bit pixels, as sharp takes them raw. */
+export interface RawImage {
+  data: Uint8Array;
+  width: number;
+  height: number;
+  channels: 1 | 3 | 4;
+}
+
 export interface DecodedPhoto {
   gray: Uint8Array;
   width: number;
   height: number;
   colour: ColourStats;
+  /**
+   * The decoded colour image (full size, or block-averaged from the one JPEG decode) for the thumbnail, so the photo
+   * is not decoded a second time; null when the pixels would not make a faithful thumbnail (16-bit sensor data).
+   */
+  preview: RawImage | null;
 }
 
 function unreadable(err: unknown): AppError {
@@ -91,7 +104,8 @@ export async function decodePhoto(bytes: Buffer, maxPixels = DEFAULT_MAX_PIXELS)
     bytesPerSample === 2
       ? reduceTo8(new Uint16Array(data.buffer, data.byteOffset, n * channels))
       : new Uint8Array(data.buffer, data.byteOffset, data.length);
-  return { gray: rgbToGray(px, n, channels), width, height, colour: colourStats(px, width, height, channels, COLOUR_STEP) };
+  const preview = bytesPerSample === 1 && (channels === 1 || channels === 3 || channels === 4) ? { data: px, width, height, channels } : null;
+  return { gray: rgbToGray(px, n, channels), width, height, colour: colourStats(px, width, height, channels, COLOUR_STEP), preview };
 }
 
 /**
@@ -106,10 +120,11 @@ export async function decodeJpegLuma(engine: KernelEngine, bytes: Buffer, header
   const sw = Math.ceil(width / COLOUR_STEP);
   const sh = Math.ceil(height / COLOUR_STEP);
   const rgb = new Uint8Array(3 * sw * sh);
+  const preview = new Uint8Array(3 * sw * sh);
   try {
-    await engine.decodeJpegLuma(bytes, width, height, COLOUR_STEP, gray, rgb);
+    await engine.decodeJpegLuma(bytes, width, height, COLOUR_STEP, gray, rgb, preview);
   } catch {
     return null;
   }
-  return { gray, width, height, colour: colourStats(rgb, sw, sh, 3, 1) };
+  return { gray, width, height, colour: colourStats(rgb, sw, sh, 3, 1), preview: { data: preview, width: sw, height: sh, channels: 3 } };
 }

@@ -14,8 +14,16 @@ export interface KernelEngine {
   name: Engine;
   /** Kernel sums off the main thread. The caller must not change `gray` until the promise settles. */
   kernelSums(gray: Uint8Array, width: number, height: number): Promise<KernelSums>;
-  /** Luma + sampled RGB JPEG decode, when the addon was built against libjpeg. */
-  decodeJpegLuma?: (jpeg: Uint8Array, width: number, height: number, step: number, gray: Uint8Array, rgb: Uint8Array) => Promise<void>;
+  /** Luma + sampled RGB + block-averaged RGB preview in one JPEG decode, when the addon was built against libjpeg. */
+  decodeJpegLuma?: (
+    jpeg: Uint8Array,
+    width: number,
+    height: number,
+    step: number,
+    gray: Uint8Array,
+    rgb: Uint8Array,
+    preview: Uint8Array,
+  ) => Promise<void>;
 }
 
 interface Addon {

@@ -3,7 +3,7 @@
  * blur effect that keeps the terrain excuse honest. Public surface of the quality module.
  */
 import { colourStats } from './colour.ts';
-import { DEFAULT_MAX_PIXELS, decodeJpegLuma, decodePhoto, readHeader } from './decode.ts';
+import { DEFAULT_MAX_PIXELS, decodeJpegLuma, decodePhoto, readHeader, type RawImage } from './decode.ts';
 import { kernelEngine, type KernelEngine } from './engine.ts';
 import { kernelSumsTs } from './kernels.ts';
 import { metricsFromSums } from './metrics.ts';
@@ -12,7 +12,7 @@ import type { ColourStats, QualityMetrics } from './types.ts';
 export { DEFAULT_THRESHOLDS, exposureFlags } from './metrics.ts';
 export { judgeSharpness, type SharpnessVerdict } from './sharpness.ts';
 export { loadEngine, kernelEngine, type KernelEngine, type EngineOptions } from './engine.ts';
-export { DEFAULT_MAX_PIXELS } from './decode.ts';
+export { DEFAULT_MAX_PIXELS, type RawImage } from './decode.ts';
 export type { QualityMetrics, QualityThresholds, Terrain, ColourStats, Engine } from './types.ts';
 
 export interface MeasureOptions {
@@ -27,12 +27,20 @@ export interface MeasureOptions {
  * the pixel limit and 'invalid_input' for damaged, truncated or non-image files.
  */
 export async function measurePhoto(bytes: Buffer, opts: MeasureOptions = {}): Promise<QualityMetrics> {
+  return (await measurePhotoWithPreview(bytes, opts)).metrics;
+}
+
+/**
+ * `measurePhoto`, also handing back the decoded colour image (see DecodedPhoto.preview) so the caller can make the
+ * thumbnail without decoding the photo again.
+ */
+export async function measurePhotoWithPreview(bytes: Buffer, opts: MeasureOptions = {}): Promise<{ metrics: QualityMetrics; preview: RawImage | null }> {
   const engine = opts.engine ?? kernelEngine();
   const maxPixels = opts.maxPixels ?? DEFAULT_MAX_PIXELS;
   const header = await readHeader(bytes, maxPixels);
   const photo = (await decodeJpegLuma(engine, bytes, header)) ?? (await decodePhoto(bytes, maxPixels));
   const sums = await engine.kernelSums(photo.gray, photo.width, photo.height);
-  return metricsFromSums(sums, photo.width, photo.height, photo.colour, engine.name);
+  return { metrics: metricsFromSums(sums, photo.width, photo.height, photo.colour, engine.name), preview: photo.preview };
 }
 
 /**

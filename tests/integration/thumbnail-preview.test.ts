@@ -1,0 +1,54 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import sharp from 'sharp';
+import { afterAll, describe, expect, it } from 'vitest';
+import { makeThumbnail, makeThumbnailFromPixels } from '../../src-main/ingest/thumbnail.ts';
+import { measurePhotoWithPreview } from '../../src-main/quality/measure.ts';
+import { loadEngine } from '../../src-main/quality/engine.ts';
+import { makeTemp, rmTemp, sharedData } from '../support/paths.ts';
+
+const dir = makeTemp();
+afterAll(() => rmTemp(dir));
+
+/** Mean absolute difference, and the mean signed difference of each of R, G, B, between two same-size thumbnails. */
+async function compare(a: string, b: string): Promise<{ abs: number; cast: number[] }> {
+  const [x, y] = await Promise.all([a, b].map((f) => sharp(f).removeAlpha().raw().toBuffer({ resolveWithObject: true })));
+  expect([x!.info.width, x!.info.height]).toEqual([y!.info.width, y!.info.height]);
+  let abs = 0;
+  const signed = [0, 0, 0];
+  for (let i = 0; i < x!.data.length; i++) {
+    const d = x!.data[i]! - y!.data[i]!;
+    abs += Math.abs(d);
+    signed[i % 3]! += d;
+  }
+  const perChannel = x!.data.length / 3;
+  return { abs: abs / x!.data.length, cast: signed.map((s) => s / perChannel) };
+}
+
+const photos = [path.join(sharedData, 'brighton_beach', 'DJI_0025.JPG'), path.join(sharedData, 'p4m_mirafiori', 'DJI_0100.JPG')];
+const engines = [
+  { name: 'native (block-averaged preview from the one JPEG decode)', engine: loadEngine({ log: () => {} }) },
+  { name: 'TypeScript (full decode)', engine: loadEngine({ native: false, log: () => {} }) },
+];
+
+describe('thumbnails from the quality check pixels', () => {
+  for (const { name, engine } of engines) {
+    it(`${name}: the same picture as a thumbnail decoded from the file`, async () => {
+      for (const photo of photos) {
+        const bytes = fs.readFileSync(photo);
+        const { preview } = await measurePhotoWithPreview(bytes, { engine });
+        expect(preview, photo).not.toBeNull();
+        const fromPixels = path.join(dir, `${engine.name}-${path.basename(photo)}-pixels.webp`);
+        const fromFile = path.join(dir, `${engine.name}-${path.basename(photo)}-file.webp`);
+        const a = await makeThumbnailFromPixels(preview!, fromPixels);
+        const b = await makeThumbnail(bytes, fromFile);
+        expect([a.width, a.height]).toEqual([b.width, b.height]);
+        // Same scene, same colours: resampling and WebP noise (a few grey levels on average: two WebP encodings of
+        // one picture already differ by ~2), never a shift (tens of levels on this textured ground) or a colour cast.
+        const { abs, cast } = await compare(fromPixels, fromFile);
+        expect(abs, photo).toBeLessThan(6);
+        for (const c of cast) expect(Math.abs(c), photo).toBeLessThan(1.5);
+      }
+    });
+  }
+});
