@@ -13,12 +13,13 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { openProject } from '../src-main/project/project.ts';
-import { runIngest } from '../src-main/ingest/ingest.ts';
+import { DEFAULT_INGEST_CONCURRENCY, runIngest } from '../src-main/ingest/ingest.ts';
 import { medianSeconds, parallel, row, timed } from './support.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const dataset = path.resolve(here, '../../shared/data/brighton_beach');
-const concurrency = Math.max(1, Math.min(4, os.availableParallelism()));
+// The ingest's own default; the floors get the same number of photos in flight.
+const concurrency = DEFAULT_INGEST_CONCURRENCY;
 
 /** A card holding `scale` distinct copies of every photo (bytes appended after the JPEG end marker change the md5). */
 function makeCard(scale: number): string {

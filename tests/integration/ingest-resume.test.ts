@@ -166,4 +166,47 @@ describe('ingest: verified offload and resume', () => {
     expect(dup.duplicate_of).toBeGreaterThan(0);
     p.close();
   });
+
+  it('a photo that cannot be read (gone between listing and reading, card still there) gets a row saying so', async () => {
+    const card = makeCard(6);
+    const dir = makeTemp();
+    temps.push(dir);
+    const p = openProject(dir, { create: true });
+    // With one worker, photos 2 and 3 are read ahead while photo 1 is processed and photo 4 is listed, waiting its
+    // turn: removed when photo 1 is done, it fails at its read.
+    const fourth = path.join(card.root, 'DCIM', '100MEDIA', card.files[3]!);
+    const summary = await runIngest(p, {
+      source: card.root,
+      concurrency: 1,
+      onProgress: (prog) => {
+        if (prog.done === 1 && fs.existsSync(fourth)) fs.rmSync(fourth);
+      },
+    });
+    expect(summary.ingested).toBe(6);
+    const row = p.db.prepare('SELECT id, status FROM images WHERE file_name = ?').get(card.files[3]) as { id: number; status: string };
+    expect(row.status).toBe('invalid_exif');
+    const reason = p.db.prepare('SELECT code, message FROM reasons WHERE image_id = ?').get(row.id) as { code: string; message: string };
+    expect(reason.code).toBe('corrupt');
+    expect(reason.message).toMatch(/could not be read from the card \(ENOENT\)/);
+    p.close();
+  });
+
+  it('identical photos in one run: the first in card order is the original, however the workers interleave', async () => {
+    const card = makeCard(1);
+    const dcim = path.join(card.root, 'DCIM', '100MEDIA');
+    for (const name of ['DJI_0100.JPG', 'DJI_0200.JPG', 'DJI_0300.JPG']) fs.copyFileSync(path.join(dcim, card.files[0]!), path.join(dcim, name));
+    const dir = makeTemp();
+    temps.push(dir);
+    const p = openProject(dir, { create: true });
+    await runIngest(p, { source: card.root, concurrency: 4 });
+    const rows = p.db.prepare('SELECT id, file_name, status, duplicate_of FROM images ORDER BY file_name').all() as { id: number; file_name: string; status: string; duplicate_of: number | null }[];
+    expect(rows.map((r) => [r.file_name, r.status])).toEqual([
+      [card.files[0], 'staged'],
+      ['DJI_0100.JPG', 'duplicate'],
+      ['DJI_0200.JPG', 'duplicate'],
+      ['DJI_0300.JPG', 'duplicate'],
+    ]);
+    for (const r of rows.slice(1)) expect(r.duplicate_of).toBe(rows[0]!.id);
+    p.close();
+  });
 });
