@@ -22,7 +22,8 @@ export function JobCard({ job }: { job: JobInfo }) {
     <article className={`job job-${job.state}`} data-testid={`job-${job.kind}`} data-state={job.state} aria-label={label}>
       <header>
         <strong>{KIND_LABELS[job.kind]}</strong> <span className="job-state">{job.state}</span>
-        {p?.stage && <span className="job-stage"> · {p.stage}</span>}
+        {/* The stage says where running work is; once it has ended, or when it only repeats the kind, it is noise. */}
+        {p?.stage && isActive(job) && p.stage !== job.kind && <span className="job-stage"> · {p.stage}</span>}
       </header>
       {(isActive(job) || p) && (
         <div
