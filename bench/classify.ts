@@ -2,7 +2,8 @@
  * Classification of 50,000 synthetic photos (50 flights of 1,000: take-off leg, lawnmower grid, way home) against
  * 1,000 square tasks, in a real project database. Baselines measured in this run: a plain loop that reads the same
  * rows and parses their stored JSON (the floor any classification pays), and brute-force matching that tests every
- * task polygon (sampled, scaled to all photos) against the R-tree matcher.
+ * task polygon (sampled, scaled to all photos) against the R-tree matcher. Last, classification's cost per photo
+ * beside ingest's, measured in the same run on the real Brighton Beach photos: the share of a pilot's wait it adds.
  */
 import path from 'node:path';
 import { booleanPointInPolygon } from '@turf/turf';
@@ -12,7 +13,8 @@ import { DEFAULT_CLASSIFY_THRESHOLDS } from '../src-main/classify/thresholds.ts'
 import { listImages } from '../src-main/db/images.ts';
 import { listTasks } from '../src-main/db/tasks.ts';
 import { openProject } from '../src-main/project/project.ts';
-import { makeTemp, rmTemp } from '../tests/support/paths.ts';
+import { runIngest } from '../src-main/ingest/ingest.ts';
+import { makeTemp, rmTemp, sharedData } from '../tests/support/paths.ts';
 import { TrackBuilder } from '../tests/support/tracks.ts';
 import { insertRectTask, insertTrack } from '../tests/support/tracks-project.ts';
 import { row, timed } from './support.ts';
@@ -80,6 +82,16 @@ try {
   console.log(row('baseline: brute-force point-in-polygon (scaled)', bruteAll, null, `${sample.length} photos timed`));
   console.log(row('R-tree matcher, all photos', indexed.seconds, bruteAll, `${indexed.value} matched`));
   project.close();
+
+  const real = openProject(path.join(dir, 'real'), { create: true });
+  const ingest = await timed(() => runIngest(real, { source: path.join(sharedData, 'brighton_beach'), inPlace: true }));
+  real.close();
+  const ingestPerPhoto = ingest.seconds / ingest.value.ingested;
+  const classifyPerPhoto = first.seconds / rows.length;
+  console.log(
+    `classify per photo ${(classifyPerPhoto * 1000).toFixed(3)} ms vs ingest per photo ${(ingestPerPhoto * 1000).toFixed(1)} ms ` +
+      `(${ingest.value.ingested} real photos): classify adds ${((100 * classifyPerPhoto) / ingestPerPhoto).toFixed(2)}% to ingest`,
+  );
 } finally {
   rmTemp(dir);
 }
