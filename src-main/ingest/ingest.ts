@@ -282,7 +282,10 @@ async function measure(project: Project, bytes: Buffer, fileName: string, md5: s
   let metrics: QualityMetrics | null = null;
   let thumbOk = fs.existsSync(thumbFile);
   try {
-    const measured = await measurePhotoWithPreview(bytes);
+    const { width, height, format, orientation } = metadata;
+    // The metadata step already read the header from the pixels themselves: hand it on rather than parse it again.
+    const header = width && height && format ? { width, height, format, orientation: orientation ?? 1 } : undefined;
+    const measured = await measurePhotoWithPreview(bytes, header ? { header } : {});
     metrics = measured.metrics;
     // The thumbnail comes from the pixels the check already decoded; only photos without them are decoded again.
     if (!thumbOk && measured.preview) thumbOk = await settles(makeThumbnailFromPixels(measured.preview, thumbFile));

@@ -60,6 +60,12 @@ export async function readHeader(bytes: Buffer, maxPixels: number): Promise<Phot
   }
   const { width, height } = meta;
   if (!width || !height) throw unreadable(new Error('no image dimensions'));
+  return checkHeader({ width, height, format: meta.format ?? 'unknown', orientation: meta.orientation ?? 1 }, maxPixels);
+}
+
+/** Refuses a header above `maxPixels` (used directly when the caller has already read the header). */
+export function checkHeader(header: PhotoHeader, maxPixels: number): PhotoHeader {
+  const { width, height } = header;
   if (width * height > maxPixels) {
     throw new AppError(
       'refused',
@@ -67,7 +73,7 @@ export async function readHeader(bytes: Buffer, maxPixels: number): Promise<Phot
       { width, height, maxPixels },
     );
   }
-  return { width, height, format: meta.format ?? 'unknown', orientation: meta.orientation ?? 1 };
+  return header;
 }
 
 /** OpenCV's 16->8 bit conversion in imdecode: round(v / 256). */

@@ -3,7 +3,7 @@
  * blur effect that keeps the terrain excuse honest. Public surface of the quality module.
  */
 import { colourStats } from './colour.ts';
-import { DEFAULT_MAX_PIXELS, decodeJpegLuma, decodePhoto, readHeader, type RawImage } from './decode.ts';
+import { DEFAULT_MAX_PIXELS, checkHeader, decodeJpegLuma, decodePhoto, readHeader, type PhotoHeader, type RawImage } from './decode.ts';
 import { kernelEngine, type KernelEngine } from './engine.ts';
 import { kernelSumsTs } from './kernels.ts';
 import { metricsFromSums } from './metrics.ts';
@@ -20,6 +20,8 @@ export interface MeasureOptions {
   maxPixels?: number;
   /** Kernel engine; default the process-wide one (native addon, else TypeScript in a worker). */
   engine?: KernelEngine;
+  /** The photo's header when the caller has already read it (ingest's metadata step), so it is not parsed twice. */
+  header?: PhotoHeader;
 }
 
 /**
@@ -37,7 +39,7 @@ export async function measurePhoto(bytes: Buffer, opts: MeasureOptions = {}): Pr
 export async function measurePhotoWithPreview(bytes: Buffer, opts: MeasureOptions = {}): Promise<{ metrics: QualityMetrics; preview: RawImage | null }> {
   const engine = opts.engine ?? kernelEngine();
   const maxPixels = opts.maxPixels ?? DEFAULT_MAX_PIXELS;
-  const header = await readHeader(bytes, maxPixels);
+  const header = opts.header ? checkHeader(opts.header, maxPixels) : await readHeader(bytes, maxPixels);
   const photo = (await decodeJpegLuma(engine, bytes, header)) ?? (await decodePhoto(bytes, maxPixels));
   const sums = await engine.kernelSums(photo.gray, photo.width, photo.height);
   return { metrics: metricsFromSums(sums, photo.width, photo.height, photo.colour, engine.name), preview: photo.preview };
