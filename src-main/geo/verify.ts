@@ -3,7 +3,7 @@ import { appendEvent } from '../db/events.ts';
 import { getTaskByRowId, setTaskVerified, type TaskRow } from '../db/tasks.ts';
 import type { Project } from '../project/project.ts';
 import type { StoredCoverage } from './coverage-service.ts';
-import { requireTask } from './coverage-service.ts';
+import { computeCoverage, requireTask } from './coverage-service.ts';
 import { verifyThresholds, type VerifyThresholds } from './settings.ts';
 
 export interface VerifyReason {
@@ -32,11 +32,13 @@ export function verifyReasons(task: TaskRow, thresholds: VerifyThresholds): Veri
 }
 
 /**
- * Marks a task verified. Refuses (AppError 'refused', details.reasons) when its coverage is missing or under the
- * project's thresholds, unless `force`; a forced verify records the overridden reasons in the event log.
+ * Marks a task verified. Refuses (AppError 'refused', details.reasons) when its coverage is under the project's
+ * thresholds, unless `force`; a forced verify records the overridden reasons in the event log. The task's coverage is
+ * computed afresh first: photos culled or reclassified since the last computation must not count.
  */
 export function verifyTask(project: Project, taskId: string, opts: { force?: boolean } = {}): TaskRow {
   const db = project.db;
+  computeCoverage(project, { taskIds: [taskId] });
   return db
     .transaction(() => {
       const task = requireTask(project, taskId);

@@ -46,10 +46,18 @@ function refusal(fn: () => unknown): AppError {
 }
 
 describe('verifyTask', () => {
-  it('refuses a task whose coverage was never computed', () => {
+  it('decides on fresh coverage: photos rejected since coverage last ran no longer count', () => {
+    computeCoverage(project);
+    const before = getTask(project.db, '1')!.coverage as StoredCoverage;
+    setSetting(project.db, VERIFY_SETTING, { minCoveragePct: Math.floor(before.coveragePct), minOverlap3Pct: 0 });
+    // The pilot rejects all but two of task 1's photos; nobody reruns coverage before pressing Verify.
+    const inTask = project.db.prepare('SELECT id FROM images WHERE task_id = ? ORDER BY id').pluck().all(getTask(project.db, '1')!.id) as number[];
+    project.db.prepare(`UPDATE images SET status = 'rejected' WHERE id IN (${inTask.slice(2).join(',')})`).run();
     const err = refusal(() => verifyTask(project, '1'));
     expect(err.code).toBe('refused');
-    expect(err.details?.reasons).toEqual([{ code: 'coverage_missing', message: expect.any(String) }]);
+    expect((err.details?.reasons as { code: string }[]).map((r) => r.code)).toContain('coverage_low');
+    const after = getTask(project.db, '1')!.coverage as StoredCoverage;
+    expect(after.coveragePct).toBeLessThan(before.coveragePct);
     expect(getTask(project.db, '1')!.verifiedAt).toBeNull();
   });
 

@@ -1,5 +1,5 @@
 import { openProject } from '../../project/project.ts';
-import { computeCoverage, type StoredCoverage } from '../../geo/coverage-service.ts';
+import type { StoredCoverage } from '../../geo/coverage-service.ts';
 import { unverifyTask, verifyTask } from '../../geo/verify.ts';
 import { requireString, type CliIo, type Command, type ParsedArgs } from '../command.ts';
 
@@ -23,10 +23,7 @@ export const verifyCommand: Command = {
     try {
       let task;
       if (args.values.undo) task = unverifyTask(project, taskId);
-      else {
-        computeCoverage(project, { taskIds: [taskId] });
-        task = verifyTask(project, taskId, { force: args.values.force === true });
-      }
+      else task = verifyTask(project, taskId, { force: args.values.force === true });
       if (args.values.json) {
         io.stdout.write(JSON.stringify(task) + '\n');
         return 0;
