@@ -7,7 +7,7 @@ import type { Session } from './session.ts';
 import { projectSummary } from './project-summary.ts';
 import { imageDetail, imageFacets, listImageItems, photoFootprints, taskInfos } from './read-model.ts';
 import { findCardVolumes } from './cards.ts';
-import { startClassify, startCoverage, startIngest, startOdm, startSync, type WorkEnv } from './work.ts';
+import { refreshCoverage, startClassify, startCoverage, startIngest, startOdm, startSync, type WorkEnv } from './work.ts';
 import { credentialAccount, type CredentialStore } from '../sync/credentials.ts';
 import { loadTarget, resolveTarget } from '../sync/target.ts';
 import { getOverlapLayer, requireTask } from '../geo/coverage-service.ts';
@@ -21,6 +21,7 @@ import { unverifyTask, verifyTask } from '../geo/verify.ts';
 import { setManualDecision } from '../classify/manual.ts';
 import { buildReport } from '../report/report.ts';
 import type { Project } from '../project/project.ts';
+import { kernelEngine } from '../quality/engine.ts';
 
 const pkg = createRequire(import.meta.url)('../../package.json') as { version: string };
 
@@ -51,7 +52,7 @@ export function createHandlers(session: Session, transport: 'ipc' | 'http', nati
     return target;
   };
   return {
-    'app.info': async () => ({ version: pkg.version, transport, nativeKernels: false }),
+    'app.info': async () => ({ version: pkg.version, transport, nativeKernels: kernelEngine().name === 'native' }),
     'app.pickFolder': async ({ purpose }) => {
       if (!native.pickFolder) throw new AppError('unsupported', 'Type the folder path: there is no folder picker in the browser.');
       return { dir: await native.pickFolder(purpose) };
@@ -87,6 +88,7 @@ export function createHandlers(session: Session, transport: 'ipc' | 'http', nati
     'images.decide': async ({ ids, decision }) => {
       const changedRows = setManualDecision(session.require().project, ids, decision);
       changed('images');
+      if (changedRows.length > 0) refreshCoverage(env());
       return { changed: changedRows.length };
     },
     'report.get': async () => buildReport(session.require().project),

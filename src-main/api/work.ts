@@ -30,6 +30,15 @@ export function startCoverage(env: WorkEnv): string {
   });
 }
 
+/**
+ * Coverage after the pilot's decisions change which photos count: one run queued behind any running one is enough,
+ * however fast the pilot culls (a queued run reads the database when it starts, so it sees every later decision).
+ */
+export function refreshCoverage(env: WorkEnv): void {
+  const waiting = env.jobs.list().some((j) => j.kind === 'coverage' && j.state === 'queued');
+  if (!waiting) startCoverage(env);
+}
+
 export function startClassify(env: WorkEnv, params: { flightTail?: boolean }): string {
   return env.jobs.start('classify', params, async (ctx) => {
     const summary = await classifyProject(env.project, { ...params, ...control(ctx) });

@@ -3,7 +3,7 @@ import type { ImageListItem, JobInfo, TaskInfo } from '../../src-preload/contrac
 import { COVERED_PCT, formatPct, leaveSiteChecklist, taskState } from '../../src-renderer/src/tasks/task-state.ts';
 import { cullReducer, historyEntry, initialCull, keyCommand, targetIds, undoCalls } from '../../src-renderer/src/gallery/culling.ts';
 import { buildFilter, emptyFilters, galleryRows, NONE, rowOfIndex, verticalTarget } from '../../src-renderer/src/gallery/filters.ts';
-import { formatCount, formatEta, formatRate, mergeJob, progressFraction } from '../../src-renderer/src/jobs/format.ts';
+import { formatCount, formatEta, formatRate, lastEndedOfEachKind, mergeJob, progressFraction } from '../../src-renderer/src/jobs/format.ts';
 import { dataBounds, footprintFeatures, pointFeatures, taskFeatures } from '../../src-renderer/src/map/layers.ts';
 import { summaryParts } from '../../src-renderer/src/ingest/summary.ts';
 
@@ -162,6 +162,22 @@ describe('jobs and map helpers', () => {
     jobs = mergeJob(jobs, job('b', 'queued', '2024-01-01T00:00:05Z', '2024-01-01T00:00:05Z'));
     jobs = mergeJob(jobs, job('a', 'queued', '2024-01-01T00:00:00Z', '2024-01-01T00:00:01Z')); // stale event
     expect(jobs.map((j) => [j.id, j.state])).toEqual([['b', 'queued'], ['a', 'running']]);
+  });
+
+  it('shows the last ended job of each kind, so a flurry of coverage refreshes never hides the last ingest', () => {
+    const job = (id: string, kind: JobInfo['kind'], state: JobInfo['state'], updatedAt: string): JobInfo => ({
+      id, kind, state, params: {}, progress: null, result: null, error: null, createdAt: updatedAt, updatedAt,
+    });
+    const jobs = [
+      job('c3', 'coverage', 'done', '2024-01-01T00:10:03Z'),
+      job('c2', 'coverage', 'done', '2024-01-01T00:10:02Z'),
+      job('c1', 'coverage', 'done', '2024-01-01T00:10:01Z'),
+      job('s1', 'sync', 'running', '2024-01-01T00:09:00Z'),
+      job('k1', 'classify', 'done', '2024-01-01T00:05:00Z'),
+      job('i2', 'ingest', 'failed', '2024-01-01T00:04:00Z'),
+      job('i1', 'ingest', 'done', '2024-01-01T00:01:00Z'),
+    ];
+    expect(lastEndedOfEachKind(jobs).map((j) => j.id)).toEqual(['c3', 'k1', 'i2']);
   });
 
   it('builds points, footprints and bounds', () => {

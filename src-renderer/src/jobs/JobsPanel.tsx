@@ -1,13 +1,11 @@
 import type { JobInfo } from '../../../src-preload/contract.ts';
 import { JobCard } from './JobCard.tsx';
-import { isActive } from './format.ts';
+import { isActive, lastEndedOfEachKind } from './format.ts';
 
-const RECENT_FINISHED = 4;
-
-/** All long work in one place: what runs now, then the last few that ended. */
+/** All long work in one place: what runs now, then the last run of each kind that ended (newest first). */
 export function JobsPanel({ jobs }: { jobs: JobInfo[] }) {
   const active = jobs.filter(isActive);
-  const finished = jobs.filter((j) => !isActive(j)).slice(0, RECENT_FINISHED);
+  const finished = lastEndedOfEachKind(jobs);
   return (
     <aside className="jobs-panel" aria-label="Jobs">
       <h2>Jobs</h2>
@@ -22,3 +20,4 @@ export function JobsPanel({ jobs }: { jobs: JobInfo[] }) {
     </aside>
   );
 }
+

@@ -41,3 +41,17 @@ export function mergeJob(jobs: readonly JobInfo[], update: JobInfo): JobInfo[] {
   if (old && old.updatedAt > update.updatedAt) return jobs as JobInfo[];
   return [update, ...others].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
 }
+
+/**
+ * The newest ended job of each kind, newest first: culling starts a coverage refresh per decision, and those must
+ * not push the last ingest or sync out of sight.
+ */
+export function lastEndedOfEachKind(jobs: JobInfo[]): JobInfo[] {
+  const byKind = new Map<JobInfo['kind'], JobInfo>();
+  for (const j of jobs) {
+    if (isActive(j)) continue;
+    const seen = byKind.get(j.kind);
+    if (!seen || j.updatedAt > seen.updatedAt) byKind.set(j.kind, j);
+  }
+  return [...byKind.values()].sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
+}
