@@ -58,7 +58,11 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     req.headers.host === `127.0.0.1:${port}` || req.headers.host === `localhost:${port}`;
 
   const server = http.createServer((req, res) => {
-    void handle(req, res).catch((err: unknown) => sendJson(res, 500, { error: toErrorEnvelope(err) }));
+    void handle(req, res).catch((err: unknown) => {
+      // A stream cut short (the browser left mid-download) cannot take an error body any more: just drop it.
+      if (res.headersSent) res.destroy();
+      else sendJson(res, 500, { error: toErrorEnvelope(err) });
+    });
   });
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {

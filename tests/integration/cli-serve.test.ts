@@ -1,8 +1,9 @@
+import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callApi, runPostflight, startServe } from '../support/cli.ts';
-import { makeTemp, rmTemp } from '../support/paths.ts';
+import { makeTemp, rmTemp, sharedData } from '../support/paths.ts';
 import { commands } from '../../src-main/cli/commands/index.ts';
 
 describe('postflight CLI', () => {
@@ -78,5 +79,44 @@ describe('postflight serve (the browser harness)', () => {
       req.end('{}');
     });
     expect(status).toBe(403);
+  });
+});
+
+describe('postflight serve, media', () => {
+  let dir: string;
+  let server: Awaited<ReturnType<typeof startServe>>;
+
+  beforeAll(async () => {
+    dir = makeTemp();
+    const card = path.join(dir, 'card');
+    fs.mkdirSync(card);
+    fs.copyFileSync(path.join(sharedData, 'brighton_beach', 'DJI_0018.JPG'), path.join(card, 'DJI_0018.JPG'));
+    expect(runPostflight(['ingest', card, '--project', path.join(dir, 'project')]).code).toBe(0);
+    server = await startServe(path.join(dir, 'project'), { POSTFLIGHT_STATE_DIR: path.join(dir, 'state') });
+  });
+  afterAll(async () => {
+    await server?.stop();
+    rmTemp(dir);
+  });
+
+  it('a browser that drops a photo download half-way does not bring the server down', async () => {
+    const firstChunk = await new Promise<number>((resolve, reject) => {
+      const req = http.get(
+        { host: '127.0.0.1', port: server.url.port, path: `/media/photo/1?token=${server.token}`, headers: { host: `127.0.0.1:${server.url.port}` } },
+        (res) => {
+          res.once('data', (chunk: Buffer) => {
+            resolve(res.statusCode ?? 0);
+            req.destroy();
+            expect(chunk.length).toBeGreaterThan(0);
+          });
+        },
+      );
+      req.on('error', (err) => (req.destroyed ? undefined : reject(err)));
+    });
+    expect(firstChunk).toBe(200);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(server.child.exitCode).toBeNull();
+    const r = await callApi(server.url, server.token, 'project.current');
+    expect(r.result).toMatchObject({ name: 'project' });
   });
 });
