@@ -39,7 +39,9 @@ export class JobRunner {
   private readonly emit: EventSink;
   private readonly queues = new Map<JobKind, PQueue>();
   private readonly controllers = new Map<string, AbortController>();
+  /** Jobs not yet ended; an ended job is read back from its row. */
   private readonly finished = new Map<string, Promise<JobInfo>>();
+  private closing = false;
 
   constructor(db: Database, emit: EventSink) {
     this.db = db;
@@ -56,6 +58,11 @@ export class JobRunner {
     this.db
       .prepare('INSERT INTO jobs (id, kind, state, params_json, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)')
       .run(id, kind, 'queued', JSON.stringify(params), now, now);
+    // A job chained by one that ended as the project closes would otherwise run on the closed database.
+    if (this.closing) {
+      this.update(id, { state: 'cancelled', error: toErrorEnvelope(new AppError('cancelled', 'The project was closed before this job started.')) });
+      return id;
+    }
     const controller = new AbortController();
     this.controllers.set(id, controller);
     this.publish(id);
@@ -63,7 +70,10 @@ export class JobRunner {
     const done = queue
       .add(() => this.execute(id, controller, work))
       .then(() => this.get(id))
-      .finally(() => this.controllers.delete(id));
+      .finally(() => {
+        this.controllers.delete(id);
+        this.finished.delete(id);
+      });
     this.finished.set(id, done);
     return id;
   }
@@ -97,6 +107,7 @@ export class JobRunner {
 
   /** Cancels everything in flight and waits for it to stop (used when a project is closed). */
   async shutdown(): Promise<void> {
+    this.closing = true;
     for (const id of this.controllers.keys()) this.cancel(id);
     await Promise.allSettled([...this.finished.values()]);
   }

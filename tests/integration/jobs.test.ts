@@ -65,6 +65,33 @@ describe('jobs', () => {
     p.close();
   });
 
+  it('a job that a finishing job chains on while the project closes is recorded cancelled, never run on the closed database', async () => {
+    const p = openProject(temp(), { create: true });
+    const jobs = new JobRunner(p.db, () => {});
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let chained: string | null = null;
+    let chainedRan = false;
+    // Like ingest: the last photo is already in flight when the cancel comes, so the work ends normally and chains.
+    const first = jobs.start('ingest', {}, async () => {
+      await gate;
+      chained = jobs.start('classify', {}, async () => {
+        chainedRan = true;
+      });
+      return { ingested: 1 };
+    });
+    await new Promise((r) => setTimeout(r, 20));
+    const closing = jobs.shutdown();
+    release();
+    await closing;
+    expect(jobs.get(first).state).toBe('done');
+    expect(chained).not.toBeNull();
+    expect(jobs.get(chained!)).toMatchObject({ kind: 'classify', state: 'cancelled', error: { code: 'cancelled' } });
+    p.close();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(chainedRan).toBe(false);
+  });
+
   it('jobs left running by a killed process show as interrupted when the project is opened again', () => {
     const dir = temp();
     const p = openProject(dir, { create: true });
