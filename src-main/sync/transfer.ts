@@ -233,7 +233,24 @@ const isGone = (err: unknown): boolean => {
   return name === 'NoSuchUpload' || name === 'NoSuchKey' || httpStatus(err) === 404;
 };
 
+/**
+ * Checks the source still hashes to the md5 it is stored under, reading it a part at a time in a queue slot: parts
+ * are hashed one by one, so without this a photo changed since ingest would arrive under its old checksum.
+ */
+async function assertUnchanged(ctx: TransferContext, src: ObjectSource, partSize: number): Promise<void> {
+  const md5 = await ctx.requests.add(async () => {
+    const hash = createHash('md5');
+    for (let start = 0; start < src.size; start += partSize) {
+      ctx.signal.throwIfAborted();
+      hash.update(await src.read(start, Math.min(partSize, src.size - start)));
+    }
+    return hash.digest('hex');
+  });
+  if (md5 !== src.md5) throw changedSince(src);
+}
+
 async function putMultipart(ctx: TransferContext, src: ObjectSource, row: UploadRow, restarted: boolean): Promise<string> {
+  if (!restarted) await assertUnchanged(ctx, src, ctx.partSize);
   let uploadId = row.uploadId;
   let partSize = row.partSize ?? partSizeFor(src.size, ctx.partSize);
   let done = new Map<number, UploadPart>();

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AbortMultipartUploadCommand, CreateMultipartUploadCommand, GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { AppError } from '../../src-main/common/errors.ts';
@@ -193,6 +194,24 @@ describe('sync of verified tasks to RGW', () => {
       expect(await remoteMd5(s3, bucket, key)).toBe(md5);
       expect(await listUploads(s3, bucket, `projects/${project.info.id}/`)).toEqual([]);
       expect(project.db.prepare('SELECT state, upload_id FROM uploads WHERE object_key = ?').get(key)).toEqual({ state: 'verified', upload_id: null });
+    } finally {
+      project.close();
+    }
+  });
+  it('refuses a big photo whose bytes changed since ingest instead of sending them under the old checksum', async () => {
+    const { project, key } = stripProject('changed', photos.slice(0, 3));
+    try {
+      const row = project.db.prepare('SELECT stored_path FROM images').get() as { stored_path: string };
+      const file = project.resolve(row.stored_path);
+      // Same size, one byte different (bit rot, or an editor that saved over the copy).
+      const handle = fs.openSync(file, 'r+');
+      const byte = Buffer.alloc(1);
+      fs.readSync(handle, byte, 0, 1, 7 * MiB);
+      fs.writeSync(handle, Buffer.from([byte[0]! ^ 0xff]), 0, 1, 7 * MiB);
+      fs.closeSync(handle);
+
+      await expect(syncVerifiedTasks(project, options())).rejects.toSatisfy((e) => e instanceof AppError && e.code === 'conflict');
+      expect(await listKeys(s3, bucket, `projects/${project.info.id}/`)).not.toContain(key);
     } finally {
       project.close();
     }
