@@ -137,6 +137,11 @@ export function getImage(db: Database, id: number): ImageRow | undefined {
   return db.prepare<[number], ImageRow>('SELECT * FROM images WHERE id = ?').get(id);
 }
 
+/** The GPS altitude of every photo that has one, with its height above take-off when the camera wrote it. */
+export function listAltitudes(db: Database): { alt: number; rel_alt: number | null }[] {
+  return prepared(db, 'SELECT alt, rel_alt FROM images WHERE alt IS NOT NULL ORDER BY id').all() as { alt: number; rel_alt: number | null }[];
+}
+
 export interface ImageFilter {
   status?: ImageStatus | readonly ImageStatus[];
   /** A task's row id; `null` lists the photos with no task. */

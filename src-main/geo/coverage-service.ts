@@ -2,7 +2,7 @@ import type { Feature, Polygon } from 'geojson';
 import { AppError } from '../common/errors.ts';
 import type { WorkControl } from '../common/progress.ts';
 import type { Project } from '../project/project.ts';
-import { listImages, updateImage, type ImageRow } from '../db/images.ts';
+import { listAltitudes, listImages, updateImage, type ImageRow } from '../db/images.ts';
 import { getTask, listTasks, setTaskCoverage, type TaskRow } from '../db/tasks.ts';
 import { analyseCoverage, type CoveragePhoto, type TaskCoverage } from './coverage.ts';
 import { computeFootprint, type Footprint, type FootprintContext, type FootprintSkip, type PhotoPose } from './footprint.ts';
@@ -44,7 +44,8 @@ export function computeCoverage(project: Project, opts: ComputeCoverageOptions =
   const settings = coverageSettings(db);
   const ctxBase: FootprintContext = {
     flightHeightM: settings.flightHeightM,
-    takeoffAltM: estimateTakeoffAlt(listImages(db)),
+    // Two columns, not the photo rows: this runs again after every cull.
+    takeoffAltM: estimateTakeoffAlt(listAltitudes(db)),
     maxOffNadirDeg: settings.maxOffNadirDeg,
   };
   const computedAt = new Date().toISOString();
@@ -177,10 +178,10 @@ export function poseOf(row: ImageRow): PhotoPose {
  * else the lowest GPS altitude recorded (a photo taken near the ground at take-off or landing); the footprints that
  * rely on it are flagged 'height_estimated'.
  */
-function estimateTakeoffAlt(rows: readonly ImageRow[]): number | null {
-  const both = rows.flatMap((r) => (r.alt !== null && r.rel_alt !== null ? [r.alt - r.rel_alt] : []));
-  const gps = rows.flatMap((r) => (r.alt !== null ? [r.alt] : []));
-  return median(both) ?? (gps.length ? Math.min(...gps) : null);
+function estimateTakeoffAlt(rows: readonly { alt: number; rel_alt: number | null }[]): number | null {
+  const both = rows.flatMap((r) => (r.rel_alt !== null ? [r.alt - r.rel_alt] : []));
+  // A loop, not Math.min(...): spreading a large project's altitudes overflows the call stack.
+  return median(both) ?? rows.reduce<number | null>((low, r) => (low === null || r.alt < low ? r.alt : low), null);
 }
 
 /** Direction of travel at each photo (from its previous to its next photo in the same flight), degrees from north. */

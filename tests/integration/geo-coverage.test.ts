@@ -134,3 +134,21 @@ describe('coverage of the real Brighton Beach flight', () => {
   });
 });
 
+
+describe('coverage of a very large project', () => {
+  it('estimates the take-off altitude over more photos than a call can take arguments (no relative altitudes)', () => {
+    const big = openProject(path.join(dir, 'big'), { create: true });
+    try {
+      importTasks(big, path.join(repoRoot, 'resources', 'sample-tasks', 'brighton_beach.geojson'));
+      const now = new Date().toISOString();
+      big.db.transaction(() => {
+        for (let i = 0; i < 150_000; i++) {
+          insertImage(big.db, { source_root: '/card', source_path: `DCIM/${i}.JPG`, file_name: `${i}.JPG`, status: 'unmatched', ingested_at: now, alt: 100 + (i % 50) });
+        }
+      })();
+      expect(computeCoverage(big).tasks).toHaveLength(listTasks(big.db).length);
+    } finally {
+      big.close();
+    }
+  });
+});
