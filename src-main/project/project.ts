@@ -43,7 +43,13 @@ export function openProject(dir: string, options: { create?: boolean; name?: str
   for (const sub of PROJECT_DIRS) fs.mkdirSync(path.join(absDir, sub), { recursive: true });
 
   const db = openDatabase(dbFile);
-  const info = ensureProjectRow(db, options.name ?? path.basename(absDir));
+  let info: ProjectInfo;
+  try {
+    info = ensureProjectRow(db, options.name ?? path.basename(absDir));
+  } catch (err) {
+    db.close();
+    throw err;
+  }
   return {
     dir: absDir,
     db,

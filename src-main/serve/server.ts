@@ -4,7 +4,7 @@ import path from 'node:path';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { AppError, toErrorEnvelope } from '../common/errors.ts';
+import { AppError, toErrorEnvelope, type ErrorCode } from '../common/errors.ts';
 import type { Dispatch } from '../api/dispatch.ts';
 import { parseMediaPath, resolveMedia } from '../api/media.ts';
 import type { Session } from '../api/session.ts';
@@ -12,6 +12,8 @@ import type { EventName, Events } from '../../src-preload/contract.ts';
 import { RENDERER_CSP } from '../common/csp.ts';
 
 const MAX_BODY = 96 * 1024 * 1024;
+/** Errors outside an API envelope (media, static files) still answer with the status a browser understands. */
+const HTTP_STATUS: Partial<Record<ErrorCode, number>> = { not_found: 404, invalid_input: 400, project_missing: 409 };
 const STATIC_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -61,7 +63,10 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     void handle(req, res).catch((err: unknown) => {
       // A stream cut short (the browser left mid-download) cannot take an error body any more: just drop it.
       if (res.headersSent) res.destroy();
-      else sendJson(res, 500, { error: toErrorEnvelope(err) });
+      else {
+        const envelope = toErrorEnvelope(err);
+        sendJson(res, HTTP_STATUS[envelope.code] ?? 500, { error: envelope });
+      }
     });
   });
 
@@ -72,7 +77,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       if (req.method !== 'POST') return sendJson(res, 405, { error: { code: 'invalid_input', message: 'POST only.' } });
       if (!authorised(req, url)) return sendJson(res, 401, { error: { code: 'refused', message: 'Missing or wrong token.' } });
       const body = await readJson(req);
-      const envelope = await options.dispatch(decodeURIComponent(url.pathname.slice(5)), body);
+      const envelope = await options.dispatch(decodePath(url.pathname.slice(5)), body);
       return sendJson(res, 200, envelope);
     }
     if (url.pathname.startsWith('/media/')) {
@@ -125,6 +130,14 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   };
 }
 
+function decodePath(p: string): string {
+  try {
+    return decodeURIComponent(p);
+  } catch {
+    throw new AppError('invalid_input', 'Badly encoded path.');
+  }
+}
+
 function safeEqual(a: string, b: string): boolean {
   const x = Buffer.from(a);
   const y = Buffer.from(b);
@@ -159,7 +172,7 @@ async function serveStatic(root: string | null, pathname: string, res: http.Serv
     res.end('The app is not built: run `npm run build` first (the API is served under /api/).');
     return;
   }
-  const relative = pathname === '/' ? 'index.html' : decodeURIComponent(pathname).replace(/^\/+/, '');
+  const relative = pathname === '/' ? 'index.html' : decodePath(pathname).replace(/^\/+/, '');
   const file = path.resolve(root, relative);
   if (!file.startsWith(path.resolve(root) + path.sep) || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
     res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });

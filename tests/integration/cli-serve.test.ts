@@ -65,6 +65,13 @@ describe('postflight serve (the browser harness)', () => {
     expect(extra.error?.code).toBe('invalid_input');
   });
 
+  it('answers a missing photo with 404 and a badly encoded path with 400, not a server error', async () => {
+    const missing = await fetch(new URL(`/media/photo/999999?token=${server.token}`, server.url));
+    expect(missing.status).toBe(404);
+    expect(((await missing.json()) as { error: { code: string } }).error.code).toBe('not_found');
+    expect((await fetch(new URL('/%E0%A4%A', server.url))).status).toBe(400);
+  });
+
   it('refuses a foreign Host header (DNS rebinding)', async () => {
     // fetch() won't let us set Host, so speak plain HTTP.
     const status = await new Promise<number>((resolve, reject) => {
