@@ -101,10 +101,6 @@ export async function syncVerifiedTasks(project: Project, options: SyncOptions, 
   };
   if (plan.length === 0) return report;
 
-  const run = new AbortController();
-  const onCancel = (): void => run.abort(control.signal!.reason);
-  control.signal?.addEventListener('abort', onCancel, { once: true });
-  if (control.signal?.aborted) onCancel();
   const partSize = Math.max(MIN_PART_SIZE, options.partSize ?? DEFAULT_PART_SIZE);
   const concurrency = Math.max(1, options.concurrency ?? 4);
   const client = createS3Client(options.target, {
@@ -112,6 +108,11 @@ export async function syncVerifiedTasks(project: Project, options: SyncOptions, 
     ...(options.idleTimeoutMs ? { idleTimeoutMs: options.idleTimeoutMs } : {}),
     maxSockets: concurrency * 2,
   });
+  // Attached only once nothing before the try below can throw, so the finally always detaches it.
+  const run = new AbortController();
+  const onCancel = (): void => run.abort(control.signal!.reason);
+  control.signal?.addEventListener('abort', onCancel, { once: true });
+  if (control.signal?.aborted) onCancel();
   const ctx: TransferContext = {
     client,
     bucket: options.target.bucket,
