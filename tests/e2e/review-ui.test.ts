@@ -235,6 +235,60 @@ describe('Postflight UI (browser against postflight serve)', () => {
     await screenshot(page, 'gallery-culled');
   });
 
+  /** The gallery's photos in grid order, and the first index where `n` undecided photos follow each other. */
+  async function undecidedRun(n: number): Promise<{ ids: number[]; at: number }> {
+    const shown = await page.locator('[data-testid="thumb"]').evaluateAll((els) => els.map((e) => [Number(e.getAttribute('data-id')), e.getAttribute('data-decision')] as const));
+    const at = shown.findIndex((_, i) => shown.slice(i, i + n).length === n && shown.slice(i, i + n).every(([, d]) => d === ''));
+    expect(at).toBeGreaterThanOrEqual(0);
+    return { ids: shown.map(([id]) => id), at };
+  }
+  const decisionsLogged = (id: number) =>
+    db<{ payload: string }>("SELECT payload FROM events WHERE kind = 'photo.decision' AND image_id = ? ORDER BY id", id).map(
+      (e) => (JSON.parse(e.payload) as { decision: string | null }).decision,
+    );
+
+  it('keeps up with keys typed faster than the core answers: each acts on the next photo, in key order', async () => {
+    const { ids, at } = await undecidedRun(2);
+    const earlier = [decisionsLogged(ids[at]!).length, decisionsLogged(ids[at + 1]!).length];
+    await page.locator('[data-testid="thumb"]').nth(at).click();
+    await page.keyboard.type('aruu'); // no waiting between keys
+    const logged = (k: 0 | 1) => decisionsLogged(ids[at + k]!).slice(earlier[k]);
+    await expect.poll(() => logged(0).length + logged(1).length).toBe(4);
+    expect(logged(0)).toEqual(['accepted', null]);
+    expect(logged(1)).toEqual(['rejected', null]);
+    expect(db<{ n: number }>('SELECT count(*) AS n FROM images WHERE id IN (?, ?) AND manual_decision IS NULL', ids[at], ids[at + 1])[0]!.n).toBe(2);
+  });
+
+  it('opens the focused photo with Enter, decides in it by key, keeps Tab inside it, and Escape gives the keys back to the grid', async () => {
+    const { ids, at } = await undecidedRun(2);
+    const id = ids[at]!;
+    const earlier = decisionsLogged(id).length;
+    const logged = () => decisionsLogged(id).slice(earlier);
+    await page.locator('[data-testid="thumb"]').nth(at).click();
+    await page.keyboard.press('Enter');
+    const detail = page.getByTestId('photo-detail');
+    await detail.waitFor();
+    expect(Number(await detail.getAttribute('data-id'))).toBe(id);
+    await page.keyboard.press('r');
+    await expect.poll(logged).toEqual(['rejected']);
+    const clear = detail.getByRole('button', { name: 'Clear my decision' });
+    const focusInside = () => detail.evaluate((d) => d.contains(d.ownerDocument.activeElement));
+    for (const key of ['Tab', 'Tab', 'Tab', 'Tab', 'Tab', 'Shift+Tab', 'Shift+Tab', 'Shift+Tab', 'Shift+Tab', 'Shift+Tab']) {
+      await page.keyboard.press(key);
+      expect(await focusInside()).toBe(true);
+    }
+    await clear.click(); // disabled once cleared: the focus drops off it, the keys must still reach the dialog
+    await expect.poll(logged).toEqual(['rejected', null]);
+    await expect.poll(() => clear.isDisabled()).toBe(true);
+    await page.keyboard.press('Tab');
+    expect(await focusInside()).toBe(true);
+    await page.keyboard.press('Escape');
+    await detail.waitFor({ state: 'detached' });
+    expect(await page.getByTestId('gallery-grid').evaluate((g) => g === g.ownerDocument.activeElement)).toBe(true);
+    await page.keyboard.press('ArrowRight');
+    expect(Number(await page.locator('.thumb.focused').getAttribute('data-id'))).toBe(ids[at + 1]);
+  });
+
   it('filters narrow the gallery to what the database holds', async () => {
     const total = () => page.getByTestId('gallery-count').getAttribute('data-total').then(Number);
     await page.getByTestId('filter-task').selectOption('2');

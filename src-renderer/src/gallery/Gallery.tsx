@@ -48,30 +48,54 @@ export function Gallery({ revision, openPhoto }: ProjectContext) {
     if (row >= 0) virtualizer.scrollToIndex(row, { align: 'auto' });
   }, [cull.cursor, rows, virtualizer]);
 
-  const decide = async (decision: Decision) => {
+  // Keys come faster than the core answers: the cursor and the undo history move at once, so the next key acts on
+  // the next photo, and the calls go to the core one after another in key order. Decisions still on their way count
+  // as the photos' current ones for the undo history.
+  const pending = useRef<Promise<void>>(Promise.resolve());
+  const unsaved = useRef(new Map<number, { decision: Decision }>());
+  const enqueue = (work: () => Promise<void>) => {
+    pending.current = pending.current.then(work).catch((err: unknown) => setActionError(errorMessage(err)));
+  };
+  const record = (ids: readonly number[], decision: Decision): (() => void) => {
+    const mark = { decision };
+    for (const id of ids) unsaved.current.set(id, mark);
+    return () => ids.forEach((id) => unsaved.current.get(id) === mark && unsaved.current.delete(id));
+  };
+  const decide = (decision: Decision) => {
     const ids = targetIds(cull, items);
     if (ids.length === 0) return;
-    try {
-      const entry = historyEntry(ids, items);
-      await api.call('images.decide', { ids, decision });
-      dispatch({ type: 'decided', entry, advance: cull.selection.size === 0, count: items.length });
-      setAnnounce(`${ids.length} photo(s) ${decision ?? 'reset'}`);
-      await patch(ids);
-    } catch (err) {
-      setActionError(errorMessage(err));
-    }
+    const current = items.map((i) => {
+      const mark = unsaved.current.get(i.id);
+      return { id: i.id, manualDecision: mark ? mark.decision : i.manualDecision };
+    });
+    dispatch({ type: 'decided', entry: historyEntry(ids, current), advance: cull.selection.size === 0, count: items.length });
+    setActionError(null);
+    const saved = record(ids, decision);
+    enqueue(async () => {
+      try {
+        await api.call('images.decide', { ids, decision });
+        setAnnounce(`${ids.length} photo(s) ${decision ?? 'reset'}`);
+        await patch(ids);
+      } finally {
+        saved();
+      }
+    });
   };
-  const undo = async () => {
+  const undo = () => {
     const entry = cull.history.at(-1);
     if (!entry) return;
-    try {
-      for (const call of undoCalls(entry)) await api.call('images.decide', call);
-      dispatch({ type: 'undone' });
-      setAnnounce(`Undid the last decision on ${entry.previous.length} photo(s)`);
-      await patch(entry.previous.map((p) => p.id));
-    } catch (err) {
-      setActionError(errorMessage(err));
-    }
+    dispatch({ type: 'undone' });
+    setActionError(null);
+    const saved = undoCalls(entry).map((call) => record(call.ids, call.decision));
+    enqueue(async () => {
+      try {
+        for (const call of undoCalls(entry)) await api.call('images.decide', call);
+        setAnnounce(`Undid the last decision on ${entry.previous.length} photo(s)`);
+        await patch(entry.previous.map((p) => p.id));
+      } finally {
+        saved.forEach((done) => done());
+      }
+    });
   };
 
   const onKeyDown = (e: KeyboardEvent) => {
@@ -82,8 +106,8 @@ export function Gallery({ revision, openPhoto }: ProjectContext) {
     const focused: ImageListItem | undefined = items[cull.cursor];
     if (cmd.kind === 'move') dispatch({ type: 'move', delta: cmd.delta, count: items.length });
     else if (cmd.kind === 'vertical') dispatch({ type: 'focus', index: verticalTarget(rows, cull.cursor, cmd.dir) });
-    else if (cmd.kind === 'decide') void decide(cmd.decision);
-    else if (cmd.kind === 'undo') void undo();
+    else if (cmd.kind === 'decide') decide(cmd.decision);
+    else if (cmd.kind === 'undo') undo();
     else if (cmd.kind === 'toggle' && focused) dispatch({ type: 'toggle', id: focused.id });
     else if (cmd.kind === 'open' && focused) openPhoto(focused.id);
   };
@@ -104,8 +128,8 @@ export function Gallery({ revision, openPhoto }: ProjectContext) {
         {cull.selection.size > 0 && (
           <span className="bulk" role="group" aria-label="Selection">
             {cull.selection.size} selected
-            <button type="button" onClick={() => void decide('accepted')}>Accept selected</button>
-            <button type="button" onClick={() => void decide('rejected')}>Reject selected</button>
+            <button type="button" onClick={() => decide('accepted')}>Accept selected</button>
+            <button type="button" onClick={() => decide('rejected')}>Reject selected</button>
             <button type="button" onClick={() => dispatch({ type: 'clearSelection' })}>Clear</button>
           </span>
         )}

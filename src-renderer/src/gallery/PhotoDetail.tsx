@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { ImageDetail } from '../../../src-preload/contract.ts';
 import { errorMessage, useApi } from '../common/api-context.tsx';
 import { STATUS_COLOURS, STATUS_LABELS } from '../map/layers.ts';
-import type { Decision } from './culling.ts';
+import { keyCommand, type Decision } from './culling.ts';
 import { Figures } from '../common/Figures.tsx';
 
 const fmt = (v: number | null, digits: number, unit = '') => (v === null ? '–' : `${v.toFixed(digits)}${unit}`);
@@ -13,13 +13,29 @@ export function PhotoDetail(props: { id: number; revision: number; onClose: () =
   const [photo, setPhoto] = useState<ImageDetail | null>(null);
   const [error, setError] = useState<string | null>(null);
   const closeRef = useRef<HTMLButtonElement>(null);
+  const dialogRef = useRef<HTMLDivElement>(null);
   const [local, setLocal] = useState(0);
   useEffect(() => {
-    api.call('images.get', { id: props.id }).then(setPhoto, (e: unknown) => setError(errorMessage(e)));
+    let live = true;
+    api.call('images.get', { id: props.id }).then(
+      (p) => live && setPhoto(p),
+      (e: unknown) => live && setError(errorMessage(e)),
+    );
+    return () => {
+      live = false;
+    };
   }, [api, props.id, props.revision, local]);
-  useEffect(() => closeRef.current?.focus(), []);
+  // Focus moves into the dialog and, when it closes, back where it was (the gallery keeps taking the culling keys).
+  useEffect(() => {
+    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    closeRef.current?.focus();
+    return () => {
+      if (opener?.isConnected) opener.focus();
+    };
+  }, []);
 
   const decide = async (decision: Decision) => {
+    setError(null);
     try {
       await api.call('images.decide', { ids: [props.id], decision });
       setLocal((n) => n + 1);
@@ -28,6 +44,28 @@ export function PhotoDetail(props: { id: number; revision: number; onClose: () =
       setError(errorMessage(err));
     }
   };
+
+  // Keys are taken on the document while the dialog is open: a button that gets disabled under the focus (Clear my
+  // decision) drops the focus to the page, and Escape, A and R must still work then.
+  const onKey = useRef<(e: globalThis.KeyboardEvent) => void>(() => undefined);
+  onKey.current = (e) => {
+    const dialog = dialogRef.current;
+    if (!dialog) return;
+    if (e.key === 'Escape') props.onClose();
+    else if (e.key === 'Tab') keepFocusIn(dialog, e);
+    else if (!e.ctrlKey && !e.metaKey && !e.altKey) {
+      const cmd = keyCommand(e.key);
+      if (cmd?.kind === 'decide') {
+        e.preventDefault();
+        void decide(cmd.decision);
+      }
+    }
+  };
+  useEffect(() => {
+    const listener = (e: globalThis.KeyboardEvent) => onKey.current(e);
+    document.addEventListener('keydown', listener);
+    return () => document.removeEventListener('keydown', listener);
+  }, []);
 
   const rows: [string, string][] = photo
     ? [
@@ -56,13 +94,11 @@ export function PhotoDetail(props: { id: number; revision: number; onClose: () =
         role="dialog"
         aria-modal="true"
         aria-label={photo ? `Photo ${photo.fileName}` : 'Photo'}
+        ref={dialogRef}
         className="photo-detail"
         data-testid="photo-detail"
         data-id={props.id}
         onClick={(e) => e.stopPropagation()}
-        onKeyDown={(e) => {
-          if (e.key === 'Escape') props.onClose();
-        }}
       >
         <header>
           <h2>{photo?.fileName ?? `Photo ${props.id}`}</h2>
@@ -110,4 +146,20 @@ export function PhotoDetail(props: { id: number; revision: number; onClose: () =
       </div>
     </div>
   );
+}
+
+/** Tab and Shift+Tab cycle through the dialog's controls instead of leaving it for the page behind (aria-modal). */
+function keepFocusIn(dialog: HTMLElement, e: globalThis.KeyboardEvent): void {
+  const focusable = [...dialog.querySelectorAll<HTMLElement>('button:not(:disabled), [href], input:not(:disabled), select, textarea, [tabindex]:not([tabindex="-1"])')];
+  const first = focusable[0];
+  const last = focusable.at(-1);
+  if (!first || !last) return;
+  const at = document.activeElement;
+  if (e.shiftKey && (at === first || !dialog.contains(at))) {
+    e.preventDefault();
+    last.focus();
+  } else if (!e.shiftKey && (at === last || !dialog.contains(at))) {
+    e.preventDefault();
+    first.focus();
+  }
 }
