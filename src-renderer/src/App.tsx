@@ -55,18 +55,31 @@ function Workspace() {
   useEffect(() => applyTheme(theme), [theme]);
 
   const refresh = useCallback(() => setRevision((r) => r + 1), []);
+  // Refreshes come in bursts while work runs: an answer that arrives after a newer request was made is dropped.
   useEffect(() => {
+    let live = true;
     api.call('project.current', {}).then(
       (p) => {
+        if (!live) return;
         setProject(p);
         if (!p) setView('project');
       },
-      (e: unknown) => setError(errorMessage(e)),
+      (e: unknown) => live && setError(errorMessage(e)),
     );
+    return () => {
+      live = false;
+    };
   }, [api, revision]);
   useEffect(() => {
     if (!project) return setTasks([]);
-    api.call('tasks.list', {}).then(setTasks, (e: unknown) => setError(errorMessage(e)));
+    let live = true;
+    api.call('tasks.list', {}).then(
+      (list) => live && setTasks(list),
+      (e: unknown) => live && setError(errorMessage(e)),
+    );
+    return () => {
+      live = false;
+    };
   }, [api, project, revision]);
   useEvent('project.changed', refresh);
   const onJobFinished = useCallback((_job: JobInfo) => refresh(), [refresh]);

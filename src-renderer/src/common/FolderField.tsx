@@ -17,7 +17,14 @@ export function FolderField(props: {
   const [canPick, setCanPick] = useState(false);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
-    api.call('app.info', {}).then((info) => setCanPick(info.transport === 'ipc'), () => setCanPick(false));
+    let live = true;
+    api.call('app.info', {}).then(
+      (info) => live && setCanPick(info.transport === 'ipc'),
+      () => live && setCanPick(false),
+    );
+    return () => {
+      live = false;
+    };
   }, [api]);
   const pick = async () => {
     try {
