@@ -245,3 +245,18 @@ export function countByReason(db: Database): Partial<Record<ReasonCode, number>>
 export function countManualDecisions(db: Database): number {
   return (prepared(db, 'SELECT COUNT(*) AS n FROM images WHERE manual_decision IS NOT NULL').get() as { n: number }).n;
 }
+
+/**
+ * A task's accepted photos, the ones sync uploads and ODM processes: assigned to it unless the pilot rejected them,
+ * or accepted by the pilot. In capture order.
+ */
+export function listAcceptedPhotos(db: Database, taskRowId: number): ImageRow[] {
+  return db
+    .prepare<[number], ImageRow>(
+      `SELECT * FROM images
+        WHERE task_id = ?
+          AND ((status = 'assigned' AND manual_decision IS NOT 'rejected') OR manual_decision = 'accepted')
+        ORDER BY captured_at, id`,
+    )
+    .all(taskRowId);
+}

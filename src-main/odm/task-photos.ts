@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../common/errors.ts';
+import { listAcceptedPhotos } from '../db/images.ts';
 import type { Project } from '../project/project.ts';
 
 export interface OdmTask {
@@ -48,28 +49,20 @@ export function taskRowIdOf(project: Project, taskId: string): number {
   return row.id;
 }
 
-const ACCEPTED = `task_id = ? AND stored_path IS NOT NULL
-  AND ((status = 'assigned' AND manual_decision IS NOT 'rejected') OR manual_decision = 'accepted')`;
-
 function photosGsd(project: Project, taskRowId: number): number | null {
-  const rows = project.db
-    .prepare<[number], { gsd_cm: number }>(`SELECT gsd_cm FROM images WHERE ${ACCEPTED} AND gsd_cm > 0 ORDER BY gsd_cm`)
-    .all(taskRowId);
-  return rows.length ? rows[Math.floor(rows.length / 2)]!.gsd_cm : null;
+  const gsds = listAcceptedPhotos(project.db, taskRowId)
+    .flatMap((r) => (r.stored_path !== null && r.gsd_cm !== null && r.gsd_cm > 0 ? [r.gsd_cm] : []))
+    .sort((a, b) => a - b);
+  return gsds.length ? gsds[Math.floor(gsds.length / 2)]! : null;
 }
 
-/** The task's accepted photos: assigned to it (unless the pilot rejected them) or accepted by hand. */
+/** The task's accepted photos that have a file in the project (or in place on the card). */
 export function taskPhotos(project: Project, taskRowId: number): TaskPhoto[] {
-  return project.db
-    .prepare<[number], { id: number; file_name: string; stored_path: string }>(
-      `SELECT id, file_name, stored_path FROM images WHERE ${ACCEPTED} ORDER BY captured_at, id`,
-    )
-    .all(taskRowId)
-    .map((r) => ({
-      imageId: r.id,
-      fileName: r.file_name,
-      file: path.isAbsolute(r.stored_path) ? r.stored_path : project.resolve(r.stored_path),
-    }));
+  return listAcceptedPhotos(project.db, taskRowId).flatMap((r) =>
+    r.stored_path === null
+      ? []
+      : [{ imageId: r.id, fileName: r.file_name, file: path.isAbsolute(r.stored_path) ? r.stored_path : project.resolve(r.stored_path) }],
+  );
 }
 
 /** Unique file names for the photos (two cards can both have DJI_0001.JPG), the same on every call. */

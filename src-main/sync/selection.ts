@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { AppError } from '../common/errors.ts';
 import type { Project } from '../project/project.ts';
+import { listAcceptedPhotos, listReasons, type ImageRow } from '../db/images.ts';
 
 /** A verified task as sync sees it. */
 export interface SyncTask {
@@ -85,41 +86,10 @@ export function tasksToSync(project: Project, taskIds: readonly string[] = []): 
   });
 }
 
-interface PhotoRow {
-  id: number;
-  file_name: string;
-  stored_path: string | null;
-  source_root: string;
-  source_path: string;
-  size: number | null;
-  md5: string | null;
-  status: string;
-  manual_decision: string | null;
-  captured_at: string | null;
-  lat: number | null;
-  lon: number | null;
-  alt: number | null;
-  rel_alt: number | null;
-  footprint: string | null;
-  gsd_cm: number | null;
-}
-
 /** The photos a verified task sends: assigned or accepted by the pilot, never the ones the pilot rejected. */
 export function taskPhotos(project: Project, taskRowId: number): SyncPhoto[] {
-  const db = project.db;
-  const rows = db
-    .prepare<[number], PhotoRow>(
-      `SELECT id, file_name, stored_path, source_root, source_path, size, md5, status, manual_decision, captured_at,
-              lat, lon, alt, rel_alt, footprint, gsd_cm
-         FROM images
-        WHERE task_id = ? AND (status = 'assigned' OR manual_decision = 'accepted')
-          AND (manual_decision IS NULL OR manual_decision <> 'rejected')
-        ORDER BY id`,
-    )
-    .all(taskRowId);
-  const reasons = db.prepare<[number], { code: string; message: string; source: string }>(
-    'SELECT code, message, source FROM reasons WHERE image_id = ? ORDER BY id',
-  );
+  const rows = listAcceptedPhotos(project.db, taskRowId);
+  const reasons = listReasons(project.db, rows.map((r) => r.id));
   return rows.map((r) => ({
     imageId: r.id,
     fileName: r.file_name,
@@ -128,7 +98,7 @@ export function taskPhotos(project: Project, taskRowId: number): SyncPhoto[] {
     md5: r.md5,
     status: r.status,
     manualDecision: r.manual_decision,
-    reasons: reasons.all(r.id),
+    reasons: (reasons.get(r.id) ?? []).map(({ code, message, source }) => ({ code, message, source })),
     capturedAt: r.captured_at,
     lat: r.lat,
     lon: r.lon,
@@ -140,7 +110,7 @@ export function taskPhotos(project: Project, taskRowId: number): SyncPhoto[] {
 }
 
 /** Copied photos live in the project folder; in-place ingests point at their absolute original. */
-function photoFile(project: Project, r: PhotoRow): string {
+function photoFile(project: Project, r: ImageRow): string {
   if (r.stored_path) return path.isAbsolute(r.stored_path) ? r.stored_path : project.resolve(r.stored_path);
   return path.join(r.source_root, r.source_path);
 }
