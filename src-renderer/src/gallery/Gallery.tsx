@@ -43,6 +43,11 @@ export function Gallery({ revision, openPhoto }: ProjectContext) {
     estimateSize: (i) => (rows[i]?.kind === 'header' ? HEADER_H : ROW_H),
     overscan: 3,
   });
+  // A refresh or a filter can shorten the list under the cursor: bring it back onto the last photo, so A and R
+  // keep acting on a photo the pilot can see.
+  useEffect(() => {
+    if (items.length > 0 && cull.cursor >= items.length) dispatch({ type: 'focus', index: items.length - 1 });
+  }, [items.length, cull.cursor]);
   useEffect(() => {
     const row = rowOfIndex(rows, cull.cursor);
     if (row >= 0) virtualizer.scrollToIndex(row, { align: 'auto' });

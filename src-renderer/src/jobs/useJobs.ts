@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { JobInfo } from '../../../src-preload/contract.ts';
 import { useApi, useEvent } from '../common/api-context.tsx';
 import { mergeJob } from './format.ts';
@@ -10,12 +10,19 @@ import { mergeJob } from './format.ts';
 export function useJobs(projectId: string | null, onFinished: (job: JobInfo) => void): JobInfo[] {
   const api = useApi();
   const [jobs, setJobs] = useState<JobInfo[]>([]);
+  // Each job's last known state, kept outside React state so `onFinished` runs here, once, not inside an updater.
+  const lastState = useRef(new Map<string, JobInfo['state']>());
   useEffect(() => {
     setJobs([]); // another project's jobs are not this one's
+    lastState.current = new Map();
     if (!projectId) return;
     let live = true;
     api.call('jobs.list', {}).then(
-      (list) => live && setJobs((known) => list.reduce(mergeJob, known)),
+      (list) => {
+        if (!live) return;
+        for (const j of list) if (!lastState.current.has(j.id)) lastState.current.set(j.id, j.state);
+        setJobs((known) => list.reduce(mergeJob, known));
+      },
       () => undefined, // no project yet: the list stays empty until one opens
     );
     return () => {
@@ -24,12 +31,11 @@ export function useJobs(projectId: string | null, onFinished: (job: JobInfo) => 
   }, [api, projectId]);
   const update = useCallback(
     (job: JobInfo) => {
-      setJobs((known) => {
-        const before = known.find((j) => j.id === job.id);
-        const ended = job.state !== 'queued' && job.state !== 'running';
-        if (ended && before?.state !== job.state) queueMicrotask(() => onFinished(job));
-        return mergeJob(known, job);
-      });
+      const before = lastState.current.get(job.id);
+      lastState.current.set(job.id, job.state);
+      setJobs((known) => mergeJob(known, job));
+      const ended = job.state !== 'queued' && job.state !== 'running';
+      if (ended && before !== job.state) onFinished(job);
     },
     [onFinished],
   );
