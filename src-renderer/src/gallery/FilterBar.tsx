@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { IMAGE_STATUSES, type ImageFacets } from '../../../src-preload/contract.ts';
-import { useApi } from '../common/api-context.tsx';
+import { errorMessage, useApi } from '../common/api-context.tsx';
 import { STATUS_LABELS } from '../map/layers.ts';
 import { emptyFilters, isFiltered, NONE, type FilterState } from './filters.ts';
 
@@ -8,8 +8,25 @@ import { emptyFilters, isFiltered, NONE, type FilterState } from './filters.ts';
 export function FilterBar(props: { value: FilterState; onChange: (f: FilterState) => void; revision: number }) {
   const api = useApi();
   const [facets, setFacets] = useState<ImageFacets | null>(null);
+  const [error, setError] = useState<string | null>(null);
   useEffect(() => {
-    api.call('images.facets', {}).then(setFacets, () => setFacets(null));
+    let live = true;
+    api.call('images.facets', {}).then(
+      (f) => {
+        if (!live) return;
+        setFacets(f);
+        setError(null);
+      },
+      (e: unknown) => {
+        if (!live) return;
+        setFacets(null);
+        // Empty filter lists would look like "no photos": say the lists could not be loaded instead.
+        setError(`The filter lists could not be loaded: ${errorMessage(e)}`);
+      },
+    );
+    return () => {
+      live = false;
+    };
   }, [api, props.revision]);
   const f = props.value;
   const set = (change: Partial<FilterState>) => props.onChange({ ...f, ...change });
@@ -79,6 +96,11 @@ export function FilterBar(props: { value: FilterState; onChange: (f: FilterState
         <button type="button" onClick={() => props.onChange(emptyFilters)}>
           Clear filters
         </button>
+      )}
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
       )}
     </form>
   );
