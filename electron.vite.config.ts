@@ -6,7 +6,13 @@ export default defineConfig({
   main: {
     build: {
       outDir: 'out/main',
-      rolldownOptions: { input: { index: resolve(import.meta.dirname, 'src-main/electron/main.ts') } },
+      rolldownOptions: {
+        input: {
+          index: resolve(import.meta.dirname, 'src-main/electron/main.ts'),
+          // The TypeScript pixel kernels' worker thread (used when the native addon is absent), beside index.js.
+          'kernel-worker': resolve(import.meta.dirname, 'src-main/quality/kernel-worker.ts'),
+        },
+      },
     },
   },
   preload: {

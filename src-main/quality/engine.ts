@@ -3,6 +3,7 @@
  * kernels in a worker thread (inline when no worker can start). One log line says which.
  * POSTFLIGHT_NATIVE=off forces the fallback; POSTFLIGHT_NATIVE_PATH points at another build of the addon.
  */
+import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
@@ -51,6 +52,15 @@ interface Job {
 }
 
 /**
+ * The worker's script: the TypeScript source beside this module (CLI and tests run sources directly), or in the
+ * app the `kernel-worker.js` bundle electron-vite builds next to the main bundle.
+ */
+function workerScript(): URL {
+  const source = new URL('./kernel-worker.ts', import.meta.url);
+  return fs.existsSync(fileURLToPath(source)) ? source : new URL('./kernel-worker.js', import.meta.url);
+}
+
+/**
  * TypeScript kernels on one long-lived worker thread that never holds the process open. If the worker dies (or
  * cannot load its module, e.g. in a bundle), its jobs and all later ones run inline instead.
  */
@@ -58,7 +68,7 @@ function workerKernels(): KernelEngine['kernelSums'] {
   const inline = async (g: Uint8Array, w: number, h: number): Promise<KernelSums> => kernelSumsTs(g, w, h);
   let worker: Worker | null;
   try {
-    worker = new Worker(new URL('./kernel-worker.ts', import.meta.url));
+    worker = new Worker(workerScript());
   } catch {
     return inline;
   }
