@@ -265,7 +265,7 @@ async function ingestPhoto(project: Project, run: RunContext, entry: PhotoEntry,
     sharpness: measured.metrics?.gridScore ?? null,
     thumb_path: measured.thumbPath,
   };
-  const status = record(project, row, measured.problems, summary);
+  const status = record(project, row, measured.problems, summary, measured.metrics);
   // Two identical files in flight at once: the later one found the earlier recorded and is a duplicate; its copy
   // (if it made one) is the same bytes as the original's, so removing it loses nothing.
   if (status === 'duplicate' && stored.created) await fs.promises.rm(project.resolve(stored.storedPath), { force: true });
@@ -300,7 +300,7 @@ async function measure(project: Project, bytes: Buffer, fileName: string, md5: s
  * Writes the photo's row and reasons in one transaction (the commit point). The duplicate check is repeated inside
  * it, so two identical files processed at once cannot both become originals.
  */
-function record(project: Project, row: NewImage, reasons: Reason[], summary: IngestSummary): ImageStatus {
+function record(project: Project, row: NewImage, reasons: Reason[], summary: IngestSummary, metrics: QualityMetrics | null = null): ImageStatus {
   const db = project.db;
   const status = db
     .transaction((): ImageStatus => {
@@ -319,12 +319,11 @@ function record(project: Project, row: NewImage, reasons: Reason[], summary: Ing
     })
     .immediate();
   for (const r of status === 'duplicate' ? [{ code: 'duplicate' }] : reasons) summary.reasons[r.code] = (summary.reasons[r.code] ?? 0) + 1;
-  if (row.metrics_json) {
-    const m = JSON.parse(row.metrics_json) as QualityMetrics;
+  if (metrics) {
     summary.quality.measured++;
-    if (m.gridScore < 100) summary.quality.belowSharpness++;
-    if (m.black) summary.quality.black++;
-    if (m.white) summary.quality.white++;
+    if (metrics.gridScore < 100) summary.quality.belowSharpness++;
+    if (metrics.black) summary.quality.black++;
+    if (metrics.white) summary.quality.white++;
   }
   return status;
 }
