@@ -13,6 +13,7 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 180_000,
           hookTimeout: 180_000,
+          expect: { poll: { timeout: 20_000 } },
         },
       },
       {
@@ -22,6 +23,8 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 180_000,
           hookTimeout: 300_000,
+          // The browser answers on a shared 2-core machine: a poll waits for the state, it does not time it.
+          expect: { poll: { timeout: 20_000 } },
           fileParallelism: false,
         },
       },
