@@ -16,11 +16,12 @@ import {
   type ReasonCode,
 } from '../db/images.ts';
 import { listTasks } from '../db/tasks.ts';
+import { transaction } from '../db/database.ts';
 import type { Project } from '../project/project.ts';
 import { reportSummary, type ReportSummary } from '../report/report.ts';
 import { checkPhoto } from './checks.ts';
 import { findFlightTails } from './flight-tail.ts';
-import { replaceFlights, type FlightRecord } from './flight-store.ts';
+import { replaceFlights, type FlightRecord } from '../db/flights.ts';
 import { splitFlights, trackPhotosByCamera, type TrackPhoto } from './flights.ts';
 import type { LatLon } from './geodesy.ts';
 import { buildTaskMatcher } from './match.ts';
@@ -133,7 +134,7 @@ export async function classifyProject(project: Project, opts: ClassifyOptions = 
       return { startedAt: first.captured_at ?? first.captured_local, endedAt: last.captured_at ?? last.captured_local, imageIds: f.map((p) => p.id) };
     });
 
-  db.transaction(() => {
+  transaction(db, () => {
     const flightOf = replaceFlights(db, flightRecords);
     for (const f of findings.values()) {
       // An outside note only explains an otherwise good photo; a rejected one already says why it is unusable.
@@ -147,7 +148,7 @@ export async function classifyProject(project: Project, opts: ClassifyOptions = 
         updateImage(db, f.row.id, { status, task_id: f.taskId, flight_id: flightId });
       }
     }
-  }).immediate();
+  });
   step('done', rows.length, rows.length);
   return { ...reportSummary(project), flight_tail: flightTail };
 }

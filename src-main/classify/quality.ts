@@ -4,7 +4,7 @@
  */
 import type { Database } from '../db/database.ts';
 import type { Reason } from '../db/images.ts';
-import { getSetting } from '../project/settings.ts';
+import { getSetting } from '../db/settings.ts';
 import { DEFAULT_THRESHOLDS, exposureFlags } from '../quality/metrics.ts';
 import { judgeSharpness } from '../quality/sharpness.ts';
 import type { QualityMetrics, QualityThresholds } from '../quality/types.ts';

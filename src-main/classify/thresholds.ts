@@ -1,5 +1,5 @@
 import type { Database } from '../db/database.ts';
-import { getSetting } from '../project/settings.ts';
+import { getSetting } from '../db/settings.ts';
 
 /** Classification limits. Defaults are the Drone Tasking Manager's; a project overrides any of them in its settings. */
 export interface ClassifyThresholds {

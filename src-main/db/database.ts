@@ -28,3 +28,12 @@ export function openDatabase(file: string): Database {
 export function schemaVersion(db: Database): number {
   return db.pragma('user_version', { simple: true }) as number;
 }
+
+/**
+ * Runs `work` in one immediate (write-locking) transaction: work that spans tables commits whole or not at all.
+ * Nested calls join the outer transaction. The only way code outside `db/` groups writes.
+ */
+export function transaction<T>(db: Database, work: () => T): T {
+  if (db.inTransaction) return work();
+  return db.transaction(work).immediate();
+}

@@ -137,6 +137,23 @@ export function getImage(db: Database, id: number): ImageRow | undefined {
   return db.prepare<[number], ImageRow>('SELECT * FROM images WHERE id = ?').get(id);
 }
 
+/** True when this exact file (same source, path, size and time) is already a photo of the project: ingest's resume check. */
+export function isIngested(db: Database, file: { sourceRoot: string; sourcePath: string; size: number; mtimeMs: number }): boolean {
+  return (
+    prepared(
+      db,
+      'SELECT 1 FROM images WHERE source_root = ? AND source_path = ? AND ifnull(size, -1) = ? AND ifnull(mtime_ms, -1) = ?',
+    ).get(file.sourceRoot, file.sourcePath, file.size, file.mtimeMs) !== undefined
+  );
+}
+
+/** The first photo with these bytes that is not itself a duplicate: the original a new copy points at. */
+export function findOriginal(db: Database, md5: string): { id: number; source_path: string } | undefined {
+  return prepared(db, "SELECT id, source_path FROM images WHERE md5 = ? AND status != 'duplicate' ORDER BY id LIMIT 1").get(md5) as
+    | { id: number; source_path: string }
+    | undefined;
+}
+
 /** The GPS altitude of every photo that has one, with its height above take-off when the camera wrote it. */
 export function listAltitudes(db: Database): { alt: number; rel_alt: number | null }[] {
   return prepared(db, 'SELECT alt, rel_alt FROM images WHERE alt IS NOT NULL ORDER BY id').all() as { alt: number; rel_alt: number | null }[];

@@ -53,6 +53,10 @@ const toRow = (r: RawTask): TaskRow => ({
   syncedAt: r.synced_at,
 });
 
+export function countTasks(db: Database): number {
+  return (db.prepare('SELECT count(*) AS n FROM tasks').get() as { n: number }).n;
+}
+
 export function listTasks(db: Database): TaskRow[] {
   return db.prepare<[], RawTask>('SELECT * FROM tasks ORDER BY id').all().map(toRow);
 }

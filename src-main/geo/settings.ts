@@ -1,5 +1,5 @@
 import type { Database } from '../db/database.ts';
-import { getSetting } from '../project/settings.ts';
+import { getSetting } from '../db/settings.ts';
 import { DEFAULT_MAX_OFF_NADIR_DEG } from './footprint.ts';
 
 /** Project settings the coverage and verify steps read, with photogrammetry defaults. */

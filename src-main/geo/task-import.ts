@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { Feature, MultiPolygon, Polygon } from 'geojson';
 import { featureCollection, union } from '@turf/turf';
 import type { Project } from '../project/project.ts';
-import { getSetting, setSetting } from '../project/settings.ts';
+import { getSetting, setSetting } from '../db/settings.ts';
 import { listTasks, upsertTask, type UpsertOutcome } from '../db/tasks.ts';
 import { bboxOf } from './coverage.ts';
 import { readTaskFile, type TaskFileFormat } from './task-file.ts';

@@ -5,13 +5,14 @@ import PQueue from 'p-queue';
 import { AppError } from '../common/errors.ts';
 import { RateMeter, type WorkControl } from '../common/progress.ts';
 import type { Project } from '../project/project.ts';
-import { insertImage, replaceReasons, type ImageStatus, type NewImage, type Reason } from '../db/images.ts';
+import { findOriginal, insertImage, isIngested, replaceReasons, type ImageStatus, type NewImage, type Reason } from '../db/images.ts';
 import { readPhotoMetadata, type PhotoMetadata } from './metadata.ts';
 import { makeThumbnail, makeThumbnailFromPixels } from './thumbnail.ts';
 import { measurePhotoWithPreview, type QualityMetrics } from '../quality/measure.ts';
 import { countPhotos, scanSource, type ScanEntry } from './scan.ts';
 import { md5Of, removePartialCopies, writeVerifiedCopy } from './offload.ts';
-import { finishRun, startRun } from './journal.ts';
+import { finishIngestRun, startIngestRun } from '../db/ingest-runs.ts';
+import { transaction } from '../db/database.ts';
 
 /**
  * Photos processed at once: twice the cores (at most 8). Decoding runs on worker threads while metadata, colour
@@ -79,7 +80,7 @@ export async function runIngest(project: Project, options: IngestOptions): Promi
   const mode = options.inPlace ? 'in_place' : 'copy';
   const started = Date.now();
   if (mode === 'copy') await removePartialCopies(project.dir);
-  const runId = startRun(project.db, source, mode);
+  const runId = startIngestRun(project.db, source, mode);
   const summary = emptySummary(runId, source, mode);
   const { signal, onProgress } = options;
   const totals = await countPhotos(source).catch((err: unknown) => {
@@ -87,9 +88,6 @@ export async function runIngest(project: Project, options: IngestOptions): Promi
   });
   summary.found = totals.files;
 
-  const alreadyDone = project.db.prepare<[string, string, number, number], { id: number }>(
-    'SELECT id FROM images WHERE source_root = ? AND source_path = ? AND ifnull(size, -1) = ? AND ifnull(mtime_ms, -1) = ?',
-  );
   const meter = new RateMeter();
   let done = 0;
   let bytesDone = 0;
@@ -145,7 +143,7 @@ export async function runIngest(project: Project, options: IngestOptions): Promi
         if (summary.skipped.length < SKIPPED_LISTED) summary.skipped.push({ path: entry.relPath, reason: entry.reason });
         continue;
       }
-      if (alreadyDone.get(source, entry.relPath, entry.size, entry.mtimeMs)) {
+      if (isIngested(project.db, { sourceRoot: source, sourcePath: entry.relPath, size: entry.size, mtimeMs: entry.mtimeMs })) {
         summary.alreadyIngested++;
         done++;
         bytesDone += entry.size;
@@ -174,7 +172,7 @@ export async function runIngest(project: Project, options: IngestOptions): Promi
   await queue.onIdle();
   report();
   summary.elapsedSeconds = (Date.now() - started) / 1000;
-  finishRun(project.db, runId, stop ? 'interrupted' : 'done', summary);
+  finishIngestRun(project.db, runId, stop ? 'interrupted' : 'done', summary);
   if (stop) throw stop;
   return summary;
 }
@@ -223,7 +221,7 @@ async function ingestPhoto(project: Project, run: RunContext, entry: PhotoEntry,
   const { mode, summary } = run;
   const fileName = path.basename(entry.relPath);
   const base = baseRow(run, entry);
-  const original = findOriginal(project, md5);
+  const original = findOriginal(project.db, md5);
   if (original) {
     return record(project, { ...base, md5, status: 'duplicate', duplicate_of: original.id }, [
       { code: 'duplicate', message: `Same bytes as ${original.source_path} (already in the project).` },
@@ -302,22 +300,20 @@ async function measure(project: Project, bytes: Buffer, fileName: string, md5: s
  */
 function record(project: Project, row: NewImage, reasons: Reason[], summary: IngestSummary, metrics: QualityMetrics | null = null): ImageStatus {
   const db = project.db;
-  const status = db
-    .transaction((): ImageStatus => {
-      let final = row;
-      let finalReasons = reasons;
-      if (row.md5 && row.status !== 'duplicate') {
-        const original = findOriginal(project, row.md5);
-        if (original) {
-          final = { ...row, status: 'duplicate', duplicate_of: original.id, stored_path: null, thumb_path: null };
-          finalReasons = [{ code: 'duplicate', message: `Same bytes as ${original.source_path} (already in the project).` }];
-        }
+  const status = transaction(db, (): ImageStatus => {
+    let final = row;
+    let finalReasons = reasons;
+    if (row.md5 && row.status !== 'duplicate') {
+      const original = findOriginal(db, row.md5);
+      if (original) {
+        final = { ...row, status: 'duplicate', duplicate_of: original.id, stored_path: null, thumb_path: null };
+        finalReasons = [{ code: 'duplicate', message: `Same bytes as ${original.source_path} (already in the project).` }];
       }
-      const id = insertImage(db, final);
-      replaceReasons(db, id, 'auto', finalReasons);
-      return final.status;
-    })
-    .immediate();
+    }
+    const id = insertImage(db, final);
+    replaceReasons(db, id, 'auto', finalReasons);
+    return final.status;
+  });
   for (const r of status === 'duplicate' ? [{ code: 'duplicate' }] : reasons) summary.reasons[r.code] = (summary.reasons[r.code] ?? 0) + 1;
   if (metrics) {
     summary.quality.measured++;
@@ -334,14 +330,6 @@ async function settles(p: Promise<unknown>): Promise<boolean> {
     () => true,
     () => false,
   );
-}
-
-function findOriginal(project: Project, md5: string): { id: number; source_path: string } | undefined {
-  return project.db
-    .prepare<[string], { id: number; source_path: string }>(
-      "SELECT id, source_path FROM images WHERE md5 = ? AND status != 'duplicate' ORDER BY id LIMIT 1",
-    )
-    .get(md5);
 }
 
 function assertSourceReadable(source: string): void {

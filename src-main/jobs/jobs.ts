@@ -3,7 +3,8 @@ import PQueue from 'p-queue';
 import type { Database } from '../db/database.ts';
 import { AppError, toErrorEnvelope } from '../common/errors.ts';
 import type { Progress, WorkControl } from '../common/progress.ts';
-import type { EventName, Events, JobInfo, JobKind, JobState } from '../../src-preload/contract.ts';
+import { getJob, insertJob, listJobs, markUnfinishedJobsInterrupted, updateJob, type JobChange } from '../db/jobs.ts';
+import type { EventName, Events, JobInfo, JobKind } from '../../src-preload/contract.ts';
 
 export type EventSink = <E extends EventName>(name: E, payload: Events[E]) => void;
 
@@ -13,18 +14,6 @@ export interface JobContext extends Required<Pick<WorkControl, 'signal' | 'onPro
 }
 
 export type JobWork = (ctx: JobContext) => Promise<unknown>;
-
-interface JobRow {
-  id: string;
-  kind: JobKind;
-  state: JobState;
-  params_json: string;
-  progress_json: string | null;
-  result_json: string | null;
-  error_json: string | null;
-  created_at: string;
-  updated_at: string;
-}
 
 /** How often progress is written to the database; events go out at the same pace. */
 const PROGRESS_PERSIST_MS = 250;
@@ -47,17 +36,12 @@ export class JobRunner {
     this.db = db;
     this.emit = emit;
     // Jobs left running by a previous process were cut short: say so rather than showing them as running forever.
-    db.prepare(
-      "UPDATE jobs SET state = 'interrupted', updated_at = ? WHERE state IN ('queued', 'running')",
-    ).run(new Date().toISOString());
+    markUnfinishedJobsInterrupted(db);
   }
 
   start(kind: JobKind, params: Record<string, unknown>, work: JobWork): string {
     const id = randomUUID();
-    const now = new Date().toISOString();
-    this.db
-      .prepare('INSERT INTO jobs (id, kind, state, params_json, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(id, kind, 'queued', JSON.stringify(params), now, now);
+    insertJob(this.db, id, kind, params);
     // A job chained by one that ended as the project closes would otherwise run on the closed database.
     if (this.closing) {
       this.update(id, { state: 'cancelled', error: toErrorEnvelope(new AppError('cancelled', 'The project was closed before this job started.')) });
@@ -93,16 +77,13 @@ export class JobRunner {
   }
 
   get(id: string): JobInfo {
-    const row = this.db.prepare<[string], JobRow>('SELECT * FROM jobs WHERE id = ?').get(id);
-    if (!row) throw new AppError('not_found', `No job ${id}.`);
-    return toJobInfo(row);
+    const job = getJob(this.db, id);
+    if (!job) throw new AppError('not_found', `No job ${id}.`);
+    return job;
   }
 
   list(limit = 100): JobInfo[] {
-    return this.db
-      .prepare<[number], JobRow>('SELECT * FROM jobs ORDER BY created_at DESC LIMIT ?')
-      .all(limit)
-      .map(toJobInfo);
+    return listJobs(this.db, limit);
   }
 
   /** Cancels everything in flight and waits for it to stop (used when a project is closed). */
@@ -126,7 +107,7 @@ export class JobRunner {
       this.update(id, { state: 'cancelled' });
       return;
     }
-    this.update(id, { state: 'running', attempts: true });
+    this.update(id, { state: 'running', attempt: true });
     let lastWrite = 0;
     let pending: Progress | null = null;
     const flush = () => {
@@ -154,48 +135,12 @@ export class JobRunner {
     }
   }
 
-  private update(
-    id: string,
-    change: { state?: JobState; progress?: Progress; result?: unknown; error?: unknown; attempts?: boolean },
-  ): void {
-    const sets: string[] = ['updated_at = @now'];
-    const values: Record<string, unknown> = { id, now: new Date().toISOString() };
-    if (change.state) {
-      sets.push('state = @state');
-      values.state = change.state;
-    }
-    if (change.progress) {
-      sets.push('progress_json = @progress');
-      values.progress = JSON.stringify(change.progress);
-    }
-    if (change.result !== undefined) {
-      sets.push('result_json = @result');
-      values.result = JSON.stringify(change.result);
-    }
-    if (change.error !== undefined) {
-      sets.push('error_json = @error');
-      values.error = JSON.stringify(change.error);
-    }
-    if (change.attempts) sets.push('attempts = attempts + 1');
-    this.db.prepare(`UPDATE jobs SET ${sets.join(', ')} WHERE id = @id`).run(values);
+  private update(id: string, change: JobChange): void {
+    updateJob(this.db, id, change);
     this.publish(id);
   }
 
   private publish(id: string): void {
     this.emit('job.updated', this.get(id));
   }
-}
-
-function toJobInfo(row: JobRow): JobInfo {
-  return {
-    id: row.id,
-    kind: row.kind,
-    state: row.state,
-    params: JSON.parse(row.params_json) as Record<string, unknown>,
-    progress: row.progress_json ? (JSON.parse(row.progress_json) as Progress) : null,
-    result: row.result_json ? (JSON.parse(row.result_json) as unknown) : null,
-    error: row.error_json ? (JSON.parse(row.error_json) as JobInfo['error']) : null,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  };
 }

@@ -16,7 +16,7 @@ import {
   type OdmRun,
 } from '../db/odm-runs.ts';
 import type { Project } from '../project/project.ts';
-import { getSetting } from '../project/settings.ts';
+import { getSetting } from '../db/settings.ts';
 import {
   chooseGpu,
   connectDocker,

@@ -1,17 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { randomUUID } from 'node:crypto';
 import { AppError } from '../common/errors.ts';
 import { openDatabase, type Database } from '../db/database.ts';
+import { ensureProjectRow, type ProjectInfo } from '../db/project-row.ts';
 
 export const PROJECT_DB = 'postflight.db';
 export const PROJECT_DIRS = ['images', 'thumbs', 'logs'] as const;
 
-export interface ProjectInfo {
-  id: string;
-  name: string;
-  createdAt: string;
-}
+export type { ProjectInfo };
 
 /** An open project folder: its database plus the folders beside it. Close it when done. */
 export interface Project {
@@ -57,16 +53,4 @@ export function openProject(dir: string, options: { create?: boolean; name?: str
     resolve: (relative) => path.join(absDir, relative),
     close: () => db.close(),
   };
-}
-
-function ensureProjectRow(db: Database, name: string): ProjectInfo {
-  const insert = db.prepare('INSERT INTO project (id, name, created_at) VALUES (?, ?, ?)');
-  const select = db.prepare<[], { id: string; name: string; created_at: string }>('SELECT id, name, created_at FROM project LIMIT 1');
-  const row = db.transaction(() => {
-    const existing = select.get();
-    if (existing) return existing;
-    insert.run(randomUUID(), name, new Date().toISOString());
-    return select.get()!;
-  }).immediate();
-  return { id: row.id, name: row.name, createdAt: row.created_at };
 }

@@ -4,7 +4,7 @@
  */
 import { countByReason, countByStatus, countManualDecisions, listImages, listReasons, type ImageStatus, type ReasonCode } from '../db/images.ts';
 import { listTasks } from '../db/tasks.ts';
-import { countFlights } from '../classify/flight-store.ts';
+import { countFlights } from '../db/flights.ts';
 import type { Project } from '../project/project.ts';
 
 export interface ReportImage {

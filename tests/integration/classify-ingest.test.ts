@@ -12,7 +12,7 @@ import { listImages, listReasons } from '../../src-main/db/images.ts';
 import { importTasks } from '../../src-main/geo/task-import.ts';
 import { runIngest } from '../../src-main/ingest/ingest.ts';
 import { openProject, type Project } from '../../src-main/project/project.ts';
-import { setSetting } from '../../src-main/project/settings.ts';
+import { setSetting } from '../../src-main/db/settings.ts';
 import { buildReport } from '../../src-main/report/report.ts';
 import { makeTemp, rmTemp, sharedData } from '../support/paths.ts';
 

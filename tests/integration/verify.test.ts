@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { booleanPointInPolygon } from '@turf/turf';
 import { AppError } from '../../src-main/common/errors.ts';
 import { openProject, type Project } from '../../src-main/project/project.ts';
-import { setSetting } from '../../src-main/project/settings.ts';
+import { setSetting } from '../../src-main/db/settings.ts';
 import { insertImage } from '../../src-main/db/images.ts';
 import { getTask, listTasks } from '../../src-main/db/tasks.ts';
 import { importTasks } from '../../src-main/geo/task-import.ts';

@@ -1,4 +1,4 @@
-import type { Database } from '../db/database.ts';
+import type { Database } from './database.ts';
 
 /**
  * Typed project settings stored as JSON. Each module declares its defaults; a stored value overrides a default.

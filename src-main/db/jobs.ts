@@ -1,0 +1,90 @@
+import type { Progress } from '../common/progress.ts';
+import type { JobInfo, JobKind, JobState } from '../../src-preload/contract.ts';
+import type { Database } from './database.ts';
+
+interface JobRow {
+  id: string;
+  kind: JobKind;
+  state: JobState;
+  params_json: string;
+  progress_json: string | null;
+  result_json: string | null;
+  error_json: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface JobChange {
+  state?: JobState;
+  progress?: Progress;
+  result?: unknown;
+  error?: unknown;
+  /** Count one more start of the work. */
+  attempt?: boolean;
+}
+
+const now = (): string => new Date().toISOString();
+
+/** Jobs left queued or running by a previous process were cut short: they become `interrupted`. */
+export function markUnfinishedJobsInterrupted(db: Database): void {
+  db.prepare("UPDATE jobs SET state = 'interrupted', updated_at = ? WHERE state IN ('queued', 'running')").run(now());
+}
+
+export function insertJob(db: Database, id: string, kind: JobKind, params: Record<string, unknown>): void {
+  const at = now();
+  db.prepare('INSERT INTO jobs (id, kind, state, params_json, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)').run(
+    id,
+    kind,
+    'queued',
+    JSON.stringify(params),
+    at,
+    at,
+  );
+}
+
+export function updateJob(db: Database, id: string, change: JobChange): void {
+  const sets: string[] = ['updated_at = @now'];
+  const values: Record<string, unknown> = { id, now: now() };
+  if (change.state) {
+    sets.push('state = @state');
+    values.state = change.state;
+  }
+  if (change.progress) {
+    sets.push('progress_json = @progress');
+    values.progress = JSON.stringify(change.progress);
+  }
+  if (change.result !== undefined) {
+    sets.push('result_json = @result');
+    values.result = JSON.stringify(change.result);
+  }
+  if (change.error !== undefined) {
+    sets.push('error_json = @error');
+    values.error = JSON.stringify(change.error);
+  }
+  if (change.attempt) sets.push('attempts = attempts + 1');
+  db.prepare(`UPDATE jobs SET ${sets.join(', ')} WHERE id = @id`).run(values);
+}
+
+export function getJob(db: Database, id: string): JobInfo | undefined {
+  const row = db.prepare<[string], JobRow>('SELECT * FROM jobs WHERE id = ?').get(id);
+  return row && toJobInfo(row);
+}
+
+/** Newest first. */
+export function listJobs(db: Database, limit: number): JobInfo[] {
+  return db.prepare<[number], JobRow>('SELECT * FROM jobs ORDER BY created_at DESC LIMIT ?').all(limit).map(toJobInfo);
+}
+
+function toJobInfo(row: JobRow): JobInfo {
+  return {
+    id: row.id,
+    kind: row.kind,
+    state: row.state,
+    params: JSON.parse(row.params_json) as Record<string, unknown>,
+    progress: row.progress_json ? (JSON.parse(row.progress_json) as Progress) : null,
+    result: row.result_json ? (JSON.parse(row.result_json) as unknown) : null,
+    error: row.error_json ? (JSON.parse(row.error_json) as JobInfo['error']) : null,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
