@@ -4,186 +4,19 @@
  * by the adapter before the core sees them; results are typed here and travel inside an `{ result }` or
  * `{ error }` envelope. Ids across the bridge are opaque numbers/strings, never file paths of the pilot's machine
  * (except the folders the pilot picked: a project folder and an SD card folder).
+ *
+ * This file holds the params schemas (zod) and is imported by main, serve and the renderer; the names, error codes
+ * and result shapes live in the zod-free contract-base.ts, re-exported here, which is all the sandboxed preload may
+ * import. A new method: its name in METHOD_NAMES of contract-base.ts, its schema and result type in `methods` below.
  */
 import { z } from 'zod';
+import { IMAGE_STATUSES, type EventName, type Events, type MethodName } from './contract-base.ts';
+import type {
+  CardVolume, Envelope, ImageDetail, ImageFacets, ImageListItem, JobInfo, OdmRunInfo, OverlapLayerInfo,
+  PhotoFootprint, ProjectSummary, SyncTargetInfo, TaskInfo,
+} from './contract-base.ts';
 
-// ---------- shared shapes ----------
-
-export const ERROR_CODES = [
-  'invalid_input',
-  'not_found',
-  'conflict',
-  'project_missing',
-  'project_too_new',
-  'source_unavailable',
-  'unsupported',
-  'refused',
-  'cancelled',
-  'engine_unavailable',
-  'remote_failed',
-  'internal',
-] as const;
-export type ApiErrorCode = (typeof ERROR_CODES)[number];
-
-export interface ApiError {
-  code: ApiErrorCode;
-  message: string;
-  details?: Record<string, unknown>;
-}
-
-export type Envelope<T> = { result: T; error?: undefined } | { error: ApiError; result?: undefined };
-
-export const IMAGE_STATUSES = ['staged', 'assigned', 'rejected', 'unmatched', 'invalid_exif', 'duplicate'] as const;
-export type ImageStatus = (typeof IMAGE_STATUSES)[number];
-
-export const JOB_KINDS = ['ingest', 'classify', 'coverage', 'sync', 'odm'] as const;
-export type JobKind = (typeof JOB_KINDS)[number];
-export type JobState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled' | 'interrupted';
-
-export interface ProgressInfo {
-  stage?: string;
-  done: number;
-  total: number | null;
-  bytesDone?: number;
-  bytesTotal?: number | null;
-  rate?: number;
-  etaSeconds?: number | null;
-  message?: string;
-}
-
-export interface JobInfo {
-  id: string;
-  kind: JobKind;
-  state: JobState;
-  params: Record<string, unknown>;
-  progress: ProgressInfo | null;
-  result: unknown;
-  error: ApiError | null;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface ProjectSummary {
-  id: string;
-  name: string;
-  dir: string;
-  createdAt: string;
-  schemaVersion: number;
-  counts: Record<ImageStatus, number>;
-  taskCount: number;
-}
-
-export interface ReasonInfo {
-  code: string;
-  message: string;
-  source?: 'auto' | 'manual';
-}
-
-export interface ImageListItem {
-  id: number;
-  fileName: string;
-  path: string;
-  status: ImageStatus;
-  manualDecision: 'accepted' | 'rejected' | null;
-  reasons: ReasonInfo[];
-  taskId: string | null;
-  flightId: number | null;
-  lat: number | null;
-  lon: number | null;
-  capturedAt: string | null;
-  sharpness: number | null;
-  gimbalPitch: number | null;
-}
-
-export interface ImageDetail extends ImageListItem {
-  md5: string | null;
-  size: number | null;
-  width: number | null;
-  height: number | null;
-  make: string | null;
-  model: string | null;
-  relAlt: number | null;
-  gsdCm: number | null;
-  footprint: unknown;
-  metrics: Record<string, unknown> | null;
-  metadata: Record<string, unknown> | null;
-}
-
-export interface TaskInfo {
-  taskId: string;
-  name: string | null;
-  geometry: unknown;
-  imageCount: number;
-  assignedCount: number;
-  coveragePct: number | null;
-  overlap3Pct: number | null;
-  overlap5Pct: number | null;
-  gsdCm: number | null;
-  gaps: unknown;
-  verified: boolean;
-  verifyForced: boolean;
-  syncedAt: string | null;
-}
-
-/** A photo's ground footprint, corners ordered as the image is drawn: top-left, top-right, bottom-right, bottom-left. */
-export interface PhotoFootprint {
-  id: number;
-  status: ImageStatus;
-  corners: [[number, number], [number, number], [number, number], [number, number]];
-}
-
-/**
- * A task's overlap raster for the map: `values` is base64 of one byte per cell, `rows` rows from north to south of
- * `cols` cells from west to east; 0 is outside the task, otherwise 1 + the number of photos seeing the cell.
- * `corners` are the lon/lat of the grid's south-west, south-east, north-east and north-west corners.
- */
-export interface OverlapLayerInfo {
-  taskId: string;
-  cols: number;
-  rows: number;
-  values: string;
-  corners: [number, number][];
-}
-
-export type OdmRunState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
-
-/** One ODM run of a task as the panel shows it; the overlay PNG is fetched by the run id (media kind `overlay`). */
-export interface OdmRunInfo {
-  id: string;
-  engine: 'docker' | 'nodeodm';
-  state: OdmRunState;
-  stage: string | null;
-  progress: number | null;
-  createdAt: string | null;
-  finishedAt: string | null;
-  error: string | null;
-  gpu: boolean | null;
-  /** Where the orthophoto sits on the map, corners in MapLibre image order; null without an overlay. */
-  overlay: { corners: [number, number][]; bounds: [number, number, number, number] } | null;
-  overlayError: string | null;
-}
-
-/** The project's S3 target as the sync panel edits it, and whether keys for it are known to this app session. */
-export interface SyncTargetInfo {
-  target: { endpoint?: string; region?: string; bucket: string; prefix: string; pathStyle: boolean } | null;
-  hasCredentials: boolean;
-}
-
-/** What the gallery's filters can offer: the values present in the project, with counts. */
-export interface ImageFacets {
-  statuses: { status: ImageStatus; count: number }[];
-  reasons: { code: string; count: number }[];
-  tasks: { taskId: string | null; count: number }[];
-  flights: { flightId: number | null; startedAt: string | null; count: number }[];
-  firstCapture: string | null;
-  lastCapture: string | null;
-}
-
-/** A mounted volume that looks like a camera card (it has a DCIM folder). */
-export interface CardVolume {
-  dir: string;
-  label: string;
-}
+export * from './contract-base.ts';
 
 // ---------- methods ----------
 
@@ -295,41 +128,12 @@ export const methods = {
   'sync.clearCredentials': method<SyncTargetInfo>()(none),
   'jobs.list': method<JobInfo[]>()(none),
   'jobs.cancel': method<{ cancelled: boolean }>()(z.object({ jobId: z.string().min(1).max(100) }).strict()),
-} as const;
+} as const satisfies Record<MethodName, { params: z.ZodType }>;
 
 export type Methods = typeof methods;
-export type MethodName = keyof Methods;
 export type ParamsOf<M extends MethodName> = z.input<Methods[M]['params']>;
 export type ParsedParamsOf<M extends MethodName> = z.output<Methods[M]['params']>;
 export type ResultOf<M extends MethodName> = Methods[M] extends { result?: infer R } ? R : never;
-
-export const METHOD_NAMES = Object.keys(methods) as MethodName[];
-
-export function isMethodName(name: unknown): name is MethodName {
-  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(methods, name);
-}
-
-// ---------- events (core -> renderer) ----------
-
-export interface Events {
-  'job.updated': JobInfo;
-  'project.changed': { what: 'images' | 'tasks' | 'project' };
-  'job.log': { jobId: string; line: string };
-}
-export type EventName = keyof Events;
-export const EVENT_NAMES: readonly EventName[] = ['job.updated', 'project.changed', 'job.log'];
-
-// ---------- transport names ----------
-
-/** The single IPC channel for calls, and the one for events: one registry, nothing else is exposed. */
-export const IPC_INVOKE = 'postflight:invoke';
-export const IPC_EVENT = 'postflight:event';
-/**
- * Custom protocol for media by opaque id: postflight-media://thumb/<image id>, .../photo/<image id>, and
- * .../overlay/<ODM run id> (the orthophoto overlay PNG).
- */
-export const MEDIA_SCHEME = 'postflight-media';
-export type MediaKind = 'thumb' | 'photo' | 'overlay';
 
 /** What the preload exposes as `window.postflight`, and what the HTTP transport implements in a browser. */
 export interface PostflightBridge {

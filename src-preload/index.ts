@@ -3,7 +3,10 @@
  * events. Nothing else of Electron or Node reaches the page (contextIsolation + sandbox).
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import { EVENT_NAMES, IPC_EVENT, IPC_INVOKE, isMethodName, type EventName, type PostflightBridge } from './contract.ts';
+// Values only from the zod-free half of the contract: a sandboxed preload can require nothing but electron, events,
+// timers and url (tests/unit/preload-sandbox.test.ts loads the built bundle under those rules).
+import { EVENT_NAMES, IPC_EVENT, IPC_INVOKE, isMethodName, type EventName } from './contract-base.ts';
+import type { PostflightBridge } from './contract.ts';
 
 const bridge: PostflightBridge = {
   invoke: async (method, params) => {

@@ -1,0 +1,247 @@
+/**
+ * The zod-free half of the API contract: channel and method/event names, error codes and the result shapes. The
+ * sandboxed preload imports only this file (a sandboxed preload can `require` nothing but electron, events, timers
+ * and url, so no schema library may reach its bundle); the params schemas live in contract.ts, which re-exports
+ * everything here, and are validated by the adapters in main and serve. A new method gets its name in
+ * METHOD_NAMES here and its schema in `methods` of contract.ts (the compiler and a unit test keep both in step).
+ */
+
+// ---------- shared shapes ----------
+
+export const ERROR_CODES = [
+  'invalid_input',
+  'not_found',
+  'conflict',
+  'project_missing',
+  'project_too_new',
+  'source_unavailable',
+  'unsupported',
+  'refused',
+  'cancelled',
+  'engine_unavailable',
+  'remote_failed',
+  'internal',
+] as const;
+export type ApiErrorCode = (typeof ERROR_CODES)[number];
+
+export interface ApiError {
+  code: ApiErrorCode;
+  message: string;
+  details?: Record<string, unknown>;
+}
+
+export type Envelope<T> = { result: T; error?: undefined } | { error: ApiError; result?: undefined };
+
+export const IMAGE_STATUSES = ['staged', 'assigned', 'rejected', 'unmatched', 'invalid_exif', 'duplicate'] as const;
+export type ImageStatus = (typeof IMAGE_STATUSES)[number];
+
+export const JOB_KINDS = ['ingest', 'classify', 'coverage', 'sync', 'odm'] as const;
+export type JobKind = (typeof JOB_KINDS)[number];
+export type JobState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled' | 'interrupted';
+
+export interface ProgressInfo {
+  stage?: string;
+  done: number;
+  total: number | null;
+  bytesDone?: number;
+  bytesTotal?: number | null;
+  rate?: number;
+  etaSeconds?: number | null;
+  message?: string;
+}
+
+export interface JobInfo {
+  id: string;
+  kind: JobKind;
+  state: JobState;
+  params: Record<string, unknown>;
+  progress: ProgressInfo | null;
+  result: unknown;
+  error: ApiError | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface ProjectSummary {
+  id: string;
+  name: string;
+  dir: string;
+  createdAt: string;
+  schemaVersion: number;
+  counts: Record<ImageStatus, number>;
+  taskCount: number;
+}
+
+export interface ReasonInfo {
+  code: string;
+  message: string;
+  source?: 'auto' | 'manual';
+}
+
+export interface ImageListItem {
+  id: number;
+  fileName: string;
+  path: string;
+  status: ImageStatus;
+  manualDecision: 'accepted' | 'rejected' | null;
+  reasons: ReasonInfo[];
+  taskId: string | null;
+  flightId: number | null;
+  lat: number | null;
+  lon: number | null;
+  capturedAt: string | null;
+  sharpness: number | null;
+  gimbalPitch: number | null;
+}
+
+export interface ImageDetail extends ImageListItem {
+  md5: string | null;
+  size: number | null;
+  width: number | null;
+  height: number | null;
+  make: string | null;
+  model: string | null;
+  relAlt: number | null;
+  gsdCm: number | null;
+  footprint: unknown;
+  metrics: Record<string, unknown> | null;
+  metadata: Record<string, unknown> | null;
+}
+
+export interface TaskInfo {
+  taskId: string;
+  name: string | null;
+  geometry: unknown;
+  imageCount: number;
+  assignedCount: number;
+  coveragePct: number | null;
+  overlap3Pct: number | null;
+  overlap5Pct: number | null;
+  gsdCm: number | null;
+  gaps: unknown;
+  verified: boolean;
+  verifyForced: boolean;
+  syncedAt: string | null;
+}
+
+/** A photo's ground footprint, corners ordered as the image is drawn: top-left, top-right, bottom-right, bottom-left. */
+export interface PhotoFootprint {
+  id: number;
+  status: ImageStatus;
+  corners: [[number, number], [number, number], [number, number], [number, number]];
+}
+
+/**
+ * A task's overlap raster for the map: `values` is base64 of one byte per cell, `rows` rows from north to south of
+ * `cols` cells from west to east; 0 is outside the task, otherwise 1 + the number of photos seeing the cell.
+ * `corners` are the lon/lat of the grid's south-west, south-east, north-east and north-west corners.
+ */
+export interface OverlapLayerInfo {
+  taskId: string;
+  cols: number;
+  rows: number;
+  values: string;
+  corners: [number, number][];
+}
+
+export type OdmRunState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
+
+/** One ODM run of a task as the panel shows it; the overlay PNG is fetched by the run id (media kind `overlay`). */
+export interface OdmRunInfo {
+  id: string;
+  engine: 'docker' | 'nodeodm';
+  state: OdmRunState;
+  stage: string | null;
+  progress: number | null;
+  createdAt: string | null;
+  finishedAt: string | null;
+  error: string | null;
+  gpu: boolean | null;
+  /** Where the orthophoto sits on the map, corners in MapLibre image order; null without an overlay. */
+  overlay: { corners: [number, number][]; bounds: [number, number, number, number] } | null;
+  overlayError: string | null;
+}
+
+/** The project's S3 target as the sync panel edits it, and whether keys for it are known to this app session. */
+export interface SyncTargetInfo {
+  target: { endpoint?: string; region?: string; bucket: string; prefix: string; pathStyle: boolean } | null;
+  hasCredentials: boolean;
+}
+
+/** What the gallery's filters can offer: the values present in the project, with counts. */
+export interface ImageFacets {
+  statuses: { status: ImageStatus; count: number }[];
+  reasons: { code: string; count: number }[];
+  tasks: { taskId: string | null; count: number }[];
+  flights: { flightId: number | null; startedAt: string | null; count: number }[];
+  firstCapture: string | null;
+  lastCapture: string | null;
+}
+
+/** A mounted volume that looks like a camera card (it has a DCIM folder). */
+export interface CardVolume {
+  dir: string;
+  label: string;
+}
+
+// ---------- method names (params schemas and result types: contract.ts) ----------
+
+export const METHOD_NAMES = [
+  'app.info',
+  'project.open',
+  'project.current',
+  'project.recent',
+  'app.pickFolder',
+  'ingest.cards',
+  'tasks.list',
+  'tasks.import',
+  'tasks.verify',
+  'tasks.unverify',
+  'images.list',
+  'images.facets',
+  'images.footprints',
+  'images.get',
+  'images.decide',
+  'report.get',
+  'ingest.start',
+  'classify.start',
+  'coverage.start',
+  'sync.start',
+  'odm.start',
+  'coverage.overlapLayer',
+  'odm.runs',
+  'odm.cancel',
+  'sync.getTarget',
+  'sync.setTarget',
+  'sync.setCredentials',
+  'sync.clearCredentials',
+  'jobs.list',
+  'jobs.cancel',
+] as const;
+export type MethodName = (typeof METHOD_NAMES)[number];
+
+export function isMethodName(name: unknown): name is MethodName {
+  return typeof name === 'string' && (METHOD_NAMES as readonly string[]).includes(name);
+}
+
+// ---------- events (core -> renderer) ----------
+
+export interface Events {
+  'job.updated': JobInfo;
+  'project.changed': { what: 'images' | 'tasks' | 'project' };
+  'job.log': { jobId: string; line: string };
+}
+export type EventName = keyof Events;
+export const EVENT_NAMES: readonly EventName[] = ['job.updated', 'project.changed', 'job.log'];
+
+// ---------- transport names ----------
+
+/** The single IPC channel for calls, and the one for events: one registry, nothing else is exposed. */
+export const IPC_INVOKE = 'postflight:invoke';
+export const IPC_EVENT = 'postflight:event';
+/**
+ * Custom protocol for media by opaque id: postflight-media://thumb/<image id>, .../photo/<image id>, and
+ * .../overlay/<ODM run id> (the orthophoto overlay PNG).
+ */
+export const MEDIA_SCHEME = 'postflight-media';
+export type MediaKind = 'thumb' | 'photo' | 'overlay';
