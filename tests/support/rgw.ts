@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import path from 'node:path';
 import {
   AbortMultipartUploadCommand,
   CreateBucketCommand,
@@ -10,6 +11,7 @@ import {
   ListObjectsV2Command,
   S3Client,
 } from '@aws-sdk/client-s3';
+import { repoRoot } from './paths.ts';
 
 /** The shared single-node Ceph RGW (../shared/tools/ceph-rgw); keys and port as its start.sh sets them. */
 export const RGW = {
@@ -18,7 +20,7 @@ export const RGW = {
   credentials: { accessKeyId: process.env.S3_ACCESS_KEY ?? 'testaccess', secretAccessKey: process.env.S3_SECRET_KEY ?? 'testsecret' },
 };
 
-const START = '/work/shared/tools/ceph-rgw/start.sh';
+const START = path.resolve(repoRoot, '..', 'shared', 'tools', 'ceph-rgw', 'start.sh');
 
 export function rgwClient(endpoint = RGW.endpoint): S3Client {
   return new S3Client({
