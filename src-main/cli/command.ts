@@ -15,14 +15,18 @@ export interface ParsedArgs {
   positionals: string[];
 }
 
-/** One `postflight <name ...>` command: a thin adapter that parses flags and calls a core service. */
-export interface Command {
+/** What a command is called and takes: enough for help and argument parsing, without loading its code. */
+export interface CommandSpec {
   /** Words after `postflight`, e.g. ['tasks', 'import']. */
   name: string[];
   summary: string;
   /** Positional arguments shown in the usage line, e.g. '<source>'. */
   args?: string;
   options: Record<string, OptionSpec>;
+}
+
+/** One `postflight <name ...>` command: a thin adapter that parses flags and calls a core service. */
+export interface Command extends CommandSpec {
   /** Returns the process exit code. Throw AppError for failures the pilot must read. */
   run(args: ParsedArgs, io: CliIo): Promise<number>;
 }

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { AppError } from '../common/errors.ts';
 import { type CliIo, type Command, type ParsedArgs, UsageError } from './command.ts';
@@ -35,6 +36,12 @@ export function globalHelp(): string {
   ].join('\n');
 }
 
+/** The version in this checkout's package.json (the CLI runs from its sources, not through npm). */
+export function packageVersion(): string {
+  const pkg = JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
+  return pkg.version ?? 'unknown';
+}
+
 function findCommand(argv: string[]): { cmd: Command; rest: string[] } | null {
   // Longest match first, so `tasks import` wins over a hypothetical `tasks`.
   const sorted = [...commands].sort((a, b) => b.name.length - a.name.length);
@@ -50,8 +57,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     io.stdout.write(globalHelp());
     return argv.length === 0 ? 1 : 0;
   }
-  if (argv[0] === '--version') {
-    io.stdout.write(`${process.env.npm_package_version ?? ''}\n`);
+  if (argv[0] === '--version' || argv[0] === '-V') {
+    io.stdout.write(`postflight ${packageVersion()}\n`);
     return 0;
   }
   const found = findCommand(argv);

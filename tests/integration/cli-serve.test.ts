@@ -3,7 +3,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callApi, runPostflight, startServe } from '../support/cli.ts';
-import { makeTemp, rmTemp, sharedData } from '../support/paths.ts';
+import { makeTemp, repoRoot, rmTemp, sharedData } from '../support/paths.ts';
 import { commands } from '../../src-main/cli/commands/index.ts';
 
 describe('postflight CLI', () => {
@@ -19,6 +19,20 @@ describe('postflight CLI', () => {
       expect(r.code, c.name.join(' ')).toBe(0);
       expect(r.stdout).toContain(`Usage: postflight ${c.name.join(' ')}`);
     }
+  });
+
+  it('--help loads no command module, --version prints the package version', () => {
+    // A load hook in the child lists every module it loads: help needs only the CLI shell and the command specs.
+    const hook = `data:text/javascript,${encodeURIComponent(
+      "import{registerHooks}from'node:module';registerHooks({load(u,c,n){if(u.includes('/src-main/'))process.stderr.write('LOADED '+u+'\\n');return n(u,c)}})",
+    )}`;
+    const r = runPostflight(['--help'], { NODE_OPTIONS: `--import=${hook}` });
+    expect(r.code).toBe(0);
+    const loaded = r.stderr.split('\n').filter((l) => l.startsWith('LOADED ')).map((l) => l.replace(/^.*\/src-main\//, ''));
+    expect(loaded).toContain('cli/commands/specs.ts');
+    expect(loaded.filter((m) => !['cli/entry.ts', 'cli/main.ts', 'cli/command.ts', 'common/errors.ts', 'cli/commands/index.ts', 'cli/commands/specs.ts'].includes(m))).toEqual([]);
+    const pkg = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string };
+    expect(runPostflight(['--version']).stdout).toBe(`postflight ${pkg.version}\n`);
   });
 
   it('an unknown command or flag goes to stderr with a non-zero exit', () => {

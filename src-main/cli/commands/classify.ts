@@ -1,4 +1,5 @@
 import type { Command } from '../command.ts';
+import { classifySpec } from './specs.ts';
 import { requireString } from '../command.ts';
 import { classifyProject } from '../../classify/classify.ts';
 import { computeCoverage } from '../../geo/coverage-service.ts';
@@ -7,13 +8,7 @@ import { formatReport } from '../../report/text.ts';
 import { withProjectWork } from '../project-work.ts';
 
 export const classifyCommand: Command = {
-  name: ['classify'],
-  summary: 'Check every photo, match it to its task, find flights, hover bursts and take-off/landing transit; then compute coverage',
-  options: {
-    project: { type: 'string', description: 'Project folder' },
-    'no-flight-tail': { type: 'boolean', description: 'Skip the take-off/landing transit pass for this run' },
-    json: { type: 'boolean', description: 'Print a machine-readable summary on stdout' },
-  },
+  ...classifySpec,
   async run(args, io) {
     // The output is built inside (it needs the open project) and written after the progress bar is gone.
     const output = await withProjectWork(io, requireString(args, 'project'), async (project, control) => {

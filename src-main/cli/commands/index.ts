@@ -1,21 +1,22 @@
-import type { Command } from '../command.ts';
-import { classifyCommand } from './classify.ts';
-import { ingestCommand } from './ingest.ts';
-import { odmCommand } from './odm.ts';
-import { reportCommand } from './report.ts';
-import { serveCommand } from './serve.ts';
-import { syncCommand } from './sync.ts';
-import { tasksImportCommand } from './tasks-import.ts';
-import { verifyCommand } from './verify.ts';
+import type { Command, CommandSpec } from '../command.ts';
+import { classifySpec, ingestSpec, odmSpec, reportSpec, serveSpec, syncSpec, tasksImportSpec, verifySpec } from './specs.ts';
+
+/**
+ * A command whose module (and the services, database driver and SDKs it imports) is loaded only when it runs, so
+ * `postflight --help` and usage errors start in the time Node itself takes.
+ */
+function lazy(spec: CommandSpec, load: () => Promise<Command>): Command {
+  return { ...spec, run: async (args, io) => (await load()).run(args, io) };
+}
 
 /** Every CLI command, in the order `postflight --help` lists them (the order a pilot uses them). */
 export const commands: readonly Command[] = [
-  ingestCommand,
-  tasksImportCommand,
-  classifyCommand,
-  reportCommand,
-  verifyCommand,
-  syncCommand,
-  odmCommand,
-  serveCommand,
+  lazy(ingestSpec, async () => (await import('./ingest.ts')).ingestCommand),
+  lazy(tasksImportSpec, async () => (await import('./tasks-import.ts')).tasksImportCommand),
+  lazy(classifySpec, async () => (await import('./classify.ts')).classifyCommand),
+  lazy(reportSpec, async () => (await import('./report.ts')).reportCommand),
+  lazy(verifySpec, async () => (await import('./verify.ts')).verifyCommand),
+  lazy(syncSpec, async () => (await import('./sync.ts')).syncCommand),
+  lazy(odmSpec, async () => (await import('./odm.ts')).odmCommand),
+  lazy(serveSpec, async () => (await import('./serve.ts')).serveCommand),
 ];

@@ -1,18 +1,12 @@
 import type { Command } from '../command.ts';
+import { ingestSpec } from './specs.ts';
 import { UsageError, requireString } from '../command.ts';
 import { runIngest, type IngestSummary } from '../../ingest/ingest.ts';
 import { formatBytes, formatDuration } from '../progress-bar.ts';
 import { withProjectWork } from '../project-work.ts';
 
 export const ingestCommand: Command = {
-  name: ['ingest'],
-  summary: 'Offload an SD card into a project (verified copy), read metadata, measure sharpness and exposure',
-  args: '<source>',
-  options: {
-    project: { type: 'string', description: 'Project folder (created if new)' },
-    'in-place': { type: 'boolean', description: 'Index the photos where they are instead of copying them' },
-    json: { type: 'boolean', description: 'Print a machine-readable summary on stdout' },
-  },
+  ...ingestSpec,
   async run(args, io) {
     const source = args.positionals[0];
     if (!source || args.positionals.length > 1) throw new UsageError('give exactly one source folder (the card or a folder of photos)');

@@ -1,4 +1,5 @@
 import type { Command } from '../command.ts';
+import { odmSpec } from './specs.ts';
 import { UsageError, requireString } from '../command.ts';
 import type { GpuMode } from '../../odm/docker-engine.ts';
 import { parseOptionPairs } from '../../odm/options.ts';
@@ -10,19 +11,7 @@ const GPU_MODES: readonly GpuMode[] = ['auto', 'on', 'off'];
 
 /** `postflight odm`: a quick orthophoto of a verified task, in Docker on this laptop or on a NodeODM server. */
 export const odmCommand: Command = {
-  name: ['odm'],
-  summary: 'Make a quick orthophoto of a verified task with OpenDroneMap (Docker here, or a NodeODM server)',
-  options: {
-    project: { type: 'string', description: 'Project folder' },
-    task: { type: 'string', description: 'Task id' },
-    engine: { type: 'string', description: 'docker (default) or nodeodm' },
-    gpu: { type: 'string', description: 'auto (default: use a GPU when Docker has one), on or off' },
-    image: { type: 'string', description: 'Docker image to run instead of opendronemap/odm(:gpu)' },
-    'nodeodm-url': { type: 'string', description: 'NodeODM address, e.g. http://192.168.1.10:3000 (token: POSTFLIGHT_NODEODM_TOKEN)' },
-    resume: { type: 'string', description: 'Run id of an interrupted NodeODM run to resume' },
-    option: { type: 'string', multiple: true, description: 'Extra ODM option name=value (repeatable), e.g. --option dem-resolution=10' },
-    json: { type: 'boolean', description: 'Print the finished run as JSON' },
-  },
+  ...odmSpec,
   async run(args, io) {
     const engine = (args.values.engine as string | undefined) ?? 'docker';
     if (engine !== 'docker' && engine !== 'nodeodm') throw new UsageError('--engine is docker or nodeodm');

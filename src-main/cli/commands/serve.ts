@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from '../command.ts';
+import { serveSpec } from './specs.ts';
 import { requireString } from '../command.ts';
 import { Session } from '../../api/session.ts';
 import { createDispatch } from '../../api/dispatch.ts';
@@ -12,13 +13,7 @@ import { userStateFile } from '../../common/user-dirs.ts';
 const defaultRendererDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../out/renderer');
 
 export const serveCommand: Command = {
-  name: ['serve'],
-  summary: 'Serve the app and its API on 127.0.0.1 for a browser (prints the URL with its access token)',
-  options: {
-    project: { type: 'string', description: 'Project folder to open' },
-    port: { type: 'string', description: 'Port on 127.0.0.1 (0 = any free port)', default: '0' },
-    renderer: { type: 'string', description: 'Folder of the built renderer (default: out/renderer of this checkout)' },
-  },
+  ...serveSpec,
   async run(args, io) {
     const dir = requireString(args, 'project');
     let server: RunningServer | null = null;

@@ -3,6 +3,7 @@ import type { Progress } from '../../common/progress.ts';
 import { syncVerifiedTasks } from '../../sync/sync.ts';
 import { resolveTarget } from '../../sync/target.ts';
 import { requireString, UsageError, type CliIo, type Command, type ParsedArgs } from '../command.ts';
+import { syncSpec } from './specs.ts';
 
 const MB = 1_000_000;
 
@@ -31,21 +32,7 @@ export function progressLine(p: Progress): string {
  * Ctrl-C pauses cleanly; running it again resumes.
  */
 export const syncCommand: Command = {
-  name: ['sync'],
-  summary: 'Upload verified tasks to the project S3 bucket (resumable; run again to resume)',
-  options: {
-    project: { type: 'string', description: 'Project folder' },
-    task: { type: 'string', multiple: true, description: 'Only this task id (repeatable); rechecks it even if synced' },
-    endpoint: { type: 'string', description: 'S3-compatible endpoint URL (saved); default AWS or AWS_ENDPOINT_URL' },
-    bucket: { type: 'string', description: 'Bucket name (saved)' },
-    prefix: { type: 'string', description: 'Key prefix inside the bucket (saved)' },
-    region: { type: 'string', description: 'Region, e.g. us-east-1 (saved)' },
-    'path-style': { type: 'boolean', description: 'Path-style addressing for non-AWS servers (saved)' },
-    'part-size': { type: 'string', description: 'Multipart part size in MiB (default 8, minimum 5)' },
-    concurrency: { type: 'string', description: 'Requests in flight (default 4)' },
-    'max-rate': { type: 'string', description: 'Upload bandwidth cap in MB/s' },
-    json: { type: 'boolean', description: 'Print the report as JSON' },
-  },
+  ...syncSpec,
   async run(args: ParsedArgs, io: CliIo): Promise<number> {
     const project = openProject(requireString(args, 'project'));
     const controller = new AbortController();

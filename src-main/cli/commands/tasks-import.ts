@@ -1,16 +1,11 @@
 import { openProject } from '../../project/project.ts';
 import { importTasks } from '../../geo/task-import.ts';
 import { requireString, UsageError, type CliIo, type Command, type ParsedArgs } from '../command.ts';
+import { tasksImportSpec } from './specs.ts';
 
 /** `postflight tasks import <file>`: adds or updates the project's task polygons from GeoJSON, DroneTM, KML or KMZ. */
 export const tasksImportCommand: Command = {
-  name: ['tasks', 'import'],
-  summary: 'Import task polygons (GeoJSON, DroneTM export, KML, KMZ or DJI flight plan); same ids are updated',
-  args: '<file>',
-  options: {
-    project: { type: 'string', description: 'Project folder' },
-    json: { type: 'boolean', description: 'Print the result as JSON' },
-  },
+  ...tasksImportSpec,
   async run(args: ParsedArgs, io: CliIo): Promise<number> {
     const file = args.positionals[0];
     if (!file || args.positionals.length > 1) throw new UsageError('give exactly one task file');

@@ -2,21 +2,14 @@ import { openProject } from '../../project/project.ts';
 import type { StoredCoverage } from '../../geo/coverage-service.ts';
 import { unverifyTask, verifyTask } from '../../geo/verify.ts';
 import { requireString, type CliIo, type Command, type ParsedArgs } from '../command.ts';
+import { verifySpec } from './specs.ts';
 
 /**
  * `postflight verify --task <id>`: recomputes the task's coverage from its photos, then marks it verified when it
  * meets the project's thresholds (or with --force, which is logged). Refusals exit non-zero with the reasons.
  */
 export const verifyCommand: Command = {
-  name: ['verify'],
-  summary: 'Check a task\'s coverage and mark it verified (--force overrides the thresholds, and is logged)',
-  options: {
-    project: { type: 'string', description: 'Project folder' },
-    task: { type: 'string', description: 'Task id' },
-    force: { type: 'boolean', description: 'Verify even when coverage or overlap is below the thresholds' },
-    undo: { type: 'boolean', description: 'Remove the task\'s verification instead' },
-    json: { type: 'boolean', description: 'Print the task as JSON' },
-  },
+  ...verifySpec,
   async run(args: ParsedArgs, io: CliIo): Promise<number> {
     const project = openProject(requireString(args, 'project'));
     const taskId = requireString(args, 'task');

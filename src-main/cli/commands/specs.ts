@@ -1,0 +1,101 @@
+/**
+ * What each command is called and takes, without its code: `postflight --help`, usage errors and the command list
+ * read these, and a command's module (with everything it imports) loads only when that command runs.
+ */
+import type { CommandSpec } from '../command.ts';
+
+export const ingestSpec: CommandSpec = {
+  name: ['ingest'],
+  summary: 'Offload an SD card into a project (verified copy), read metadata, measure sharpness and exposure',
+  args: '<source>',
+  options: {
+    project: { type: 'string', description: 'Project folder (created if new)' },
+    'in-place': { type: 'boolean', description: 'Index the photos where they are instead of copying them' },
+    json: { type: 'boolean', description: 'Print a machine-readable summary on stdout' },
+  },
+};
+
+export const tasksImportSpec: CommandSpec = {
+  name: ['tasks', 'import'],
+  summary: 'Import task polygons (GeoJSON, DroneTM export, KML, KMZ or DJI flight plan); same ids are updated',
+  args: '<file>',
+  options: {
+    project: { type: 'string', description: 'Project folder' },
+    json: { type: 'boolean', description: 'Print the result as JSON' },
+  },
+};
+
+export const classifySpec: CommandSpec = {
+  name: ['classify'],
+  summary: 'Check every photo, match it to its task, find flights, hover bursts and take-off/landing transit; then compute coverage',
+  options: {
+    project: { type: 'string', description: 'Project folder' },
+    'no-flight-tail': { type: 'boolean', description: 'Skip the take-off/landing transit pass for this run' },
+    json: { type: 'boolean', description: 'Print a machine-readable summary on stdout' },
+  },
+};
+
+export const reportSpec: CommandSpec = {
+  name: ['report'],
+  summary: 'Show every photo with its status and reasons, and every task with its coverage',
+  options: {
+    project: { type: 'string', description: 'Project folder' },
+    json: { type: 'boolean', description: 'Print the full report (photos, tasks, summary) as JSON' },
+  },
+};
+
+export const verifySpec: CommandSpec = {
+  name: ['verify'],
+  summary: 'Check a task\'s coverage and mark it verified (--force overrides the thresholds, and is logged)',
+  options: {
+    project: { type: 'string', description: 'Project folder' },
+    task: { type: 'string', description: 'Task id' },
+    force: { type: 'boolean', description: 'Verify even when coverage or overlap is below the thresholds' },
+    undo: { type: 'boolean', description: 'Remove the task\'s verification instead' },
+    json: { type: 'boolean', description: 'Print the task as JSON' },
+  },
+};
+
+export const syncSpec: CommandSpec = {
+  name: ['sync'],
+  summary: 'Upload verified tasks to the project S3 bucket (resumable; run again to resume)',
+  options: {
+    project: { type: 'string', description: 'Project folder' },
+    task: { type: 'string', multiple: true, description: 'Only this task id (repeatable); rechecks it even if synced' },
+    endpoint: { type: 'string', description: 'S3-compatible endpoint URL (saved); default AWS or AWS_ENDPOINT_URL' },
+    bucket: { type: 'string', description: 'Bucket name (saved)' },
+    prefix: { type: 'string', description: 'Key prefix inside the bucket (saved)' },
+    region: { type: 'string', description: 'Region, e.g. us-east-1 (saved)' },
+    'path-style': { type: 'boolean', description: 'Path-style addressing for non-AWS servers (saved)' },
+    'part-size': { type: 'string', description: 'Multipart part size in MiB (default 8, minimum 5)' },
+    concurrency: { type: 'string', description: 'Requests in flight (default 4)' },
+    'max-rate': { type: 'string', description: 'Upload bandwidth cap in MB/s' },
+    json: { type: 'boolean', description: 'Print the report as JSON' },
+  },
+};
+
+export const odmSpec: CommandSpec = {
+  name: ['odm'],
+  summary: 'Make a quick orthophoto of a verified task with OpenDroneMap (Docker here, or a NodeODM server)',
+  options: {
+    project: { type: 'string', description: 'Project folder' },
+    task: { type: 'string', description: 'Task id' },
+    engine: { type: 'string', description: 'docker (default) or nodeodm' },
+    gpu: { type: 'string', description: 'auto (default: use a GPU when Docker has one), on or off' },
+    image: { type: 'string', description: 'Docker image to run instead of opendronemap/odm(:gpu)' },
+    'nodeodm-url': { type: 'string', description: 'NodeODM address, e.g. http://192.168.1.10:3000 (token: POSTFLIGHT_NODEODM_TOKEN)' },
+    resume: { type: 'string', description: 'Run id of an interrupted NodeODM run to resume' },
+    option: { type: 'string', multiple: true, description: 'Extra ODM option name=value (repeatable), e.g. --option dem-resolution=10' },
+    json: { type: 'boolean', description: 'Print the finished run as JSON' },
+  },
+};
+
+export const serveSpec: CommandSpec = {
+  name: ['serve'],
+  summary: 'Serve the app and its API on 127.0.0.1 for a browser (prints the URL with its access token)',
+  options: {
+    project: { type: 'string', description: 'Project folder to open' },
+    port: { type: 'string', description: 'Port on 127.0.0.1 (0 = any free port)', default: '0' },
+    renderer: { type: 'string', description: 'Folder of the built renderer (default: out/renderer of this checkout)' },
+  },
+};
