@@ -118,7 +118,14 @@ export interface TaskInfo {
   overlap3Pct: number | null;
   overlap5Pct: number | null;
   gsdCm: number | null;
+  /**
+   * Gap polygons (GeoJSON FeatureCollection), each with `properties.kind` ('unphotographed': no photo sees it;
+   * 'thin_overlap': seen by fewer photos than reconstruction needs) and `properties.areaM2`; slivers left out.
+   */
   gaps: unknown;
+  /** Task area seen by no photo, and by too few photos, m² (null until coverage has run). */
+  unphotographedM2: number | null;
+  thinOverlapM2: number | null;
   verified: boolean;
   verifyForced: boolean;
   syncedAt: string | null;

@@ -262,6 +262,8 @@ export function taskInfos(db: Database, taskId?: string): TaskInfo[] {
       overlap5Pct?: number;
       gsdCm?: { median?: number } | number | null;
       gaps?: unknown;
+      unphotographedAreaM2?: number;
+      thinOverlapAreaM2?: number;
     };
     const gsd = typeof cov.gsdCm === 'number' ? cov.gsdCm : (cov.gsdCm?.median ?? null);
     return {
@@ -275,6 +277,8 @@ export function taskInfos(db: Database, taskId?: string): TaskInfo[] {
       overlap5Pct: cov.overlap5Pct ?? null,
       gsdCm: gsd,
       gaps: cov.gaps ?? null,
+      unphotographedM2: cov.unphotographedAreaM2 ?? null,
+      thinOverlapM2: cov.thinOverlapAreaM2 ?? null,
       verified: r.verified_at !== null,
       verifyForced: r.verify_forced === 1,
       syncedAt: r.synced_at,

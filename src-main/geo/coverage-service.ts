@@ -69,7 +69,7 @@ export function computeCoverage(project: Project, opts: ComputeCoverageOptions =
     const covered: CoveragePhoto[] = photos.flatMap(({ row, fp }) =>
       fp ? [{ lon: row.lon!, lat: row.lat!, footprint: fp.polygon, gsdCm: fp.gsdCm }] : [],
     );
-    const { coverage } = analyseCoverage(task.geometry, covered, { cellM: opts.cellM });
+    const { coverage } = analyseCoverage(task.geometry, covered, { cellM: opts.cellM, gapBelow: settings.minOverlap });
     results.push({
       task,
       photos,
@@ -112,7 +112,7 @@ export function getOverlapLayer(project: Project, taskId: string, opts: { cellM?
     const f = JSON.parse(row.footprint) as StoredFootprint;
     return [{ lon: row.lon, lat: row.lat, footprint: f.geometry, gsdCm: f.properties.gsdCm }];
   });
-  const { coverage, raster } = analyseCoverage(task.geometry, photos, { cellM: opts.cellM });
+  const { coverage, raster } = analyseCoverage(task.geometry, photos, { cellM: opts.cellM, gapBelow: coverageSettings(project.db).minOverlap });
   const { grid, counts, inTask, frame } = raster;
   const values = new Uint8Array(grid.cols * grid.rows);
   let maxCount = 0;

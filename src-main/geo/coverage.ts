@@ -18,7 +18,23 @@ export interface CoverageOptions {
   gapBelow?: number;
   /** At most this many gap polygons are listed (largest first); the total gap area always counts them all. */
   maxGaps?: number;
+  /** Gaps smaller than this (m²) are not listed; by default max(100 m², half the median footprint). */
+  minGapAreaM2?: number;
 }
+
+/**
+ * What a gap is: `unphotographed` ground no footprint covers (what the coverage percentage leaves out), or
+ * `thin_overlap` ground photographed by fewer than `gapBelow` photos, too few for reconstruction.
+ */
+export const GAP_KINDS = ['unphotographed', 'thin_overlap'] as const;
+export type GapKind = (typeof GAP_KINDS)[number];
+export interface GapProperties {
+  kind: GapKind;
+  areaM2: number;
+}
+
+/** Gaps smaller than this are never listed (DroneTM's minimum), nor smaller than half a photo's footprint. */
+export const MIN_GAP_M2 = 100;
 
 export interface TaskCoverage {
   photoCount: number;
@@ -34,10 +50,15 @@ export interface TaskCoverage {
   gsdCm: { median: number; min: number; max: number } | null;
   cellM: number;
   gapBelow: number;
-  /** Area of the raster cells seen by fewer than `gapBelow` photos. */
+  /** Area of the raster cells seen by fewer than `gapBelow` photos (both kinds, slivers included). */
   gapAreaM2: number;
-  /** Gap polygons (WGS84), each with `areaM2`; largest first. */
-  gaps: FeatureCollection<Polygon, { areaM2: number }>;
+  /** Of which seen by no photo at all, and by at least one but fewer than `gapBelow`. */
+  unphotographedAreaM2: number;
+  thinOverlapAreaM2: number;
+  /** Gaps below this area (max of 100 m² and half the median footprint) are left out of `gaps` as slivers. */
+  minGapAreaM2: number;
+  /** Gap polygons (WGS84), each with its kind and `areaM2`; largest first. */
+  gaps: FeatureCollection<Polygon, GapProperties>;
   gapsTruncated: boolean;
 }
 
@@ -94,6 +115,7 @@ export function analyseCoverage(
   let seen3 = 0;
   let seen5 = 0;
   let gapCells = 0;
+  let emptyCells = 0;
   for (let i = 0; i < counts.length; i++) {
     if (!inTask[i]) {
       counts[i] = 0;
@@ -105,9 +127,17 @@ export function analyseCoverage(
     if (n >= 3) seen3++;
     if (n >= 5) seen5++;
     if (n < gapBelow) gapCells++;
+    if (n === 0 && gapBelow > 0) emptyCells++;
   }
   const pct = (k: number) => (cells ? (k / cells) * 100 : 0);
-  const gapPolys = traceRegions(grid, (i) => inTask[i] === 1 && counts[i]! < gapBelow).sort((a, b) => b.areaM2 - a.areaM2);
+  const footprintAreas = placed.map((p) => Math.abs(signedArea(p.corners)));
+  const minGapAreaM2 = options.minGapAreaM2 ?? Math.max(MIN_GAP_M2, (median(footprintAreas) ?? 0) / 2);
+  const traced = (kind: GapKind, inside: (i: number) => boolean) =>
+    traceRegions(grid, (i) => inTask[i] === 1 && inside(i)).flatMap((g) => (g.areaM2 >= minGapAreaM2 ? [{ ...g, kind }] : []));
+  const gapPolys = [
+    ...(gapBelow > 0 ? traced('unphotographed', (i) => counts[i] === 0) : []),
+    ...(gapBelow > 1 ? traced('thin_overlap', (i) => counts[i]! > 0 && counts[i]! < gapBelow) : []),
+  ].sort((a, b) => b.areaM2 - a.areaM2);
   const maxGaps = options.maxGaps ?? 200;
   const toLonLatRing = (ring: Ring): Position[] => simplifyRing(ring, cellM / 2).map(([x, y]) => frame.toLonLat(x, y));
   const overlap = estimateOverlap(placed);
@@ -124,12 +154,15 @@ export function analyseCoverage(
     cellM,
     gapBelow,
     gapAreaM2: gapCells * cellM * cellM,
+    unphotographedAreaM2: emptyCells * cellM * cellM,
+    thinOverlapAreaM2: (gapCells - emptyCells) * cellM * cellM,
+    minGapAreaM2,
     gaps: {
       type: 'FeatureCollection',
       features: gapPolys.slice(0, maxGaps).map(
-        (g): Feature<Polygon, { areaM2: number }> => ({
+        (g): Feature<Polygon, GapProperties> => ({
           type: 'Feature',
-          properties: { areaM2: g.areaM2 },
+          properties: { kind: g.kind, areaM2: g.areaM2 },
           geometry: { type: 'Polygon', coordinates: g.rings.map(toLonLatRing) },
         }),
       ),

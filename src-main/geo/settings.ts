@@ -8,6 +8,8 @@ export interface CoverageSettings {
   flightHeightM: number | null;
   /** Photos tilted further from straight down get no footprint. */
   maxOffNadirDeg: number;
+  /** Ground seen by fewer photos than this is a `thin_overlap` gap (structure-from-motion needs 3). */
+  minOverlap: number;
 }
 
 export interface VerifyThresholds {
@@ -20,7 +22,7 @@ export interface VerifyThresholds {
 export const COVERAGE_SETTING = 'coverage';
 export const VERIFY_SETTING = 'verify.thresholds';
 
-const COVERAGE_DEFAULTS: CoverageSettings = { flightHeightM: null, maxOffNadirDeg: DEFAULT_MAX_OFF_NADIR_DEG };
+const COVERAGE_DEFAULTS: CoverageSettings = { flightHeightM: null, maxOffNadirDeg: DEFAULT_MAX_OFF_NADIR_DEG, minOverlap: 3 };
 const VERIFY_DEFAULTS: VerifyThresholds = { minCoveragePct: 95, minOverlap3Pct: 90 };
 
 export function coverageSettings(db: Database): CoverageSettings {

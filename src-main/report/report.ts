@@ -37,8 +37,14 @@ export interface ReportTask {
   overlap3_pct: number | null;
   overlap5_pct: number | null;
   gsd_cm: number | null;
-  /** Gap polygons (GeoJSON FeatureCollection), or null. */
+  /**
+   * Gap polygons (GeoJSON FeatureCollection), or null. Each feature carries `properties.kind` ('unphotographed' or
+   * 'thin_overlap') and `properties.areaM2`; slivers below max(100 m², half a footprint) are left out.
+   */
   gaps: unknown;
+  /** Task area no photo sees, and area seen by fewer photos than the project's minimum overlap, m². */
+  unphotographed_m2: number | null;
+  thin_overlap_m2: number | null;
   verified: boolean;
 }
 
@@ -109,6 +115,8 @@ export function buildReport(project: Project): Report {
       overlap5_pct: numberOrNull(cov['overlap5Pct']),
       gsd_cm: numberOrNull(gsd?.median),
       gaps: cov['gaps'] ?? null,
+      unphotographed_m2: numberOrNull(cov['unphotographedAreaM2']),
+      thin_overlap_m2: numberOrNull(cov['thinOverlapAreaM2']),
       verified: t.verifiedAt !== null,
     };
   });

@@ -24,6 +24,7 @@ export function formatReport(report: Report): string {
   lines.push('', `Tasks: ${s.tasks} (${s.tasks_verified} verified)`);
   if (report.tasks.length > 0) {
     const pct = (v: number | null): string => (v === null ? '-' : `${v.toFixed(0)}%`);
+    const area = (v: number | null): string => (v === null ? '-' : `${Math.round(v)} m²`);
     const rows = report.tasks.map((t) => [
       t.task_id,
       String(t.image_count),
@@ -32,9 +33,11 @@ export function formatReport(report: Report): string {
       pct(t.overlap3_pct),
       pct(t.overlap5_pct),
       t.gsd_cm === null ? '-' : `${t.gsd_cm.toFixed(1)} cm`,
+      area(t.unphotographed_m2),
+      area(t.thin_overlap_m2),
       t.verified ? 'yes' : 'no',
     ]);
-    const header = ['task', 'photos', 'assigned', 'coverage', 'overlap>=3', 'overlap>=5', 'GSD', 'verified'];
+    const header = ['task', 'photos', 'assigned', 'coverage', 'overlap>=3', 'overlap>=5', 'GSD', 'no photos', 'thin overlap', 'verified'];
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
     for (const r of [header, ...rows]) lines.push('  ' + r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd());
   }

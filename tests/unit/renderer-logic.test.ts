@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ImageListItem, JobInfo, TaskInfo } from '../../src-preload/contract.ts';
-import { COVERED_PCT, formatPct, leaveSiteChecklist, taskState } from '../../src-renderer/src/tasks/task-state.ts';
+import { COVERED_PCT, formatPct, gapTally, leaveSiteChecklist, taskState } from '../../src-renderer/src/tasks/task-state.ts';
 import { cullReducer, historyEntry, initialCull, keyCommand, targetIds, undoCalls } from '../../src-renderer/src/gallery/culling.ts';
 import { buildFilter, emptyFilters, galleryRows, NONE, rowOfIndex, verticalTarget } from '../../src-renderer/src/gallery/filters.ts';
 import { formatCount, formatEta, formatRate, lastEndedOfEachKind, mergeJob, progressFraction } from '../../src-renderer/src/jobs/format.ts';
@@ -18,6 +18,8 @@ const task = (over: Partial<TaskInfo>): TaskInfo => ({
   overlap5Pct: null,
   gsdCm: null,
   gaps: null,
+  unphotographedM2: null,
+  thinOverlapM2: null,
   verified: false,
   verifyForced: false,
   syncedAt: null,
@@ -59,14 +61,22 @@ describe('task state colouring', () => {
   });
 
   it('answers "ready to leave site?" only when every task is flown, covered, gap-free and verified with no work running', () => {
-    const gaps = { type: 'FeatureCollection', features: [{ type: 'Feature', geometry: { type: 'Polygon', coordinates: [] }, properties: { areaM2: 12 } }] };
+    const gap = (kind: string | undefined, areaM2: number) => ({ type: 'Feature', geometry: { type: 'Polygon', coordinates: [] }, properties: { kind, areaM2 } });
     const done = task({ taskId: 'a', assignedCount: 9, coveragePct: 99, verified: true });
-    const short = task({ taskId: 'b', assignedCount: 9, coveragePct: 80, gaps });
+    const short = task({ taskId: 'b', assignedCount: 9, coveragePct: 80, gaps: { type: 'FeatureCollection', features: [gap('unphotographed', 120)] } });
+    const thin = task({ taskId: 'c', assignedCount: 9, coveragePct: 99, gaps: { type: 'FeatureCollection', features: [gap('thin_overlap', 300), gap(undefined, 50)] } });
     const byId = (list: ReturnType<typeof leaveSiteChecklist>) => Object.fromEntries(list.map((c) => [c.id, c.ok]));
-    expect(byId(leaveSiteChecklist([done, short], 1))).toEqual({ tasks: true, jobs: false, flown: true, covered: false, gaps: false, verified: false });
+    expect(byId(leaveSiteChecklist([done, short], 1))).toEqual({
+      tasks: true, jobs: false, flown: true, covered: false, unphotographed: false, thin_overlap: true, verified: false,
+    });
     expect(leaveSiteChecklist([done, short], 0).find((c) => c.id === 'covered')!.detail).toBe('Short: b');
+    const checklist = leaveSiteChecklist([done, short, thin], 0);
+    expect(checklist.find((c) => c.id === 'unphotographed')!.detail).toBe('No photos here: b (re-fly)');
+    expect(checklist.find((c) => c.id === 'thin_overlap')!.detail).toBe('Too little overlap for reconstruction: c (re-fly)');
+    // Gaps stored before kinds existed read as thin overlap.
+    expect(gapTally(thin, 'thin_overlap')).toEqual({ count: 2, areaM2: 350 });
     expect(leaveSiteChecklist([done], 0).every((c) => c.ok)).toBe(true);
-    expect(leaveSiteChecklist([], 0).filter((c) => c.ok).map((c) => c.id)).toEqual(['jobs', 'gaps']);
+    expect(leaveSiteChecklist([], 0).filter((c) => c.ok).map((c) => c.id)).toEqual(['jobs', 'unphotographed', 'thin_overlap']);
   });
 });
 

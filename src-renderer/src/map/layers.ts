@@ -1,5 +1,5 @@
 import type { ImageListItem, ImageStatus, PhotoFootprint, TaskInfo } from '../../../src-preload/contract.ts';
-import { gapFeatures, taskState, TASK_STATE_COLOURS, TASK_STATE_LABELS } from '../tasks/task-state.ts';
+import { gapFeatures, taskState, type GapKind, TASK_STATE_COLOURS, TASK_STATE_LABELS } from '../tasks/task-state.ts';
 
 export const STATUS_COLOURS: Record<ImageStatus, string> = {
   staged: '#b0bec5',
@@ -70,13 +70,13 @@ export function footprintFeatures(footprints: readonly PhotoFootprint[]): Collec
   );
 }
 
-export function gapCollection(tasks: readonly TaskInfo[]): Collection<{ taskId: string; areaM2: number | null }> {
+export function gapCollection(tasks: readonly TaskInfo[]): Collection<{ taskId: string; kind: GapKind; areaM2: number | null }> {
   return collection(
     tasks.flatMap((t) =>
       gapFeatures(t).map((g) => ({
         type: 'Feature' as const,
         geometry: g.geometry as Geometry,
-        properties: { taskId: t.taskId, areaM2: g.properties?.areaM2 ?? null },
+        properties: { taskId: t.taskId, kind: g.properties.kind, areaM2: g.properties.areaM2 ?? null },
       })),
     ),
   );

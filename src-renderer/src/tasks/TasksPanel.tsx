@@ -3,7 +3,7 @@ import type { JobInfo, TaskInfo } from '../../../src-preload/contract.ts';
 import { ApiCallError } from '../api/client.ts';
 import { errorMessage, useApi } from '../common/api-context.tsx';
 import type { ProjectContext } from '../common/project-context.ts';
-import { formatPct, gapFeatures, leaveSiteChecklist, taskState, TASK_STATE_COLOURS, TASK_STATE_LABELS } from './task-state.ts';
+import { formatPct, GAP_KIND_LABELS, gapTally, leaveSiteChecklist, taskState, TASK_STATE_COLOURS, TASK_STATE_LABELS } from './task-state.ts';
 import { TaskImport } from './TaskImport.tsx';
 import { OdmPanel } from '../odm/OdmPanel.tsx';
 import { isActive } from '../jobs/format.ts';
@@ -71,8 +71,8 @@ function TaskRow({ task, onChanged }: { task: TaskInfo; onChanged: () => void })
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const state = taskState(task);
-  const gaps = gapFeatures(task);
-  const gapArea = gaps.reduce((sum, g) => sum + (g.properties?.areaM2 ?? 0), 0);
+  const unphotographed = gapTally(task, 'unphotographed');
+  const thin = gapTally(task, 'thin_overlap');
 
   const verify = async (force: boolean) => {
     setBusy(true);
@@ -118,7 +118,19 @@ function TaskRow({ task, onChanged }: { task: TaskInfo; onChanged: () => void })
         {formatPct(task.overlap3Pct)} / {formatPct(task.overlap5Pct)}
       </td>
       <td>{task.gsdCm === null ? '–' : `${task.gsdCm.toFixed(2)} cm/px`}</td>
-      <td>{gaps.length ? `${gaps.length} (${Math.round(gapArea)} m²)` : 'none'}</td>
+      <td>
+        {unphotographed.count + thin.count === 0 && 'none'}
+        {unphotographed.count > 0 && (
+          <div title={GAP_KIND_LABELS.unphotographed}>
+            no photos: {unphotographed.count} ({Math.round(unphotographed.areaM2)} m²)
+          </div>
+        )}
+        {thin.count > 0 && (
+          <div title={GAP_KIND_LABELS.thin_overlap}>
+            thin overlap: {thin.count} ({Math.round(thin.areaM2)} m²)
+          </div>
+        )}
+      </td>
       <td className="verify-cell">
         {task.verified ? (
           <button type="button" onClick={() => void unverify()}>

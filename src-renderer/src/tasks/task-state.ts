@@ -30,13 +30,46 @@ export function formatPct(value: number | null | undefined): string {
   return value === null || value === undefined ? '–' : `${value.toFixed(1)}%`;
 }
 
-/** Gap polygons of a task's last coverage, whatever shape the core stored them in. */
-export function gapFeatures(task: Pick<TaskInfo, 'gaps'>): { type: 'Feature'; geometry: unknown; properties: { areaM2?: number } }[] {
+export type GapKind = 'unphotographed' | 'thin_overlap';
+
+/** What the pilot reads for each kind of gap (legend, checklist, task table). */
+export const GAP_KIND_LABELS: Record<GapKind, string> = {
+  unphotographed: 'No photos here',
+  thin_overlap: 'Too little overlap for reconstruction',
+};
+
+/** Red for ground no photo saw, magenta for thin overlap: apart from each other and from the amber overlap band. */
+export const GAP_KIND_COLOURS: Record<GapKind, string> = {
+  unphotographed: '#d50000',
+  thin_overlap: '#c51162',
+};
+
+export interface GapFeature {
+  type: 'Feature';
+  geometry: unknown;
+  properties: { kind: GapKind; areaM2?: number };
+}
+
+/**
+ * Gap polygons of a task's last coverage, whatever shape the core stored them in. Coverage computed before gaps had
+ * kinds ("seen by fewer than 3 photos") reads as thin overlap until it is computed again.
+ */
+export function gapFeatures(task: Pick<TaskInfo, 'gaps'>): GapFeature[] {
   const gaps = task.gaps as { features?: unknown } | unknown[] | null;
-  const list = Array.isArray(gaps) ? gaps : Array.isArray(gaps?.features) ? gaps.features : [];
-  return list.filter((f): f is { type: 'Feature'; geometry: unknown; properties: { areaM2?: number } } =>
-    typeof f === 'object' && f !== null && (f as { type?: string }).type === 'Feature',
-  );
+  const list: unknown[] = Array.isArray(gaps) ? gaps : Array.isArray(gaps?.features) ? gaps.features : [];
+  return list.flatMap((f) => {
+    if (typeof f !== 'object' || f === null || (f as { type?: string }).type !== 'Feature') return [];
+    const g = f as { geometry: unknown; properties?: { kind?: unknown; areaM2?: unknown } | null };
+    const kind: GapKind = g.properties?.kind === 'unphotographed' ? 'unphotographed' : 'thin_overlap';
+    const areaM2 = typeof g.properties?.areaM2 === 'number' ? g.properties.areaM2 : undefined;
+    return [{ type: 'Feature' as const, geometry: g.geometry, properties: { kind, areaM2 } }];
+  });
+}
+
+/** Count and area of a task's gaps of one kind. */
+export function gapTally(task: Pick<TaskInfo, 'gaps'>, kind: GapKind): { count: number; areaM2: number } {
+  const own = gapFeatures(task).filter((g) => g.properties.kind === kind);
+  return { count: own.length, areaM2: own.reduce((sum, g) => sum + (g.properties.areaM2 ?? 0), 0) };
 }
 
 export interface ChecklistItem {
@@ -52,14 +85,27 @@ export function leaveSiteChecklist(tasks: readonly TaskInfo[], activeJobs: numbe
   const none = tasks.length === 0 ? 'No tasks' : null;
   const unflown = tasks.filter((t) => taskState(t) === 'not_flown');
   const short = tasks.filter((t) => !t.verified && (t.coveragePct ?? 0) < COVERED_PCT);
-  const withGaps = tasks.filter((t) => !t.verified && gapFeatures(t).length > 0);
+  const withKind = (kind: GapKind) => tasks.filter((t) => !t.verified && gapTally(t, kind).count > 0);
+  const unphotographed = withKind('unphotographed');
+  const thin = withKind('thin_overlap');
   const unverified = tasks.filter((t) => !t.verified);
   return [
     { id: 'tasks', label: 'Tasks imported', ok: tasks.length > 0, detail: tasks.length ? `${tasks.length} tasks` : 'Import the task file first' },
     { id: 'jobs', label: 'All work finished', ok: activeJobs === 0, detail: activeJobs ? `${activeJobs} job(s) still running` : 'Nothing running' },
     { id: 'flown', label: 'Every task has photos', ok: tasks.length > 0 && unflown.length === 0, detail: none ?? (unflown.length ? `No photos: ${names(unflown)}` : 'All flown') },
     { id: 'covered', label: `Every task covered (≥ ${COVERED_PCT}%)`, ok: tasks.length > 0 && short.length === 0, detail: none ?? (short.length ? `Short: ${names(short)}` : 'All covered') },
-    { id: 'gaps', label: 'No gaps left', ok: withGaps.length === 0, detail: withGaps.length ? `Gaps in ${names(withGaps)}` : 'No gaps' },
+    {
+      id: 'unphotographed',
+      label: 'No ground left without photos',
+      ok: unphotographed.length === 0,
+      detail: unphotographed.length ? `No photos here: ${names(unphotographed)} (re-fly)` : 'Every task fully photographed',
+    },
+    {
+      id: 'thin_overlap',
+      label: 'Enough overlap everywhere',
+      ok: thin.length === 0,
+      detail: thin.length ? `Too little overlap for reconstruction: ${names(thin)} (re-fly)` : 'Overlap enough for reconstruction',
+    },
     { id: 'verified', label: 'Every task verified', ok: tasks.length > 0 && unverified.length === 0, detail: none ?? (unverified.length ? `To verify: ${names(unverified)}` : 'All verified') },
   ];
 }
