@@ -20,4 +20,19 @@ export default tseslint.config(
       'no-restricted-imports': ['error', { paths: [{ name: 'electron', message: 'Core modules never import electron; put it in src-main/electron/.' }] }],
     },
   },
+  {
+    // Only the data layer talks SQL: services call typed functions in src-main/db/ (tests/unit/data-boundary.test.ts
+    // checks the same).
+    files: ['src-main/**/*.ts'],
+    ignores: ['src-main/db/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.type='MemberExpression'][callee.property.name=/^(prepare|pragma|transaction)$/]",
+          message: 'SQL lives in src-main/db/: add a typed function there (group writes with transaction() from db/database.ts).',
+        },
+      ],
+    },
+  },
 );

@@ -5,7 +5,7 @@ import { AppError } from '../common/errors.ts';
 import type { ApiHandlers } from './dispatch.ts';
 import type { Session } from './session.ts';
 import { projectSummary } from './project-summary.ts';
-import { imageDetail, imageFacets, listImageItems, photoFootprints, taskInfos } from './read-model.ts';
+import { imageDetail, imageFacets, listImageItems, photoFootprints, taskInfos } from '../db/read-model.ts';
 import { findCardVolumes } from './cards.ts';
 import { refreshCoverage, startClassify, startCoverage, startIngest, startOdm, startSync, type WorkEnv } from './work.ts';
 import { credentialAccount, type CredentialStore } from '../sync/credentials.ts';

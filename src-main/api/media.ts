@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../common/errors.ts';
 import type { Project } from '../project/project.ts';
+import { getImage } from '../db/images.ts';
 import { getOdmRun } from '../db/odm-runs.ts';
 import type { MediaKind } from '../../src-preload/contract.ts';
 
@@ -31,11 +32,7 @@ export function resolveMedia(project: Project, ref: MediaRef): { file: string; c
 }
 
 function photoFile(project: Project, kind: 'thumb' | 'photo', id: number): string | null | undefined {
-  const row = project.db
-    .prepare<[number], { thumb_path: string | null; stored_path: string | null }>(
-      'SELECT thumb_path, stored_path FROM images WHERE id = ?',
-    )
-    .get(id);
+  const row = getImage(project.db, id);
   return kind === 'thumb' ? row?.thumb_path : row?.stored_path;
 }
 

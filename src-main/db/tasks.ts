@@ -72,6 +72,18 @@ export function getTaskByRowId(db: Database, id: number): TaskRow | undefined {
   return r && toRow(r);
 }
 
+/** Verified tasks not synced since their last verification, in row order: what a sync with no names sends. */
+export function listTasksToSync(db: Database): TaskRow[] {
+  return db
+    .prepare<[], RawTask>('SELECT * FROM tasks WHERE verified_at IS NOT NULL AND (synced_at IS NULL OR synced_at < verified_at) ORDER BY id')
+    .all()
+    .map(toRow);
+}
+
+export function setTaskSynced(db: Database, id: number, at: string): void {
+  db.prepare('UPDATE tasks SET synced_at = ? WHERE id = ?').run(at, id);
+}
+
 export type UpsertOutcome = 'added' | 'updated' | 'unchanged';
 
 /**

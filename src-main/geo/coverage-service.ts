@@ -2,6 +2,7 @@ import type { Feature, Polygon } from 'geojson';
 import { AppError } from '../common/errors.ts';
 import type { WorkControl } from '../common/progress.ts';
 import type { Project } from '../project/project.ts';
+import { transaction } from '../db/database.ts';
 import { listAltitudes, listImages, updateImage, type ImageRow } from '../db/images.ts';
 import { getTask, listTasks, setTaskCoverage, type TaskRow } from '../db/tasks.ts';
 import { analyseCoverage, type CoveragePhoto, type TaskCoverage } from './coverage.ts';
@@ -76,14 +77,14 @@ export function computeCoverage(project: Project, opts: ComputeCoverageOptions =
       coverage: { ...coverage, computedAt, footprintCount: covered.length, skipped, flags: [...flags].sort() },
     });
   }
-  db.transaction(() => {
+  transaction(db, () => {
     for (const { task, coverage, photos } of results) {
       for (const { row, fp } of photos) {
         updateImage(db, row.id, { footprint: fp && JSON.stringify(toStoredFootprint(fp)), gsd_cm: fp?.gsdCm ?? null });
       }
       setTaskCoverage(db, task.id, coverage);
     }
-  }).immediate();
+  });
   opts.onProgress?.({ stage: 'coverage', done: tasks.length, total: tasks.length });
   return { tasks: results.map((r) => ({ taskId: r.task.taskId, coverage: r.coverage })) };
 }

@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { Feature, MultiPolygon, Polygon } from 'geojson';
 import { featureCollection, union } from '@turf/turf';
 import type { Project } from '../project/project.ts';
+import { transaction } from '../db/database.ts';
 import { getSetting, setSetting } from '../db/settings.ts';
 import { listTasks, upsertTask, type UpsertOutcome } from '../db/tasks.ts';
 import { bboxOf } from './coverage.ts';
@@ -40,15 +41,13 @@ export function importTasks(project: Project, file: string, opts: ImportTasksOpt
   const source = path.basename(file);
   const result: ImportTasksResult = { format: parsed.format, file: source, added: [], updated: [], unchanged: [], boundary: null! };
   const byOutcome: Record<UpsertOutcome, string[]> = { added: result.added, updated: result.updated, unchanged: result.unchanged };
-  project.db
-    .transaction(() => {
-      for (const t of parsed.tasks) {
-        const { outcome } = upsertTask(project.db, { ...t, bbox: bboxOf(t.geometry), source, importedAt });
-        byOutcome[outcome].push(t.taskId);
-      }
-      result.boundary = refreshBoundary(project, opts.boundary);
-    })
-    .immediate();
+  transaction(project.db, () => {
+    for (const t of parsed.tasks) {
+      const { outcome } = upsertTask(project.db, { ...t, bbox: bboxOf(t.geometry), source, importedAt });
+      byOutcome[outcome].push(t.taskId);
+    }
+    result.boundary = refreshBoundary(project, opts.boundary);
+  });
   return result;
 }
 

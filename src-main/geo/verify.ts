@@ -1,4 +1,5 @@
 import { AppError } from '../common/errors.ts';
+import { transaction } from '../db/database.ts';
 import { appendEvent } from '../db/events.ts';
 import { getTaskByRowId, setTaskVerified, type TaskRow } from '../db/tasks.ts';
 import type { Project } from '../project/project.ts';
@@ -39,38 +40,34 @@ export function verifyReasons(task: TaskRow, thresholds: VerifyThresholds): Veri
 export function verifyTask(project: Project, taskId: string, opts: { force?: boolean } = {}): TaskRow {
   const db = project.db;
   computeCoverage(project, { taskIds: [taskId] });
-  return db
-    .transaction(() => {
-      const task = requireTask(project, taskId);
-      const reasons = verifyReasons(task, verifyThresholds(db));
-      if (reasons.length > 0 && !opts.force) {
-        throw new AppError('refused', `Task ${taskId} cannot be verified: ${reasons.map((r) => r.message).join(' ')}`, {
-          taskId,
-          reasons,
-        });
-      }
-      const forced = reasons.length > 0;
-      setTaskVerified(db, task.id, { at: new Date().toISOString(), forced });
-      const c = task.coverage as StoredCoverage | null;
-      appendEvent(db, {
-        kind: forced ? 'task_verified_forced' : 'task_verified',
-        taskId: task.id,
-        payload: { taskId, reasons, coveragePct: c?.coveragePct ?? null, overlap3Pct: c?.overlap3Pct ?? null },
+  return transaction(db, () => {
+    const task = requireTask(project, taskId);
+    const reasons = verifyReasons(task, verifyThresholds(db));
+    if (reasons.length > 0 && !opts.force) {
+      throw new AppError('refused', `Task ${taskId} cannot be verified: ${reasons.map((r) => r.message).join(' ')}`, {
+        taskId,
+        reasons,
       });
-      return getTaskByRowId(db, task.id)!;
-    })
-    .immediate();
+    }
+    const forced = reasons.length > 0;
+    setTaskVerified(db, task.id, { at: new Date().toISOString(), forced });
+    const c = task.coverage as StoredCoverage | null;
+    appendEvent(db, {
+      kind: forced ? 'task_verified_forced' : 'task_verified',
+      taskId: task.id,
+      payload: { taskId, reasons, coveragePct: c?.coveragePct ?? null, overlap3Pct: c?.overlap3Pct ?? null },
+    });
+    return getTaskByRowId(db, task.id)!;
+  });
 }
 
 export function unverifyTask(project: Project, taskId: string): TaskRow {
   const db = project.db;
-  return db
-    .transaction(() => {
-      const task = requireTask(project, taskId);
-      if (task.verifiedAt === null) return task;
-      setTaskVerified(db, task.id, null);
-      appendEvent(db, { kind: 'task_unverified', taskId: task.id, payload: { taskId, wasForced: task.verifyForced } });
-      return getTaskByRowId(db, task.id)!;
-    })
-    .immediate();
+  return transaction(db, () => {
+    const task = requireTask(project, taskId);
+    if (task.verifiedAt === null) return task;
+    setTaskVerified(db, task.id, null);
+    appendEvent(db, { kind: 'task_unverified', taskId: task.id, payload: { taskId, wasForced: task.verifyForced } });
+    return getTaskByRowId(db, task.id)!;
+  });
 }

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../common/errors.ts';
 import { listAcceptedPhotos } from '../db/images.ts';
+import { getTask, getTaskByRowId } from '../db/tasks.ts';
 import type { Project } from '../project/project.ts';
 
 export interface OdmTask {
@@ -21,30 +22,26 @@ export interface TaskPhoto {
 
 /** The verified task ODM is asked to process; refuses a task the pilot hasn't verified. */
 export function loadVerifiedTask(project: Project, taskRowId: number): OdmTask {
-  const row = project.db
-    .prepare<[number], { id: number; task_id: string; name: string | null; coverage_json: string | null; verified_at: string | null }>(
-      'SELECT id, task_id, name, coverage_json, verified_at FROM tasks WHERE id = ?',
-    )
-    .get(taskRowId);
+  const row = getTaskByRowId(project.db, taskRowId);
   if (!row) throw new AppError('not_found', `There is no task ${taskRowId} in this project.`, { taskId: taskRowId });
-  if (!row.verified_at) {
-    throw new AppError('refused', `Task ${row.task_id} is not verified yet. Review its photos and verify it before making an orthophoto.`, {
+  if (!row.verifiedAt) {
+    throw new AppError('refused', `Task ${row.taskId} is not verified yet. Review its photos and verify it before making an orthophoto.`, {
       taskId: taskRowId,
     });
   }
-  return { id: row.id, taskId: row.task_id, name: row.name, gsdCm: coverageGsd(row.coverage_json) ?? photosGsd(project, row.id) };
+  return { id: row.id, taskId: row.taskId, name: row.name, gsdCm: coverageGsd(row.coverage) ?? photosGsd(project, row.id) };
 }
 
 /** The median GSD of the task's coverage figures (geo/coverage-service: `gsdCm: { median, min, max }`). */
-function coverageGsd(json: string | null): number | null {
-  if (!json) return null;
-  const gsd = (JSON.parse(json) as { gsdCm?: { median?: unknown } | null }).gsdCm?.median;
+function coverageGsd(coverage: unknown): number | null {
+  if (!coverage) return null;
+  const gsd = (coverage as { gsdCm?: { median?: unknown } | null }).gsdCm?.median;
   return typeof gsd === 'number' && gsd > 0 ? gsd : null;
 }
 
 /** The row id of a task from the id pilots see. */
 export function taskRowIdOf(project: Project, taskId: string): number {
-  const row = project.db.prepare<[string], { id: number }>('SELECT id FROM tasks WHERE task_id = ?').get(taskId);
+  const row = getTask(project.db, taskId);
   if (!row) throw new AppError('not_found', `There is no task ${taskId} in this project.`, { taskId });
   return row.id;
 }

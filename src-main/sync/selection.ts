@@ -2,6 +2,7 @@ import path from 'node:path';
 import { AppError } from '../common/errors.ts';
 import type { Project } from '../project/project.ts';
 import { listAcceptedPhotos, listReasons, type ImageRow } from '../db/images.ts';
+import { getTask, listTasksToSync, setTaskSynced, type TaskRow } from '../db/tasks.ts';
 
 /** A verified task as sync sees it. */
 export interface SyncTask {
@@ -35,29 +36,18 @@ export interface SyncPhoto {
   gsdCm: number | null;
 }
 
-interface TaskRow {
-  id: number;
-  task_id: string;
-  name: string | null;
-  geometry: string;
-  verified_at: string | null;
-  verify_forced: number;
-  coverage_json: string | null;
-  synced_at: string | null;
-}
-
 const parse = (json: string | null): unknown => (json === null ? null : JSON.parse(json));
 
 function toTask(r: TaskRow): SyncTask {
   return {
     rowId: r.id,
-    taskId: r.task_id,
+    taskId: r.taskId,
     name: r.name,
-    geometry: parse(r.geometry),
-    verifiedAt: r.verified_at!,
-    verifyForced: r.verify_forced !== 0,
-    coverage: parse(r.coverage_json),
-    syncedAt: r.synced_at,
+    geometry: r.geometry,
+    verifiedAt: r.verifiedAt!,
+    verifyForced: r.verifyForced,
+    coverage: r.coverage,
+    syncedAt: r.syncedAt,
   };
 }
 
@@ -67,19 +57,11 @@ function toTask(r: TaskRow): SyncTask {
  */
 export function tasksToSync(project: Project, taskIds: readonly string[] = []): SyncTask[] {
   const db = project.db;
-  if (taskIds.length === 0) {
-    return db
-      .prepare<[], TaskRow>(
-        'SELECT * FROM tasks WHERE verified_at IS NOT NULL AND (synced_at IS NULL OR synced_at < verified_at) ORDER BY id',
-      )
-      .all()
-      .map(toTask);
-  }
-  const byId = db.prepare<[string], TaskRow>('SELECT * FROM tasks WHERE task_id = ?');
+  if (taskIds.length === 0) return listTasksToSync(db).map(toTask);
   return [...new Set(taskIds)].map((id) => {
-    const row = byId.get(id);
+    const row = getTask(db, id);
     if (!row) throw new AppError('not_found', `There is no task ${id} in this project.`, { taskId: id });
-    if (!row.verified_at) {
+    if (!row.verifiedAt) {
       throw new AppError('refused', `Task ${id} is not verified yet: review and verify it before syncing.`, { taskId: id });
     }
     return toTask(row);
@@ -117,6 +99,6 @@ function photoFile(project: Project, r: ImageRow): string {
 
 export function markTaskSynced(project: Project, taskRowId: number): string {
   const at = new Date().toISOString();
-  project.db.prepare('UPDATE tasks SET synced_at = ? WHERE id = ?').run(at, taskRowId);
+  setTaskSynced(project.db, taskRowId, at);
   return at;
 }

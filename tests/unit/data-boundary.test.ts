@@ -6,20 +6,6 @@ import { repoRoot } from '../support/paths.ts';
 /** A call that prepares SQL, sets a pragma or opens a transaction on a better-sqlite3 handle. */
 const DB_CALL = /\.(?:prepare|pragma|transaction)\s*(?:<[^>()]*>)?\s*\(/g;
 
-/**
- * Files still holding such calls while issue 14 moves them into src-main/db/, with how many each may keep. The list
- * only shrinks: a file not listed, or one with more calls than listed, fails.
- */
-const NOT_YET_MOVED: Record<string, number> = {
-  'src-main/api/media.ts': 1,
-  'src-main/api/read-model.ts': 11,
-  'src-main/geo/coverage-service.ts': 1,
-  'src-main/geo/task-import.ts': 1,
-  'src-main/geo/verify.ts': 2,
-  'src-main/odm/task-photos.ts': 2,
-  'src-main/sync/selection.ts': 3,
-};
-
 function walk(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
     const p = path.join(dir, e.name);
@@ -45,8 +31,7 @@ function dbCallsOutsideDb(): Map<string, number> {
 
 describe('data boundary: only src-main/db/ talks SQL', () => {
   it('no module outside src-main/db/ prepares SQL, sets a pragma or opens a transaction on the handle', () => {
-    const offenders = [...dbCallsOutsideDb()].filter(([file, n]) => n > (NOT_YET_MOVED[file] ?? 0));
-    expect(offenders, 'put the SQL behind a typed function in src-main/db/ (transactions: db/database.ts transaction())').toEqual([]);
+    expect([...dbCallsOutsideDb()], 'put the SQL behind a typed function in src-main/db/ (transactions: db/database.ts transaction())').toEqual([]);
   });
 
   it('the scan sees real calls (it finds the ones inside src-main/db/)', () => {

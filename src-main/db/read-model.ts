@@ -3,7 +3,7 @@
  * states them. Read-only queries over tables the core modules write; joins live here so the renderer gets one
  * answer per screen instead of stitching rows together.
  */
-import type { Database } from '../db/database.ts';
+import type { Database } from './database.ts';
 import type {
   ImageDetail,
   ImageFacets,
