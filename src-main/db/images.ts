@@ -80,7 +80,11 @@ export interface ImageRow {
   footprint: string | null;
   gsd_cm: number | null;
   ingested_at: string;
+  /** 'verified' when `stored_path` is a copy in the project checked against the card's md5; 'damaged' when a recheck found it no longer matches; null when there is no copy (in place, unreadable, duplicate). */
+  copy_state: CopyState | null;
 }
+
+export type CopyState = 'verified' | 'damaged';
 
 type Writable = Omit<ImageRow, 'id'>;
 /** What a new row needs; everything else defaults to NULL. */
@@ -93,7 +97,7 @@ const COLUMNS: ReadonlySet<string> = new Set<keyof Writable>([
   'duplicate_of', 'manual_decision', 'captured_at', 'captured_local', 'lat', 'lon', 'alt', 'rel_alt', 'gimbal_pitch',
   'gimbal_yaw', 'gimbal_roll', 'flight_pitch', 'flight_yaw', 'flight_roll', 'make', 'model', 'serial', 'focal_mm',
   'focal35_mm', 'width', 'height', 'iso', 'exposure_s', 'metadata_json', 'metrics_json', 'sharpness', 'thumb_path',
-  'task_id', 'flight_id', 'footprint', 'gsd_cm', 'ingested_at',
+  'task_id', 'flight_id', 'footprint', 'gsd_cm', 'ingested_at', 'copy_state',
 ]);
 
 // Prepared once per database and SQL text: classification writes every photo of a project in one go.
@@ -138,20 +142,18 @@ export function getImage(db: Database, id: number): ImageRow | undefined {
 }
 
 /** True when this exact file (same source, path, size and time) is already a photo of the project: ingest's resume check. */
-export function isIngested(db: Database, file: { sourceRoot: string; sourcePath: string; size: number; mtimeMs: number }): boolean {
-  return (
-    prepared(
-      db,
-      'SELECT 1 FROM images WHERE source_root = ? AND source_path = ? AND ifnull(size, -1) = ? AND ifnull(mtime_ms, -1) = ?',
-    ).get(file.sourceRoot, file.sourcePath, file.size, file.mtimeMs) !== undefined
-  );
+/** The first photo with these bytes that is not itself a duplicate: the original a new copy points at. */
+export function findOriginal(db: Database, md5: string): OriginalImage | undefined {
+  return prepared(db, "SELECT id, source_path, stored_path, copy_state FROM images WHERE md5 = ? AND status != 'duplicate' ORDER BY id LIMIT 1").get(md5) as
+    | OriginalImage
+    | undefined;
 }
 
-/** The first photo with these bytes that is not itself a duplicate: the original a new copy points at. */
-export function findOriginal(db: Database, md5: string): { id: number; source_path: string } | undefined {
-  return prepared(db, "SELECT id, source_path FROM images WHERE md5 = ? AND status != 'duplicate' ORDER BY id LIMIT 1").get(md5) as
-    | { id: number; source_path: string }
-    | undefined;
+export interface OriginalImage {
+  id: number;
+  source_path: string;
+  stored_path: string | null;
+  copy_state: CopyState | null;
 }
 
 /** The GPS altitude of every photo that has one, with its height above take-off when the camera wrote it. */

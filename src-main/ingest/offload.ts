@@ -56,13 +56,19 @@ export async function writeVerifiedCopy(projectDir: string, relPath: string, byt
   if (target.exists) return { storedPath, created: false };
   const final = path.join(imagesDir, target.rel);
   const partial = `${final}${PARTIAL_SUFFIX}`;
-  await fs.promises.mkdir(path.dirname(final), { recursive: true });
-  const handle = await fs.promises.open(partial, 'w');
   try {
-    await handle.writeFile(bytes);
-    await handle.sync();
-  } finally {
-    await handle.close();
+    await fs.promises.mkdir(path.dirname(final), { recursive: true });
+    const handle = await fs.promises.open(partial, 'w');
+    try {
+      await handle.writeFile(bytes);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  } catch (err) {
+    // Disk full, read-only or unwritable project: nothing half-written stays behind.
+    await fs.promises.rm(partial, { force: true });
+    throw projectWriteError(projectDir, err);
   }
   const copied = await fileMd5(partial);
   if (copied !== md5) {
@@ -74,6 +80,37 @@ export async function writeVerifiedCopy(projectDir: string, relPath: string, byt
   await fs.promises.rename(partial, final);
   await fsyncDir(path.dirname(final));
   return { storedPath, created: true };
+}
+
+/** Free space on the file system holding `dir`, in bytes (null when the platform cannot say). */
+export function freeBytes(dir: string): number | null {
+  try {
+    const st = fs.statfsSync(dir);
+    return st.bavail * st.bsize;
+  } catch {
+    return null;
+  }
+}
+
+/** Errors writing into the project that stop the whole run, worded for the pilot; anything else is passed on. */
+export function projectWriteError(projectDir: string, err: unknown): unknown {
+  const code = (err as NodeJS.ErrnoException | null)?.code;
+  if (code === 'ENOSPC' || code === 'EDQUOT') {
+    const free = freeBytes(projectDir);
+    const mb = free === null ? '' : ` (${Math.floor(free / 1e6)} MB free)`;
+    return new AppError('refused', `The project's disk is full${mb}. The copy stopped; partial files were removed. Free some space on ${projectDir} and run the same ingest to continue.`, {
+      code,
+      projectDir,
+      freeBytes: free,
+    });
+  }
+  if (code === 'EROFS') {
+    return new AppError('refused', `The project folder ${projectDir} is on a read-only disk: Postflight cannot copy photos there. Pick a project folder on a writable disk.`, { code, projectDir });
+  }
+  if (code === 'EACCES' || code === 'EPERM') {
+    return new AppError('refused', `Postflight may not write into the project folder ${projectDir} (permission denied). Fix the folder's permissions or pick another project folder.`, { code, projectDir });
+  }
+  return err;
 }
 
 /** Removes copies a crashed run left half-written. */

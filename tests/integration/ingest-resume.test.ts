@@ -1,35 +1,21 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openProject } from '../../src-main/project/project.ts';
 import { runIngest } from '../../src-main/ingest/ingest.ts';
 import { AppError } from '../../src-main/common/errors.ts';
 import { cliBin, runPostflight } from '../support/cli.ts';
 import { makeTemp, rmTemp, sharedData } from '../support/paths.ts';
+import { listFiles, makeCard as makeSupportCard, md5File } from '../support/card.ts';
 
 const temps: string[] = [];
 afterEach(() => temps.splice(0).forEach(rmTemp));
 
-/** A card laid out as a DJI drone writes it, with the real photos and the usual clutter beside them. */
 function makeCard(photos: number): { root: string; files: string[] } {
-  const root = makeTemp('postflight-card-');
-  temps.push(root);
-  const dcim = path.join(root, 'DCIM', '100MEDIA');
-  fs.mkdirSync(dcim, { recursive: true });
-  fs.mkdirSync(path.join(root, 'MISC', 'THM'), { recursive: true });
-  fs.writeFileSync(path.join(root, 'MISC', 'THM', 'DJI_0018.THM'), 'thumbnail');
-  fs.writeFileSync(path.join(root, '.Spotlight-V100'), 'hidden');
-  const files = fs.readdirSync(path.join(sharedData, 'brighton_beach')).sort().slice(0, photos);
-  for (const f of files) fs.copyFileSync(path.join(sharedData, 'brighton_beach', f), path.join(dcim, f));
-  return { root, files };
-}
-
-const md5File = (f: string) => createHash('md5').update(fs.readFileSync(f)).digest('hex');
-
-function listFiles(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true, recursive: true }).filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
+  const card = makeSupportCard(photos);
+  temps.push(card.root);
+  return card;
 }
 
 function snapshot(dir: string): Map<string, string> {
@@ -157,10 +143,12 @@ describe('ingest: verified offload and resume', () => {
     fs.copyFileSync(path.join(sharedData, 'brighton_beach', 'DJI_0031.JPG'), path.join(third, 'DCIM/100MEDIA/DJI_0030.JPG'));
     await runIngest(p, { source: second });
     await runIngest(p, { source: third });
+    // The second card's DJI_0018.JPG duplicates a photo indexed in place: a copy run gives that original its copy.
     const copies = fs.readdirSync(p.resolve('images/DCIM/100MEDIA')).sort();
-    expect(copies).toHaveLength(2);
-    expect(copies[0]).toBe('DJI_0030.JPG');
-    expect(copies[1]).toMatch(/^DJI_0030_[0-9a-f]{8}\.JPG$/);
+    expect(copies).toHaveLength(3);
+    expect(copies[0]).toBe('DJI_0018.JPG');
+    expect(copies[1]).toBe('DJI_0030.JPG');
+    expect(copies[2]).toMatch(/^DJI_0030_[0-9a-f]{8}\.JPG$/);
     const dup = p.db.prepare("SELECT status, duplicate_of FROM images WHERE source_root = ? AND file_name = 'DJI_0018.JPG'").get(second) as { status: string; duplicate_of: number };
     expect(dup.status).toBe('duplicate');
     expect(dup.duplicate_of).toBeGreaterThan(0);

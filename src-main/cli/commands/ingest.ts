@@ -2,6 +2,7 @@ import type { Command } from '../command.ts';
 import { ingestSpec } from './specs.ts';
 import { UsageError, requireString } from '../command.ts';
 import { runIngest, type IngestSummary } from '../../ingest/ingest.ts';
+import type { CardCertificate } from '../../ingest/certificate.ts';
 import { formatBytes, formatDuration } from '../progress-bar.ts';
 import { withProjectWork } from '../project-work.ts';
 
@@ -33,6 +34,8 @@ export function triageText(s: IngestSummary): string {
   const lines = [
     `Ingested ${s.ingested} photo${s.ingested === 1 ? '' : 's'} from ${s.source} (${formatBytes(s.bytes)} in ${formatDuration(s.elapsedSeconds)}, ${s.mode === 'copy' ? 'copied and verified' : 'indexed in place'}).`,
   ];
+  if (s.copiedNow > 0) lines.push(`Copied and verified ${s.copiedNow} photo(s) recorded earlier without a verified copy (indexed in place or damaged).`);
+  if (s.retried > 0) lines.push(`Tried again ${s.retried} photo(s) that could not be read before.`);
   if (s.alreadyIngested > 0) lines.push(`${s.alreadyIngested} photo(s) were already in the project from an earlier run.`);
   lines.push(`  ready for classification: ${s.counts.staged}`);
   for (const [code, n] of Object.entries(s.reasons)) lines.push(`  ${REASON_WORDS[code] ?? code}: ${n}`);
@@ -42,6 +45,21 @@ export function triageText(s: IngestSummary): string {
   }
   if (s.skippedCount > 0) lines.push(`Skipped ${s.skippedCount} file(s) that are not photos (see --json for the list).`);
   for (const e of s.errors) lines.push(`  error: ${e.path}: ${e.message}`);
+  if (s.card) lines.push(...cardText(s.card));
+  else if (s.mode === 'in_place') lines.push('Indexed in place: the card holds the only copy of these photos. Do not format it.');
   lines.push('Next: `postflight tasks import` and `postflight classify` to match photos to tasks and check coverage.');
   return `${lines.join('\n')}\n`;
+}
+
+/** The card certificate in words: the one line a pilot reads before formatting the card. */
+export function cardText(c: CardCertificate): string[] {
+  const name = c.card_label + (c.volume_id ? ` (${c.volume_id})` : '');
+  if (c.safe_to_format) {
+    return [`Card ${name}: all ${c.photo_count} photos have a verified copy in the project. Safe to format.`];
+  }
+  const lines = [
+    `Card ${name}: ${c.photos_verified} of ${c.photo_count} photos have a verified copy. NOT safe to format: ${c.photo_count - c.photos_verified} photo(s) have no verified copy.`,
+  ];
+  for (const u of c.unverified.slice(0, 20)) lines.push(`  not safe: ${u.path}: ${u.reason}`);
+  return lines;
 }
