@@ -1,12 +1,17 @@
 /**
  * The built app bundles, checked for what Electron would enforce at start-up (the Electron binary cannot run here):
- * the preload must load under the sandboxed-preload rules.
+ * the preload must load under the sandboxed-preload rules; the main bundle must import only what a packaged app ships;
+ * every native module it can load must be N-API (loadable by Electron's Node without a rebuild) and unpacked from asar.
  */
 import fs from 'node:fs';
+import { builtinModules, createRequire } from 'node:module';
+import path from 'node:path';
 import vm from 'node:vm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { IPC_EVENT, IPC_INVOKE } from '../../src-preload/contract-base.ts';
-import { ensureBuilt, preloadBundle } from '../support/bundles.ts';
+import { bareImports, ensureBuilt, filesIn, mainBundleFiles, packageOf, preloadBundle, runtimeClosure } from '../support/bundles.ts';
+import { napiVerdict } from '../support/native-abi.ts';
+import { repoRoot } from '../support/paths.ts';
 
 /** What Electron's sandboxed preload `require` resolves; anything else throws "module not found". */
 const SANDBOX_MODULES = ['electron', 'electron/common', 'electron/renderer', 'events', 'node:events', 'timers', 'node:timers', 'url', 'node:url'];
@@ -112,5 +117,81 @@ describe('the built preload under the sandboxed-preload rules', () => {
     off();
     expect(rec.listeners.get(IPC_EVENT)?.size).toBe(0);
     expect(() => api.on('window.close', () => {})).toThrow();
+  });
+});
+
+const pkg = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+// electron-builder reads its config with js-yaml; it is installed wherever electron-builder (a devDependency) is.
+const yaml = createRequire(import.meta.url)('js-yaml') as { load(text: string): unknown };
+interface BuilderConfig {
+  files: string[];
+  asarUnpack: string[];
+  npmRebuild?: boolean;
+}
+const builder = yaml.load(fs.readFileSync(path.join(repoRoot, 'electron-builder.yml'), 'utf8')) as BuilderConfig;
+
+/** Whether electron-builder's glob list selects an app-relative path (a later `!pattern` excludes). */
+function selects(globs: string[], rel: string): boolean {
+  let hit = false;
+  for (const g of globs) {
+    if (g.startsWith('!')) {
+      if (path.matchesGlob(rel, g.slice(1))) hit = false;
+    } else if (path.matchesGlob(rel, g)) hit = true;
+  }
+  return hit;
+}
+
+const isNative = (name: string) => /\.node$|\.so(\.\d+)*$|\.dylib$|\.dll$/.test(name);
+const isBuiltin = (s: string) => s.startsWith('node:') || builtinModules.includes(s);
+
+describe('the built main bundle as a packaged app loads it', () => {
+  let imports: string[] = [];
+  beforeAll(() => {
+    ensureBuilt();
+    imports = [...new Set(mainBundleFiles().flatMap(bareImports))];
+  });
+
+  it('imports only Node built-ins, electron and runtime dependencies (a packaged app ships no devDependencies)', () => {
+    expect(imports).toContain('electron');
+    expect(imports).toContain('better-sqlite3');
+    const unshipped = imports.filter((s) => !isBuiltin(s) && s !== 'electron' && !(packageOf(s) in pkg.dependencies));
+    expect(unshipped).toEqual([]);
+  });
+
+  it('every native module it can load is N-API, so Electron loads it without a rebuild', () => {
+    const packages = imports.filter((s) => !isBuiltin(s) && s !== 'electron').map(packageOf);
+    const addons = [...runtimeClosure(packages).keys()].flatMap((dir) => filesIn(dir, (n) => n.endsWith('.node')));
+    const own = filesIn(path.join(repoRoot, 'native', 'build', 'Release'), (n) => n.endsWith('.node'));
+    const all = [...addons, ...own].map((f) => path.relative(repoRoot, f));
+    expect(all.some((f) => f.startsWith(`node_modules${path.sep}better-sqlite3${path.sep}`))).toBe(true);
+    expect(all.some((f) => f.startsWith(`node_modules${path.sep}@img${path.sep}sharp-`))).toBe(true);
+    expect(own.length, 'the native addon (npm run build:native)').toBeGreaterThan(0);
+    const notNapi = all.map((f) => ({ f, ...napiVerdict(path.join(repoRoot, f)) })).filter((v) => !v.napi);
+    expect(notNapi).toEqual([]);
+  });
+
+  it('the N-API check tells a binary bound to one Node ABI from an addon', () => {
+    // Node's own executable exports node_module_register and registers no N-API module: not a loadable addon.
+    expect(napiVerdict(process.execPath).napi).toBe(false);
+  });
+
+  it('electron-builder.yml ships the native addon and unpacks every package holding native code from asar', () => {
+    const addon = 'native/build/Release/postflight_quality.node';
+    expect(selects(builder.files, addon)).toBe(true);
+    expect(selects(builder.asarUnpack, addon)).toBe(true);
+    expect(selects(builder.files, 'out/main/index.js')).toBe(true);
+    expect(selects(builder.files, 'out/preload/index.cjs')).toBe(true);
+    // N-API binaries load as shipped: a rebuild against Electron's headers is neither needed nor wanted.
+    expect(builder.npmRebuild).toBe(false);
+    const packages = imports.filter((s) => !isBuiltin(s) && s !== 'electron').map(packageOf);
+    const nativePackages = [...runtimeClosure(packages).keys()]
+      .filter((dir) => filesIn(dir, isNative).length > 0)
+      .map((dir) => path.relative(repoRoot, dir).split(path.sep).join('/'));
+    expect(nativePackages).toContain('node_modules/better-sqlite3');
+    expect(nativePackages.some((dir) => dir.startsWith('node_modules/@img/sharp-'))).toBe(true);
+    // sharp's loader requires its @img binary package by name: both sides stay outside the archive together.
+    expect(selects(builder.asarUnpack, 'node_modules/sharp/lib/sharp.js')).toBe(true);
+    const packed = nativePackages.filter((dir) => !selects(builder.asarUnpack, `${dir}/package.json`));
+    expect(packed).toEqual([]);
   });
 });
