@@ -73,7 +73,7 @@ function fromGeoJson(text: string): ParsedTaskFile {
       ? p['project_task_index']
       : (p['task_id'] ?? p['id'] ?? f.featureId ?? p['name'] ?? i + 1);
     const name = typeof p['name'] === 'string' ? p['name'] : dronetm ? `Task ${String(idValue)}` : null;
-    return validate(f.geometry, String(idValue), name, `feature ${i + 1}`);
+    return validateTask(f.geometry, String(idValue), name, `feature ${i + 1}`);
   });
   return { format: dronetm ? 'dronetm' : 'geojson', tasks: unique(tasks) };
 }
@@ -112,7 +112,7 @@ function fromKml(text: string, format: TaskFileFormat, base: string): ParsedTask
     const name = typeof f.properties['name'] === 'string' && f.properties['name'].trim() ? f.properties['name'].trim() : null;
     const id = name ?? (polygons.length === 1 ? base : `${base}-${i + 1}`);
     const geometry: Geometry = f.parts.length === 1 ? f.parts[0]! : { type: 'MultiPolygon', coordinates: f.parts.map((p) => p.coordinates) };
-    return validate(geometry, id, name, `placemark ${i + 1}${name ? ` ("${name}")` : ''}`);
+    return validateTask(geometry, id, name, `placemark ${i + 1}${name ? ` ("${name}")` : ''}`);
   });
   return { format, tasks: unique(tasks) };
 }
@@ -139,7 +139,8 @@ function checkCrs(crs: unknown): void {
   }
 }
 
-function validate(geometry: Geometry | null, taskId: string, name: string | null, where: string): ParsedTask {
+/** Checks and normalises one task outline (also used for outlines pulled from a DroneTM server). */
+export function validateTask(geometry: Geometry | null, taskId: string, name: string | null, where: string): ParsedTask {
   const fail = (reason: string, extra: Record<string, unknown> = {}): never => {
     throw new AppError('invalid_input', `Task ${taskId} (${where}): ${reason}`, { taskId, feature: where, ...extra });
   };

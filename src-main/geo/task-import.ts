@@ -6,7 +6,7 @@ import { transaction } from '../db/database.ts';
 import { getSetting, setSetting } from '../db/settings.ts';
 import { listTasks, upsertTask, type UpsertOutcome } from '../db/tasks.ts';
 import { bboxOf } from './coverage.ts';
-import { readTaskFile, type TaskFileFormat } from './task-file.ts';
+import { readTaskFile, type ParsedTaskFile, type TaskFileFormat } from './task-file.ts';
 
 export const BOUNDARY_SETTING = 'project.boundary';
 
@@ -36,9 +36,12 @@ export interface ImportTasksResult {
  * task's coverage and verification. Tasks absent from the file are kept: importing adds or updates, never deletes.
  */
 export function importTasks(project: Project, file: string, opts: ImportTasksOptions = {}): ImportTasksResult {
-  const parsed = readTaskFile(file);
+  return importParsedTasks(project, readTaskFile(file), path.basename(file), opts);
+}
+
+/** Writes tasks already read and validated (a file, or a DroneTM project pulled online); `source` names where from. */
+export function importParsedTasks(project: Project, parsed: ParsedTaskFile, source: string, opts: ImportTasksOptions = {}): ImportTasksResult {
   const importedAt = new Date().toISOString();
-  const source = path.basename(file);
   const result: ImportTasksResult = { format: parsed.format, file: source, added: [], updated: [], unchanged: [], boundary: null! };
   const byOutcome: Record<UpsertOutcome, string[]> = { added: result.added, updated: result.updated, unchanged: result.unchanged };
   transaction(project.db, () => {

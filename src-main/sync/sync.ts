@@ -9,7 +9,7 @@ import type { S3Credentials } from './credentials.ts';
 import { photoKeys, projectPrefix, taskPrefix, MANIFEST_NAME } from './layout.ts';
 import { buildManifest } from './manifest.ts';
 import { DEFAULT_RETRY, isTransient, type RetryPolicy } from './retry.ts';
-import { markTaskSynced, taskPhotos, tasksToSync, type SyncTask } from './selection.ts';
+import { markTaskSynced, taskPhotos, tasksToSync, type SyncPhoto, type SyncTask } from './selection.ts';
 import type { SyncTarget } from './target.ts';
 import { TokenBucket } from './throttle.ts';
 import {
@@ -169,7 +169,7 @@ async function putIfMissing(ctx: TransferContext, src: ObjectSource, counts: { u
 }
 
 /** Runs `fn` over all items; the first failure stops the run (the rest see the abort) and is rethrown once all settle. */
-async function settleAll<T>(items: readonly T[], fn: (item: T) => Promise<void>, run: AbortController): Promise<void> {
+export async function settleAll<T>(items: readonly T[], fn: (item: T) => Promise<void>, run: AbortController): Promise<void> {
   const results = await Promise.allSettled(
     items.map(async (item) => {
       try {
@@ -185,37 +185,10 @@ async function settleAll<T>(items: readonly T[], fn: (item: T) => Promise<void>,
 
 async function planTask(project: Project, target: SyncTarget, task: SyncTask): Promise<PlannedTask> {
   const prefix = taskPrefix(target, project.info.id, task.taskId);
-  const photos = await Promise.all(
-    taskPhotos(project, task.rowId).map(async (photo) => {
-      const stat = await fs.promises.stat(photo.file).catch(() => null);
-      if (!stat?.isFile()) {
-        throw new AppError(
-          'source_unavailable',
-          `Photo ${photo.fileName} of task ${task.taskId} is missing at ${photo.file}. Reconnect the drive it is on, or ingest it again.`,
-          { imageId: photo.imageId, file: photo.file },
-        );
-      }
-      if (photo.size !== null && photo.size !== stat.size) {
-        throw new AppError('conflict', `Photo ${photo.fileName} changed size since ingest; ingest it again before syncing.`, {
-          imageId: photo.imageId,
-        });
-      }
-      return { photo, size: stat.size, md5: photo.md5 ?? (await md5File(photo.file)) };
-    }),
-  );
+  const photos = await Promise.all(taskPhotos(project, task.rowId).map((photo) => checkedPhoto(task, photo)));
   const keys = photoKeys(prefix, photos.map((p) => ({ imageId: p.photo.imageId, fileName: p.photo.fileName, md5: p.md5 })));
   const entries = photos.map((p) => ({ ...p, key: keys.get(p.photo.imageId)! }));
-  const sources = entries.map(
-    (e): ObjectSource => ({
-      key: e.key,
-      size: e.size,
-      md5: e.md5,
-      imageId: e.photo.imageId,
-      taskId: task.rowId,
-      label: `Photo ${e.photo.fileName}`,
-      read: (start, length) => readRange(e.photo.file, start, length),
-    }),
-  );
+  const sources = entries.map((e) => photoSource(task, e, e.key));
   const manifestBytes = buildManifest(project.info, task, prefix, entries);
   const manifest: ObjectSource = {
     key: `${prefix}${MANIFEST_NAME}`,
@@ -229,13 +202,44 @@ async function planTask(project: Project, target: SyncTarget, task: SyncTask): P
   return { task, sources, manifest };
 }
 
-async function md5File(file: string): Promise<string> {
+/** A photo about to be sent, checked against what ingest saw: still there, same size; its md5 (from ingest when known). */
+export async function checkedPhoto(task: SyncTask, photo: SyncPhoto): Promise<{ photo: SyncPhoto; size: number; md5: string }> {
+  const stat = await fs.promises.stat(photo.file).catch(() => null);
+  if (!stat?.isFile()) {
+    throw new AppError(
+      'source_unavailable',
+      `Photo ${photo.fileName} of task ${task.taskId} is missing at ${photo.file}. Reconnect the drive it is on, or ingest it again.`,
+      { imageId: photo.imageId, file: photo.file },
+    );
+  }
+  if (photo.size !== null && photo.size !== stat.size) {
+    throw new AppError('conflict', `Photo ${photo.fileName} changed size since ingest; ingest it again before syncing.`, {
+      imageId: photo.imageId,
+    });
+  }
+  return { photo, size: stat.size, md5: photo.md5 ?? (await md5File(photo.file)) };
+}
+
+/** The object a checked photo of a task is sent as, under `key`. */
+export function photoSource(task: SyncTask, p: { photo: SyncPhoto; size: number; md5: string }, key: string): ObjectSource {
+  return {
+    key,
+    size: p.size,
+    md5: p.md5,
+    imageId: p.photo.imageId,
+    taskId: task.rowId,
+    label: `Photo ${p.photo.fileName}`,
+    read: (start, length) => readRange(p.photo.file, start, length),
+  };
+}
+
+export async function md5File(file: string): Promise<string> {
   const hash = createHash('md5');
   for await (const chunk of fs.createReadStream(file)) hash.update(chunk as Buffer);
   return hash.digest('hex');
 }
 
-async function readRange(file: string, start: number, length: number): Promise<Buffer> {
+export async function readRange(file: string, start: number, length: number): Promise<Buffer> {
   const handle = await fs.promises.open(file, 'r');
   try {
     const buf = Buffer.alloc(length);
@@ -252,7 +256,7 @@ async function readRange(file: string, start: number, length: number): Promise<B
 }
 
 /** Progress for the whole run: bytes (kept + sent), MB/s over a short window, ETA; reported at most 5 times a second. */
-class SyncMeter implements TransferMeter {
+export class SyncMeter implements TransferMeter {
   readonly bytesTotal: number;
   readonly objectsTotal: number;
   bytesDone = 0;

@@ -117,11 +117,14 @@ function call<T>(ctx: TransferContext, op: () => Promise<T>, retryable?: (err: u
   ) as Promise<T>;
 }
 
+/** What sending a body needs: the request slots, retry policy, cancel signal, bandwidth cap and meter. */
+export type SendContext = Pick<TransferContext, 'requests' | 'retry' | 'signal' | 'bandwidth' | 'meter'>;
+
 /**
  * Sends a body in a queue slot: the bytes are loaded inside the slot (bounding memory to one body per slot) and each
  * attempt streams them afresh through the bandwidth cap.
  */
-function send<T>(ctx: TransferContext, load: () => Promise<Buffer>, request: (body: Readable, data: Buffer) => Promise<T>): Promise<T> {
+export function send<T>(ctx: SendContext, load: () => Promise<Buffer>, request: (body: Readable, data: Buffer) => Promise<T>): Promise<T> {
   return ctx.requests.add(
     async () => {
       ctx.signal.throwIfAborted();
@@ -275,19 +278,7 @@ async function putMultipart(ctx: TransferContext, src: ObjectSource, row: Upload
     startMultipart(ctx.db, row.id, uploadId, partSize);
   }
   const id = uploadId;
-  const count = Math.max(1, Math.ceil(src.size / partSize));
-  const length = (n: number): number => Math.min(partSize, src.size - (n - 1) * partSize);
-  ctx.meter.kept([...done.values()].reduce((sum, p) => sum + p.size, 0));
-
-  const missing = Array.from({ length: count }, (_, i) => i + 1).filter((n) => !done.has(n));
-  const results = await Promise.allSettled(
-    missing.map(async (n) => {
-      const part = await sendPart(ctx, src, id, n, (n - 1) * partSize, length(n));
-      recordPart(ctx.db, row.id, id, part);
-      done.set(n, part);
-    }),
-  );
-  const failed = results.find((r) => r.status === 'rejected');
+  const failed = await sendMissingParts(ctx, row.id, id, src.size, partSize, done, (n, start, size) => sendPart(ctx, src, id, n, start, size));
   if (failed) {
     if (isGone(failed.reason) && !restarted && !ctx.signal.aborted) return restart(ctx, src, row);
     throw failed.reason;
@@ -300,6 +291,33 @@ async function putMultipart(ctx: TransferContext, src: ObjectSource, row: Upload
   }
   // The journal keeps the parts until the HEAD check records the object as verified.
   return multipartEtag(parts);
+}
+
+/**
+ * Sends every part of an upload not in `done` (counting those as kept), journaling each as the server acknowledges
+ * it and adding it to `done`. All parts are tried; answers the first failure, or null when every part is in.
+ */
+export async function sendMissingParts(
+  ctx: Pick<TransferContext, 'db' | 'meter'>,
+  rowId: number,
+  uploadId: string,
+  size: number,
+  partSize: number,
+  done: Map<number, UploadPart>,
+  sendOne: (n: number, start: number, length: number) => Promise<UploadPart>,
+): Promise<{ reason: unknown } | null> {
+  const count = Math.max(1, Math.ceil(size / partSize));
+  ctx.meter.kept([...done.values()].reduce((sum, p) => sum + p.size, 0));
+  const missing = Array.from({ length: count }, (_, i) => i + 1).filter((n) => !done.has(n));
+  const results = await Promise.allSettled(
+    missing.map(async (n) => {
+      const part = await sendOne(n, (n - 1) * partSize, Math.min(partSize, size - (n - 1) * partSize));
+      recordPart(ctx.db, rowId, uploadId, part);
+      done.set(n, part);
+    }),
+  );
+  const failed = results.find((r) => r.status === 'rejected');
+  return failed ? { reason: failed.reason } : null;
 }
 
 /** The server no longer knows our upload id: start the file over from a clean journal row. */
