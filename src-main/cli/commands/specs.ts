@@ -18,10 +18,12 @@ export const ingestSpec: CommandSpec = {
 export const tasksImportSpec: CommandSpec = {
   name: ['tasks', 'import'],
   summary: 'Import task polygons (GeoJSON, DroneTM export, KML, KMZ or DJI flight plan); same ids are updated',
-  args: '<file>',
+  args: '<file> | --dronetm <url>',
   options: {
     project: { type: 'string', description: 'Project folder' },
     json: { type: 'boolean', description: 'Print the result as JSON' },
+    dronetm: { type: 'string', description: 'Pull the tasks of a DroneTM project online from this server (token: DRONETM_ACCESS_TOKEN)' },
+    'dronetm-project': { type: 'string', description: 'The DroneTM project uuid (saved; with --dronetm)' },
   },
 };
 
@@ -56,9 +58,20 @@ export const verifySpec: CommandSpec = {
   },
 };
 
+export const loginSpec: CommandSpec = {
+  name: ['login'],
+  summary: 'Sign in to a DroneTM server; prints the DRONETM_ACCESS_TOKEN lines to eval (nothing written to disk)',
+  options: {
+    dronetm: { type: 'string', description: 'DroneTM address, e.g. https://dronetm.hotosm.org' },
+    email: { type: 'string', description: 'Your DroneTM e-mail (password from DRONETM_PASSWORD or --password-stdin)' },
+    'password-stdin': { type: 'boolean', description: 'Read the password from the first line of standard input' },
+    token: { type: 'string', description: 'An access token instead of e-mail and password (checked with the server)' },
+  },
+};
+
 export const syncSpec: CommandSpec = {
   name: ['sync'],
-  summary: 'Upload verified tasks to the project S3 bucket (resumable; run again to resume)',
+  summary: 'Upload verified tasks to the project S3 bucket or DroneTM project (resumable; run again to resume)',
   options: {
     project: { type: 'string', description: 'Project folder' },
     task: { type: 'string', multiple: true, description: 'Only this task id (repeatable); rechecks it even if synced' },
@@ -71,6 +84,8 @@ export const syncSpec: CommandSpec = {
     concurrency: { type: 'string', description: 'Requests in flight (default 4)' },
     'max-rate': { type: 'string', description: 'Upload bandwidth cap in MB/s' },
     json: { type: 'boolean', description: 'Print the report as JSON' },
+    dronetm: { type: 'string', description: 'Send to a DroneTM project instead of a bucket: its address (saved; token: DRONETM_ACCESS_TOKEN)' },
+    'dronetm-project': { type: 'string', description: 'The DroneTM project uuid (saved)' },
   },
 };
 

@@ -4,10 +4,12 @@ import { syncVerifiedTasks } from '../../sync/sync.ts';
 import { resolveTarget } from '../../sync/target.ts';
 import { requireString, UsageError, type CliIo, type Command, type ParsedArgs } from '../command.ts';
 import { syncSpec } from './specs.ts';
+import { setSyncKind } from '../../dronetm/project-link.ts';
+import { runDronetmSync, wantsDronetm } from './sync-dronetm.ts';
 
 const MB = 1_000_000;
 
-function positiveNumber(args: ParsedArgs, name: string): number | undefined {
+export function positiveNumber(args: ParsedArgs, name: string): number | undefined {
   const v = args.values[name];
   if (v === undefined) return undefined;
   const n = Number(v);
@@ -26,6 +28,19 @@ export function progressLine(p: Progress): string {
   return `sync ${p.stage ?? ''}  ${p.done}/${p.total ?? '?'} files  ${mb(p.bytesDone)}/${mb(p.bytesTotal)} MB  ${mb(p.rate)} MB/s  ETA ${clock(p.etaSeconds)}`;
 }
 
+/** Progress on stderr: one redrawn line in a terminal, a line every 5 s otherwise, nothing with --json. */
+export function cliProgress(args: ParsedArgs, io: CliIo): (p: Progress) => void {
+  let lastLine = 0;
+  return (p) => {
+    if (args.values.json) return;
+    if (io.isTty) io.stderr.write(`\r${progressLine(p)}\x1b[K`);
+    else if (Date.now() - lastLine > 5000 || p.stage === 'done') {
+      lastLine = Date.now();
+      io.stderr.write(`${progressLine(p)}\n`);
+    }
+  };
+}
+
 /**
  * `postflight sync`: uploads the project's verified tasks to its S3 target. Target flags given once are saved in the
  * project; credentials come only from the AWS environment (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE).
@@ -35,11 +50,22 @@ export const syncCommand: Command = {
   ...syncSpec,
   async run(args: ParsedArgs, io: CliIo): Promise<number> {
     const project = openProject(requireString(args, 'project'));
+    if (wantsDronetm(project.db, args)) {
+      const partMiB = positiveNumber(args, 'part-size');
+      const maxRate = positiveNumber(args, 'max-rate');
+      const concurrency = positiveNumber(args, 'concurrency');
+      return runDronetmSync(project, args, io, cliProgress(args, io), {
+        ...(partMiB ? { partSize: Math.round(partMiB * 1024 * 1024) } : {}),
+        ...(maxRate ? { maxBytesPerSecond: maxRate * MB } : {}),
+        ...(concurrency ? { concurrency: Math.round(concurrency) } : {}),
+      });
+    }
     const controller = new AbortController();
     const pause = (): void => controller.abort(new Error('paused by the user'));
     process.once('SIGINT', pause);
     try {
       const str = (name: string): string | undefined => (typeof args.values[name] === 'string' ? (args.values[name] as string) : undefined);
+      setSyncKind(project.db, 's3');
       const target = resolveTarget(project.db, {
         endpoint: str('endpoint'),
         bucket: str('bucket'),
@@ -51,7 +77,6 @@ export const syncCommand: Command = {
       const maxRate = positiveNumber(args, 'max-rate');
       const concurrency = positiveNumber(args, 'concurrency');
       const tasks = args.values.task;
-      let lastLine = 0;
       const report = await syncVerifiedTasks(
         project,
         {
@@ -61,17 +86,7 @@ export const syncCommand: Command = {
           ...(maxRate ? { maxBytesPerSecond: maxRate * MB } : {}),
           ...(concurrency ? { concurrency: Math.round(concurrency) } : {}),
         },
-        {
-          signal: controller.signal,
-          onProgress: (p) => {
-            if (args.values.json) return;
-            if (io.isTty) io.stderr.write(`\r${progressLine(p)}\x1b[K`);
-            else if (Date.now() - lastLine > 5000 || p.stage === 'done') {
-              lastLine = Date.now();
-              io.stderr.write(`${progressLine(p)}\n`);
-            }
-          },
-        },
+        { signal: controller.signal, onProgress: cliProgress(args, io) },
       );
       if (io.isTty && !args.values.json) io.stderr.write('\n');
       if (args.values.json) {

@@ -2,11 +2,16 @@ import { openProject } from '../../project/project.ts';
 import { importTasks } from '../../geo/task-import.ts';
 import { requireString, UsageError, type CliIo, type Command, type ParsedArgs } from '../command.ts';
 import { tasksImportSpec } from './specs.ts';
+import { runDronetmImport } from './tasks-import-dronetm.ts';
 
 /** `postflight tasks import <file>`: adds or updates the project's task polygons from GeoJSON, DroneTM, KML or KMZ. */
 export const tasksImportCommand: Command = {
   ...tasksImportSpec,
   async run(args: ParsedArgs, io: CliIo): Promise<number> {
+    if (args.values.dronetm !== undefined) {
+      if (args.positionals.length > 0) throw new UsageError('give a task file or --dronetm, not both');
+      return runDronetmImport(args, io);
+    }
     const file = args.positionals[0];
     if (!file || args.positionals.length > 1) throw new UsageError('give exactly one task file');
     const project = openProject(requireString(args, 'project'));

@@ -4,6 +4,7 @@ import { migration as m0003 } from './0003_classify.ts';
 import { migration as m0006 } from './0006_odm_runs.ts';
 import { migration as m0010 } from './0010_copy_state.ts';
 import { migration as m0011 } from './0011_card_offloads.ts';
+import { migration as m0050 } from './0050_dronetm_tasks.ts';
 
 /** Every migration, in order. One file per schema change; never edit one that has shipped. */
-export const migrations: readonly Migration[] = [m0001, m0003, m0006, m0010, m0011];
+export const migrations: readonly Migration[] = [m0001, m0003, m0006, m0010, m0011, m0050];

@@ -1,0 +1,262 @@
+import { randomUUID } from 'node:crypto';
+import { Writable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { AppError } from '../../src-main/common/errors.ts';
+import { loginCommand } from '../../src-main/cli/commands/login.ts';
+import { tasksImportCommand } from '../../src-main/cli/commands/tasks-import.ts';
+import { envTokens, memoryTokens, needsRefresh } from '../../src-main/dronetm/auth.ts';
+import { DronetmClient } from '../../src-main/dronetm/client.ts';
+import { syncToDronetm, type DronetmSyncOptions } from '../../src-main/dronetm/sync.ts';
+import { openProject } from '../../src-main/project/project.ts';
+import { makeTemp, rmTemp } from '../support/paths.ts';
+import { dropBucket, freshBucket, RGW, rgwClient } from '../support/rgw.ts';
+import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.ts';
+import { startDronetmStandIn, type DronetmStandIn } from '../support/dronetm-server.ts';
+import { brightonPhotos, makeSyncProject } from '../support/sync-project.ts';
+import { listKeys, listUploads, MiB, remoteMd5 } from '../support/sync-s3.ts';
+
+const photos = brightonPhotos();
+const PILOT = { id: 'u-pilot', email: 'pilot@example.org', password: 'correct horse', name: 'Pilot' };
+const MANAGER = { id: 'u-manager', email: 'manager@example.org', password: 'manager pw', name: 'Manager' };
+const PROJECT_ID = randomUUID();
+const TASKS = [1, 2].map((index) => ({
+  id: randomUUID(),
+  index,
+  geometry: {
+    type: 'Polygon' as const,
+    coordinates: [[[-0.1 + index * 0.01, 50.8], [-0.09 + index * 0.01, 50.8], [-0.09 + index * 0.01, 50.81], [-0.1 + index * 0.01, 50.81], [-0.1 + index * 0.01, 50.8]]],
+  },
+}));
+
+let bucket: string;
+let proxy: FaultProxy;
+let dtm: DronetmStandIn;
+let s3: S3Client;
+const temps: string[] = [];
+
+beforeAll(async () => {
+  bucket = await freshBucket('dtm');
+  const rgw = new URL(RGW.endpoint);
+  proxy = await startFaultProxy({ host: rgw.hostname, port: Number(rgw.port) });
+  dtm = await startDronetmStandIn({
+    bucket,
+    users: [PILOT, MANAGER],
+    projects: [{ id: PROJECT_ID, name: 'Brighton beach', authorId: MANAGER.id, tasks: TASKS }],
+    presignEndpoint: proxy.url,
+  });
+  s3 = rgwClient();
+});
+
+afterAll(async () => {
+  await dtm.close();
+  await proxy.close();
+  s3.destroy();
+  await dropBucket(bucket);
+  for (const t of temps) rmTemp(t);
+});
+
+function tempDir(): string {
+  const dir = makeTemp('pf-dtm-');
+  temps.push(dir);
+  return dir;
+}
+
+function sink(): { stream: Writable; text: () => string } {
+  let out = '';
+  return { stream: new Writable({ write: (c, _e, cb) => ((out += c.toString()), cb()) }), text: () => out };
+}
+
+async function rejection(p: Promise<unknown>): Promise<AppError> {
+  const err = await p.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(AppError);
+  return err as AppError;
+}
+
+function pilotTokens() {
+  const store = memoryTokens();
+  const t = dtm.tokensFor(PILOT.email);
+  void store.set(new DronetmClient(dtm.url, { tokens: store }).api, { accessToken: t.access_token, refreshToken: t.refresh_token });
+  return store;
+}
+
+function syncOptions(extra: Partial<DronetmSyncOptions> = {}): DronetmSyncOptions {
+  return {
+    link: { server: `${dtm.url}/api`, projectId: PROJECT_ID },
+    tokens: pilotTokens(),
+    partSize: 5 * MiB,
+    concurrency: 3,
+    retry: { attempts: 4, baseMs: 50, maxMs: 300 },
+    ...extra,
+  };
+}
+
+describe('DroneTM sign-in', () => {
+  it('logs in with e-mail and password and prints the environment lines; a wrong password is said in words', async () => {
+    const out = sink();
+    const err = sink();
+    const code = await loginCommand.run(
+      { values: { dronetm: dtm.url, email: PILOT.email }, positionals: [] },
+      { stdout: out.stream, stderr: err.stream, isTty: false, env: { DRONETM_PASSWORD: PILOT.password } },
+    );
+    expect(code).toBe(0);
+    expect(out.text()).toMatch(/^export DRONETM_ACCESS_TOKEN='[\w-]+\.[\w-]+\.[\w-]+'\nexport DRONETM_REFRESH_TOKEN='/);
+    expect(err.text()).not.toContain('eyJ');
+
+    const client = new DronetmClient(dtm.url, { tokens: memoryTokens() });
+    const wrong = await rejection(client.login(PILOT.email, 'wrong'));
+    expect(wrong.code).toBe('refused');
+    expect(wrong.message).toMatch(/did not accept this e-mail and password/);
+  });
+
+  it('refreshes an expired access token with the refresh token, and says so in words when both expired', async () => {
+    const tokens = memoryTokens();
+    const client = new DronetmClient(dtm.url, { tokens });
+    const stale = dtm.tokensFor(PILOT.email, { accessTtlSeconds: -10 });
+    expect(needsRefresh(stale.access_token)).toBe(true);
+    await tokens.set(client.api, { accessToken: stale.access_token, refreshToken: stale.refresh_token });
+    const before = dtm.stats.refreshes;
+    expect(await client.whoAmI()).toMatchObject({ email: PILOT.email });
+    expect(dtm.stats.refreshes).toBe(before + 1);
+    const saved = await tokens.get(client.api);
+    expect(saved!.accessToken).not.toBe(stale.access_token);
+    expect(needsRefresh(saved!.accessToken)).toBe(false);
+
+    const dead = dtm.tokensFor(PILOT.email, { accessTtlSeconds: -10, refreshTtlSeconds: -5 });
+    const expired = await rejection(
+      new DronetmClient(dtm.url, { tokens: envTokens({ DRONETM_ACCESS_TOKEN: dead.access_token, DRONETM_REFRESH_TOKEN: dead.refresh_token }) }).whoAmI(),
+    );
+    expect(expired.message).toMatch(/sign-in at .* has expired.*postflight login --dronetm/);
+  });
+
+  it('words a wrong token, a missing sign-in and a server that is down', async () => {
+    const bad = await rejection(new DronetmClient(dtm.url, { tokens: envTokens({ DRONETM_ACCESS_TOKEN: 'not-a-token' }) }).whoAmI());
+    expect(bad.code).toBe('refused');
+    expect(bad.message).toMatch(/no longer accepts your sign-in/);
+    const none = await rejection(new DronetmClient(dtm.url, { tokens: envTokens({}) }).whoAmI());
+    expect(none.message).toMatch(/Not signed in to DroneTM/);
+    const down = await rejection(
+      new DronetmClient('http://127.0.0.1:9', { tokens: envTokens({ DRONETM_ACCESS_TOKEN: dtm.tokensFor(PILOT.email).access_token }), retry: { attempts: 2, baseMs: 10, maxMs: 20 } }).project(PROJECT_ID),
+    );
+    expect(down.code).toBe('remote_failed');
+    expect(down.message).toMatch(/is not answering .*server is down or this computer is offline/);
+  });
+});
+
+describe('tasks import --dronetm', () => {
+  it('pulls the task outlines with their DroneTM uuid and index, and links the project', async () => {
+    const dir = tempDir();
+    openProject(dir, { create: true, name: 'pull' }).close();
+    const t = dtm.tokensFor(PILOT.email);
+    const out = sink();
+    const env = { DRONETM_ACCESS_TOKEN: t.access_token };
+    const code = await tasksImportCommand.run(
+      { values: { project: dir, dronetm: dtm.url, 'dronetm-project': PROJECT_ID, json: true }, positionals: [] },
+      { stdout: out.stream, stderr: sink().stream, isTty: false, env },
+    );
+    expect(code).toBe(0);
+    expect(JSON.parse(out.text())).toMatchObject({ format: 'dronetm', added: ['1', '2'], projectId: PROJECT_ID, projectName: 'Brighton beach' });
+    const project = openProject(dir);
+    try {
+      const rows = project.db.prepare('SELECT task_id, name, dronetm_task_id, dronetm_task_index FROM tasks ORDER BY id').all();
+      expect(rows).toEqual(TASKS.map((x) => ({ task_id: String(x.index), name: `Task ${x.index}`, dronetm_task_id: x.id, dronetm_task_index: x.index })));
+    } finally {
+      project.close();
+    }
+
+    const unknown = randomUUID();
+    const missing = await rejection(
+      tasksImportCommand.run(
+        { values: { project: dir, dronetm: dtm.url, 'dronetm-project': unknown }, positionals: [] },
+        { stdout: sink().stream, stderr: sink().stream, isTty: false, env },
+      ),
+    );
+    expect(missing.code).toBe('not_found');
+    expect(missing.message).toContain(`has no project ${unknown}`);
+  });
+});
+
+describe('sync to DroneTM', () => {
+  it('sends only accepted photos through presigned URLs, completes each once in one batch, and a rerun sends nothing', async () => {
+    const { project, md5, imageIds } = makeSyncProject(tempDir(), [
+      {
+        taskId: '1',
+        verified: true,
+        photos: [
+          { fileName: 'STRIP.JPG', from: photos.slice(0, 3) },
+          { fileName: 'DJI_0001.JPG', from: [photos[3]!] },
+          { fileName: 'DJI_0002.JPG', from: [photos[4]!], status: 'rejected' },
+          { fileName: 'DJI_0003.JPG', from: [photos[5]!], manualDecision: 'rejected' },
+        ],
+      },
+      // The same camera name in another task must not overwrite the first in DroneTM's flat staging folder.
+      { taskId: '2', verified: true, photos: [{ fileName: 'DJI_0001.JPG', from: [photos[6]!] }] },
+      { taskId: '3', verified: false, photos: [{ fileName: 'DJI_0009.JPG', from: [photos[7]!] }] },
+    ]);
+    try {
+      const completesBefore = dtm.stats.completes.length;
+      proxy.resetStats();
+      const report = await syncToDronetm(project, syncOptions());
+      expect(report.tasks.map((t) => [t.taskId, t.photos, t.uploaded])).toEqual([
+        ['1', 2, 2],
+        ['2', 1, 1],
+      ]);
+      const prefix = `projects/${PROJECT_ID}/user-uploads/`;
+      const second = `DJI_0001_${md5.get(imageIds.get('2/DJI_0001.JPG#0')!)!.slice(0, 8)}.JPG`;
+      expect(await listKeys(s3, bucket, prefix)).toEqual([`${prefix}DJI_0001.JPG`, `${prefix}${second}`, `${prefix}STRIP.JPG`]);
+      expect(await remoteMd5(s3, bucket, `${prefix}STRIP.JPG`)).toBe(md5.get(imageIds.get('1/STRIP.JPG#0')!));
+      expect(await remoteMd5(s3, bucket, `${prefix}DJI_0001.JPG`)).toBe(md5.get(imageIds.get('1/DJI_0001.JPG#1')!));
+      expect(await remoteMd5(s3, bucket, `${prefix}${second}`)).toBe(md5.get(imageIds.get('2/DJI_0001.JPG#0')!));
+      const completes = dtm.stats.completes.slice(completesBefore);
+      expect(completes.map((c) => c.filename).sort()).toEqual(['DJI_0001.JPG', second, 'STRIP.JPG'].sort());
+      expect(new Set(completes.map((c) => c.batchId))).toEqual(new Set([report.batchId]));
+      expect(completes.every((c) => c.projectId === PROJECT_ID && c.userId === PILOT.id)).toBe(true);
+      // The bytes went to S3 through the presigned URLs (the proxy), not through DroneTM.
+      const total = [...md5.keys()].length && report.bytesTotal;
+      expect(proxy.stats.bytesUp).toBeGreaterThanOrEqual(total);
+
+      proxy.resetStats();
+      const again = await syncToDronetm(project, syncOptions());
+      expect(again.uploaded).toBe(0);
+      expect(again.skipped).toBe(3);
+      expect(proxy.stats.bytesUp).toBe(0);
+      expect(dtm.stats.completes.length).toBe(completesBefore + 3);
+      expect(again.batchId).not.toBe(report.batchId);
+      expect(await listUploads(s3, bucket, prefix)).toEqual([]);
+    } finally {
+      project.close();
+    }
+  });
+
+  it('signs a part again when its presigned URL has expired', async () => {
+    const { project, md5 } = makeSyncProject(tempDir(), [{ taskId: '1', verified: true, photos: [{ fileName: 'EXPIRY.JPG', from: photos.slice(8, 10) }] }]);
+    try {
+      dtm.expireNextSigns(1);
+      const report = await syncToDronetm(project, syncOptions());
+      expect(report.uploaded).toBe(1);
+      const key = `projects/${PROJECT_ID}/user-uploads/EXPIRY.JPG`;
+      expect(await remoteMd5(s3, bucket, key)).toBe([...md5.values()][0]);
+      const signs = [...dtm.stats.signs].filter(([k]) => k.startsWith(`${key}#`));
+      expect(signs.reduce((sum, [, n]) => sum + n, 0)).toBe(signs.length + 1);
+    } finally {
+      project.close();
+    }
+  });
+
+  it('refuses a wrong token before sending anything, in words', async () => {
+    const { project } = makeSyncProject(tempDir(), [{ taskId: '1', verified: true, photos: [{ fileName: 'NOPE.JPG', from: [photos[11]!] }] }]);
+    try {
+      proxy.resetStats();
+      const err = await rejection(syncToDronetm(project, syncOptions({ tokens: envTokens({ DRONETM_ACCESS_TOKEN: 'a.b.c' }) })));
+      expect(err.message).toMatch(/no longer accepts your sign-in .*postflight login --dronetm/);
+      expect(proxy.stats.bytesUp).toBe(0);
+      const wrongProject = await rejection(syncToDronetm(project, syncOptions({ link: { server: `${dtm.url}/api`, projectId: randomUUID() } })));
+      expect(wrongProject.code).toBe('not_found');
+    } finally {
+      project.close();
+    }
+  });
+});
