@@ -1,4 +1,4 @@
-import type { Database } from './database.ts';
+import { transaction, type Database } from './database.ts';
 
 /** DroneTM's name for a task pulled from one of its projects: its uuid and the index its pilots see. */
 export interface DronetmTaskRef {
@@ -8,13 +8,13 @@ export interface DronetmTaskRef {
 
 /** Links a task row to its DroneTM task (a uuid names one task only: an older link to it is dropped). */
 export function setDronetmTask(db: Database, taskRowId: number, ref: DronetmTaskRef): void {
-  db.transaction(() => {
+  transaction(db, () => {
     db.prepare('UPDATE tasks SET dronetm_task_id = NULL, dronetm_task_index = NULL WHERE dronetm_task_id = ? AND id <> ?').run(
       ref.uuid,
       taskRowId,
     );
     db.prepare('UPDATE tasks SET dronetm_task_id = ?, dronetm_task_index = ? WHERE id = ?').run(ref.uuid, ref.index, taskRowId);
-  })();
+  });
 }
 
 export function dronetmTaskOf(db: Database, taskRowId: number): DronetmTaskRef | null {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { AppError } from '../common/errors.ts';
 import type { Database } from '../db/database.ts';
 import { appendEvent } from '../db/events.ts';
-import { getSetting, setSetting } from '../project/settings.ts';
+import { getSetting, setSetting } from '../db/settings.ts';
 import { apiRoot } from './client.ts';
 
 /**

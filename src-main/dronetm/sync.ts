@@ -8,7 +8,7 @@ import { dronetmTaskOf } from '../db/dronetm.ts';
 import { listTasks } from '../db/tasks.ts';
 import { findUpload } from '../db/uploads.ts';
 import type { Project } from '../project/project.ts';
-import { getSetting, setSetting } from '../project/settings.ts';
+import { getSetting, setSetting } from '../db/settings.ts';
 import { DEFAULT_RETRY, type RetryPolicy } from '../sync/retry.ts';
 import { markTaskSynced, taskPhotos, tasksToSync, type SyncTask } from '../sync/selection.ts';
 import { checkedPhoto, photoSource, settleAll, SyncMeter, DEFAULT_PART_SIZE } from '../sync/sync.ts';

@@ -1,5 +1,6 @@
 import type { Geometry } from 'geojson';
 import { AppError } from '../common/errors.ts';
+import { transaction } from '../db/database.ts';
 import { getTask } from '../db/tasks.ts';
 import { setDronetmTask } from '../db/dronetm.ts';
 import { importParsedTasks, type ImportTasksResult } from '../geo/task-import.ts';
@@ -47,15 +48,13 @@ export async function importDronetmTasks(
     validateTask(outlineGeometry(t.outline), String(t.project_task_index), `Task ${t.project_task_index}`, `DroneTM task ${t.id}`),
   );
   let result!: ImportTasksResult;
-  project.db
-    .transaction(() => {
-      result = importParsedTasks(project, { format: 'dronetm', tasks: parsed }, `dronetm:${remote.name}`);
-      for (const t of tasks) {
-        const row = getTask(project.db, String(t.project_task_index))!;
-        setDronetmTask(project.db, row.id, { uuid: t.id, index: t.project_task_index });
-      }
-      resolveDronetmLink(project.db, { server: client.api, projectId: remote.id });
-    })
-    .immediate();
+  transaction(project.db, () => {
+    result = importParsedTasks(project, { format: 'dronetm', tasks: parsed }, `dronetm:${remote.name}`);
+    for (const t of tasks) {
+      const row = getTask(project.db, String(t.project_task_index))!;
+      setDronetmTask(project.db, row.id, { uuid: t.id, index: t.project_task_index });
+    }
+    resolveDronetmLink(project.db, { server: client.api, projectId: remote.id });
+  });
   return { ...result, server: client.api, projectId: remote.id, projectName: remote.name };
 }
