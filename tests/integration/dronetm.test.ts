@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { S3Client } from '@aws-sdk/client-s3';
+import fs from 'node:fs';
+import path from 'node:path';
+import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { unzipSync } from 'fflate';
 import { AppError } from '../../src-main/common/errors.ts';
 import { loginCommand } from '../../src-main/cli/commands/login.ts';
 import { tasksImportCommand } from '../../src-main/cli/commands/tasks-import.ts';
@@ -9,10 +12,14 @@ import { envTokens, memoryTokens, needsRefresh } from '../../src-main/dronetm/au
 import { DronetmClient } from '../../src-main/dronetm/client.ts';
 import { syncToDronetm, type DronetmSyncOptions } from '../../src-main/dronetm/sync.ts';
 import { openProject } from '../../src-main/project/project.ts';
+import { odmCommand } from '../../src-main/cli/commands/odm.ts';
+import { finishOdmRun, insertOdmRun } from '../../src-main/db/odm-runs.ts';
+import { getTask } from '../../src-main/db/tasks.ts';
 import { makeTemp, rmTemp } from '../support/paths.ts';
 import { dropBucket, freshBucket, RGW, rgwClient } from '../support/rgw.ts';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.ts';
 import { startDronetmStandIn, type DronetmStandIn } from '../support/dronetm-server.ts';
+import { STANDIN_ORTHO, writeGeoTiff } from '../support/odm-geotiff.ts';
 import { brightonPhotos, makeSyncProject } from '../support/sync-project.ts';
 import { listKeys, listUploads, MiB, remoteMd5 } from '../support/sync-s3.ts';
 
@@ -258,5 +265,60 @@ describe('sync to DroneTM', () => {
     } finally {
       project.close();
     }
+  });
+});
+
+describe('odm --push', () => {
+  it("sends the task's orthophoto as odm_import.zip for the creator, and words DroneTM's 403 for a pilot", async () => {
+    const dir = tempDir();
+    openProject(dir, { create: true, name: 'push' }).close();
+    const cli = (email: string, values: Record<string, string | boolean>) => {
+      const out = sink();
+      const run = odmCommand.run(
+        { values: { project: dir, task: '2', push: true, json: true, ...values }, positionals: [] },
+        { stdout: out.stream, stderr: sink().stream, isTty: false, env: { DRONETM_ACCESS_TOKEN: dtm.tokensFor(email).access_token } },
+      );
+      return { run, out };
+    };
+    await tasksImportCommand.run(
+      { values: { project: dir, dronetm: dtm.url, 'dronetm-project': PROJECT_ID }, positionals: [] },
+      { stdout: sink().stream, stderr: sink().stream, isTty: false, env: { DRONETM_ACCESS_TOKEN: dtm.tokensFor(PILOT.email).access_token } },
+    );
+    const noRun = await rejection(cli(MANAGER.email, {}).run);
+    expect(noRun.message).toMatch(/no finished ODM run/);
+
+    const project = openProject(dir);
+    const tif = writeGeoTiff(STANDIN_ORTHO);
+    try {
+      const task = getTask(project.db, '2')!;
+      const rel = path.join('odm', 'run-1', 'odm_orthophoto', 'odm_orthophoto.tif');
+      fs.mkdirSync(path.dirname(project.resolve(rel)), { recursive: true });
+      fs.writeFileSync(project.resolve(rel), tif);
+      insertOdmRun(project.db, { id: 'run-1', taskId: task.id, engine: 'docker', options: {}, logPath: 'logs/odm.log' });
+      finishOdmRun(project.db, 'run-1', { orthophoto: rel });
+    } finally {
+      project.close();
+    }
+
+    const refused = await rejection(cli(PILOT.email, {}).run);
+    expect(refused.code).toBe('refused');
+    expect(refused.message).toMatch(/not a member of this project or lacks the right \(Only the project creator may import ODM assets\)/);
+
+    const before = dtm.stats.completes.length;
+    const first = cli(MANAGER.email, {});
+    expect(await first.run).toBe(0);
+    const result = JSON.parse(first.out.text());
+    const key = `projects/${PROJECT_ID}/${TASKS[1]!.id}/odm_import.zip`;
+    expect(result).toMatchObject({ taskId: '2', dronetmTaskId: TASKS[1]!.id, fileKey: key, sent: true });
+    expect(dtm.stats.completes.slice(before)).toMatchObject([{ fileKey: key, purpose: 'odm_import', taskId: TASKS[1]!.id, userId: MANAGER.id }]);
+    const zip = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    const entries = unzipSync(await zip.Body!.transformToByteArray());
+    expect(Object.keys(entries)).toEqual(['odm_orthophoto/odm_orthophoto.tif']);
+    expect(Buffer.from(entries['odm_orthophoto/odm_orthophoto.tif']!).equals(tif)).toBe(true);
+
+    const again = cli(MANAGER.email, {});
+    expect(await again.run).toBe(0);
+    expect(JSON.parse(again.out.text()).sent).toBe(false);
+    expect(dtm.stats.completes.length).toBe(before + 1);
   });
 });

@@ -6,6 +6,9 @@ import { parseOptionPairs } from '../../odm/options.ts';
 import { reapOrphans, runOdm } from '../../odm/service.ts';
 import { taskRowIdOf } from '../../odm/task-photos.ts';
 import { withProjectWork } from '../project-work.ts';
+import { envTokens } from '../../dronetm/auth.ts';
+import { pushOdmResult } from '../../dronetm/odm-push.ts';
+import { resolveDronetmLink } from '../../dronetm/project-link.ts';
 
 const GPU_MODES: readonly GpuMode[] = ['auto', 'on', 'off'];
 
@@ -13,6 +16,19 @@ const GPU_MODES: readonly GpuMode[] = ['auto', 'on', 'off'];
 export const odmCommand: Command = {
   ...odmSpec,
   async run(args, io) {
+    if (args.values.push) {
+      const out = await withProjectWork(io, requireString(args, 'project'), async (project, control) => {
+        const server = typeof args.values.dronetm === 'string' ? args.values.dronetm : undefined;
+        const link = resolveDronetmLink(project.db, { server });
+        return pushOdmResult(project, taskRowIdOf(project, requireString(args, 'task')), { link, tokens: envTokens(io.env) }, control);
+      });
+      io.stdout.write(
+        args.values.json
+          ? `${JSON.stringify(out)}\n`
+          : `Orthophoto of task ${out.taskId} ${out.sent ? 'sent to' : 'already in'} DroneTM as ${out.fileKey} (${(out.bytes / 1e6).toFixed(1)} MB); DroneTM now imports it.\n`,
+      );
+      return 0;
+    }
     const engine = (args.values.engine as string | undefined) ?? 'docker';
     if (engine !== 'docker' && engine !== 'nodeodm') throw new UsageError('--engine is docker or nodeodm');
     const gpu = ((args.values.gpu as string | undefined) ?? 'auto') as GpuMode;

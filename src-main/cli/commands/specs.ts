@@ -102,6 +102,11 @@ export const odmSpec: CommandSpec = {
     resume: { type: 'string', description: 'Run id of an interrupted NodeODM run to resume' },
     option: { type: 'string', multiple: true, description: 'Extra ODM option name=value (repeatable), e.g. --option dem-resolution=10' },
     json: { type: 'boolean', description: 'Print the finished run as JSON' },
+    push: {
+      type: 'boolean',
+      description: "Send the task's newest orthophoto to its DroneTM task as odm_import.zip instead of running ODM (token: DRONETM_ACCESS_TOKEN)",
+    },
+    dronetm: { type: 'string', description: 'With --push: the DroneTM address, if not the one the tasks were pulled from' },
   },
 };
 
