@@ -19,6 +19,7 @@ import { listTasks } from '../db/tasks.ts';
 import { transaction } from '../db/database.ts';
 import type { Project } from '../project/project.ts';
 import { reportSummary, type ReportSummary } from '../report/report.ts';
+import { findCalibrationPanels, groupCaptures, representative, type Capture } from './captures.ts';
 import { checkPhoto } from './checks.ts';
 import { findFlightTails } from './flight-tail.ts';
 import { replaceFlights, type FlightRecord } from '../db/flights.ts';
@@ -52,6 +53,15 @@ const STATIONARY_REASON = (toleranceM: number): Reason => ({
   code: 'stationary',
   message: `Redundant photo: the drone stood still (within ${toleranceM} m of an earlier photo in the same hover).`,
 });
+const CALIBRATION_REASON: Reason = {
+  code: 'calibration_panel',
+  message: 'Calibration-panel capture: taken on the ground before take-off or after landing, kept for radiometric calibration, not survey imagery.',
+};
+/** Findings a multispectral capture shares: the judged member's blur and exposure stand for every band. */
+const CAPTURE_JUDGED: ReadonlySet<ReasonCode> = new Set(['blur', 'black', 'white']);
+/** Findings of the capture's file on the flight path that hold for every file of the capture. */
+const CAPTURE_PASSES: ReadonlySet<ReasonCode> = new Set(['stationary', 'flight_tail']);
+
 const FLIGHT_TAIL_REASON: Reason = {
   code: 'flight_tail',
   message: 'Take-off or landing transit: taken on the way to or from the survey, not part of the flight plan.',
@@ -71,6 +81,37 @@ interface Finding {
 /** Same findings in the same order, so the stored rows can stay. */
 function sameReasons(before: readonly Reason[], after: readonly Reason[]): boolean {
   return before.length === after.length && before.every((r, i) => r.code === after[i]!.code && r.message === after[i]!.message);
+}
+
+/**
+ * Every file of a capture goes to the task of the file standing for it; a multispectral capture's bands share the
+ * judged member's blur and exposure findings (each band's own figures stay in its metrics), and a capture missing a
+ * band or holding an unreadable one is incomplete.
+ */
+function shareCaptureFindings(c: Capture<ImageRow>, findings: Map<number, Finding>): void {
+  const rep = findings.get(representative(c).id)!;
+  const judged = c.judged ? findings.get(c.judged.id)! : null;
+  const outside = rep.reasons.filter((r) => r.code === 'outside');
+  const what = judged ? (judged.row.sensor_kind === 'visible' ? 'its colour image' : `its most textured band (${judged.row.band})`) : '';
+  const incomplete = incompleteReason(c);
+  for (const m of c.members) {
+    const f = findings.get(m.id)!;
+    f.taskId = rep.taskId;
+    f.reasons = [...f.reasons.filter((r) => r.code !== 'outside'), ...outside];
+    if (c.multispectral && judged && f !== judged) {
+      const shared = judged.reasons.filter((r) => CAPTURE_JUDGED.has(r.code)).map((r) => ({ code: r.code, message: `${r.message} The capture is judged on ${what}.` }));
+      f.reasons = [...f.reasons.filter((r) => !CAPTURE_JUDGED.has(r.code)), ...shared];
+    }
+    if (incomplete) f.reasons.push(incomplete);
+  }
+}
+
+function incompleteReason(c: Capture<ImageRow>): Reason | null {
+  if (!c.multispectral || (c.missing.length === 0 && c.unreadable.length === 0)) return null;
+  const parts: string[] = [];
+  if (c.missing.length > 0) parts.push(`missing ${c.missing.join(', ')}`);
+  if (c.unreadable.length > 0) parts.push(`unreadable ${c.unreadable.map((m) => `${m.band ?? '?'} (${m.file_name})`).join(', ')}`);
+  return { code: 'incomplete_capture', message: `Incomplete capture: ${parts.join('; ')}. Multispectral processing needs every band of a capture.` };
 }
 
 export async function classifyProject(project: Project, opts: ClassifyOptions = {}): Promise<ClassifySummary> {
@@ -108,21 +149,50 @@ export async function classifyProject(project: Project, opts: ClassifyOptions = 
     if (findings.size % 5000 === 0) step('checks', findings.size, rows.length);
   }
 
+  // One trigger of a multispectral or thermal payload wrote several files: judged, tracked and placed once.
+  const unreadable = new Set([...findings.values()].filter((f) => f.kept.includes('corrupt')).map((f) => f.row.id));
+  const captures = groupCaptures(rows, unreadable);
+  const captureOf = new Map<number, Capture<ImageRow>>();
+  for (const c of captures) for (const m of c.members) captureOf.set(m.id, c);
+  for (const c of captures) shareCaptureFindings(c, findings);
+  const standsForCapture = (id: number): boolean => {
+    const c = captureOf.get(id);
+    return !c || representative(c).id === id;
+  };
+
   step('flights', 0, null);
-  const located = [...findings.values()].filter((f) => f.position !== null).map((f) => ({ row: f.row, ...f.position! }));
+  const located = [...findings.values()]
+    .filter((f) => f.position !== null && standsForCapture(f.row.id))
+    .map((f) => ({ row: f.row, ...f.position! }));
   const flights = trackPhotosByCamera(located).flatMap((camera) => splitFlights(camera, t));
+  const panels = findCalibrationPanels(
+    flights.map((flight) => flight.map((p) => findings.get(p.id)!.row)),
+    (id) => captureOf.get(id)?.multispectral === true,
+  );
   // A flight's passes see only the photos still in the running: a blurred or black frame is no waypoint.
   const usable = (p: TrackPhoto): boolean => {
     const f = findings.get(p.id)!;
     return f.kept.length === 0 && f.reasons.every((r) => r.code === 'outside');
   };
   for (const flight of flights) {
-    const candidates = flight.filter(usable);
+    const candidates = flight.filter((p) => usable(p) && !panels.has(p.id));
     const hover = findStationary(candidates, t.stationaryToleranceM, t.stationaryMinRun);
     for (const id of hover) findings.get(id)!.reasons.push(STATIONARY_REASON(t.stationaryToleranceM));
     if (flightTail) {
       for (const id of findFlightTails(candidates.filter((p) => !hover.has(p.id)))) findings.get(id)!.reasons.push(FLIGHT_TAIL_REASON);
     }
+  }
+
+  for (const id of panels) {
+    for (const m of captureOf.get(id)!.members) {
+      const f = findings.get(m.id)!;
+      f.taskId = null;
+      f.reasons = [...f.reasons.filter((r) => r.code !== 'outside'), CALIBRATION_REASON];
+    }
+  }
+  for (const c of captures) {
+    const passes = findings.get(representative(c).id)!.reasons.filter((r) => CAPTURE_PASSES.has(r.code));
+    for (const m of c.members) if (m.id !== representative(c).id) findings.get(m.id)!.reasons.push(...passes);
   }
 
   step('saving', 0, rows.length);

@@ -5,7 +5,7 @@ export const CLASSIFY_CODES: readonly ReasonCode[] = REASON_CODES.filter((c) => 
 
 const UNREADABLE: ReadonlySet<ReasonCode> = new Set(['exif', 'gps']);
 /** Codes that never reject a photo by themselves. */
-const NOT_REJECTING: ReadonlySet<ReasonCode> = new Set(['outside', 'manual', 'duplicate']);
+const NOT_REJECTING: ReadonlySet<ReasonCode> = new Set(['outside', 'manual', 'duplicate', 'calibration_panel']);
 
 /**
  * A photo's status from its automatic reasons, its task and the pilot's decision — the single rule used by a

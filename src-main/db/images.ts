@@ -16,6 +16,8 @@ export const REASON_CODES = [
   'white',
   'duplicate',
   'corrupt',
+  'incomplete_capture',
+  'calibration_panel',
   'outside',
   'stationary',
   'flight_tail',
@@ -82,6 +84,12 @@ export interface ImageRow {
   ingested_at: string;
   /** 'verified' when `stored_path` is a copy in the project checked against the card's md5; 'damaged' when a recheck found it no longer matches; null when there is no copy (in place, unreadable, duplicate). */
   copy_state: CopyState | null;
+  /** The trigger this file belongs to (see ingest/metadata-capture.ts); null for a plain photo. */
+  capture_key: string | null;
+  /** Band or stream within the capture ('RGB', 'Blue', 'NIR', 'wide', 'thermal', ...). */
+  band: string | null;
+  band_index: number | null;
+  sensor_kind: 'visible' | 'multispectral' | 'thermal' | null;
 }
 
 export type CopyState = 'verified' | 'damaged';
@@ -97,7 +105,8 @@ const COLUMNS: ReadonlySet<string> = new Set<keyof Writable>([
   'duplicate_of', 'manual_decision', 'captured_at', 'captured_local', 'lat', 'lon', 'alt', 'rel_alt', 'gimbal_pitch',
   'gimbal_yaw', 'gimbal_roll', 'flight_pitch', 'flight_yaw', 'flight_roll', 'make', 'model', 'serial', 'focal_mm',
   'focal35_mm', 'width', 'height', 'iso', 'exposure_s', 'metadata_json', 'metrics_json', 'sharpness', 'thumb_path',
-  'task_id', 'flight_id', 'footprint', 'gsd_cm', 'ingested_at', 'copy_state',
+  'task_id', 'flight_id', 'footprint', 'gsd_cm', 'ingested_at', 'copy_state', 'capture_key', 'band', 'band_index',
+  'sensor_kind',
 ]);
 
 // Prepared once per database and SQL text: classification writes every photo of a project in one go.

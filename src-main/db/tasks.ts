@@ -20,6 +20,8 @@ export interface TaskRow extends TaskInput {
   verifiedAt: string | null;
   verifyForced: boolean;
   syncedAt: string | null;
+  /** The band or payload stream the task needs from each capture ('thermal', 'NIR', ...); null: the colour image. */
+  stream: string | null;
 }
 
 interface RawTask {
@@ -37,6 +39,7 @@ interface RawTask {
   verified_at: string | null;
   verify_forced: number;
   synced_at: string | null;
+  stream: string | null;
 }
 
 const toRow = (r: RawTask): TaskRow => ({
@@ -51,10 +54,16 @@ const toRow = (r: RawTask): TaskRow => ({
   verifiedAt: r.verified_at,
   verifyForced: r.verify_forced === 1,
   syncedAt: r.synced_at,
+  stream: r.stream ?? null,
 });
 
 export function countTasks(db: Database): number {
   return (db.prepare('SELECT count(*) AS n FROM tasks').get() as { n: number }).n;
+}
+
+/** Chooses the stream a task needs from each capture (null: the colour image); its coverage must be computed again. */
+export function setTaskStream(db: Database, id: number, stream: string | null): void {
+  db.prepare<[string | null, number]>('UPDATE tasks SET stream = ?, coverage_json = NULL WHERE id = ?').run(stream, id);
 }
 
 export function listTasks(db: Database): TaskRow[] {

@@ -2,6 +2,7 @@ import type { Feature, Polygon } from 'geojson';
 import { AppError } from '../common/errors.ts';
 import type { WorkControl } from '../common/progress.ts';
 import type { Project } from '../project/project.ts';
+import { pickStream } from '../classify/captures.ts';
 import { transaction } from '../db/database.ts';
 import { listAltitudes, listImages, updateImage, type ImageRow } from '../db/images.ts';
 import { getTask, listTasks, setTaskCoverage, type TaskRow } from '../db/tasks.ts';
@@ -149,10 +150,14 @@ function toStoredFootprint(fp: Footprint): StoredFootprint {
   return { type: 'Feature', geometry: polygon, properties };
 }
 
-/** Photos the classify step assigned to the task, in capture order. */
+/**
+ * Photos the classify step assigned to the task, in capture order: one file per capture (of the stream the task
+ * needs), so a multispectral or thermal payload's trigger counts once.
+ */
 function assignedPhotos(project: Project, task: TaskRow): ImageRow[] {
   const key = (r: ImageRow) => r.captured_at ?? '';
-  return listImages(project.db, { status: 'assigned', taskId: task.id }).sort((a, b) => key(a).localeCompare(key(b)) || a.id - b.id);
+  const rows = listImages(project.db, { status: 'assigned', taskId: task.id }).sort((a, b) => key(a).localeCompare(key(b)) || a.id - b.id);
+  return pickStream(rows, task.stream);
 }
 
 export function poseOf(row: ImageRow): PhotoPose {

@@ -1,12 +1,14 @@
 import exifr from 'exifr';
 import sharp, { type Metadata as SharpMetadata } from 'sharp';
 import { readAttitude, type AircraftSource, type Attitude, type CameraPitchSource, type GimbalSource } from './metadata-attitude.ts';
+import { readSensor, type SensorInfo } from './metadata-capture.ts';
 import { readPosition, type PositionSource } from './metadata-gps.ts';
 import { readCaptureTime, type CaptureTime } from './metadata-time.ts';
 import { firstOf, tag, toJsonSafe, toNumber, toText, type Json, type TagGroups } from './metadata-values.ts';
 
 export type { AircraftSource, Attitude, CameraPitchSource, GimbalSource } from './metadata-attitude.ts';
 export type { PositionSource } from './metadata-gps.ts';
+export type { SensorInfo, SensorKind } from './metadata-capture.ts';
 
 /** `exif`: no or unreadable metadata; `gps`: no or impossible position; `corrupt`: not a readable image. */
 export type MetadataProblemCode = 'exif' | 'gps' | 'corrupt';
@@ -53,6 +55,8 @@ export interface PhotoMetadata extends CaptureTime {
   bitsPerSample: number | null;
   iso: number | null;
   exposureS: number | null;
+  /** Which sensor of the payload wrote the file (band or stream) and the capture (trigger) it belongs to. */
+  sensor: SensorInfo;
   /** Every tag exifr read, grouped by IFD / XMP namespace, made JSON-safe. */
   raw: Json;
 }
@@ -129,24 +133,29 @@ function buildMetadata(pixels: PixelFacts, { groups, error }: ParsedTags): Photo
     stdLat: toNumber(dji('RtkStdLat')),
     stdHgt: toNumber(dji('RtkStdHgt')),
   };
+  const time = readCaptureTime(groups);
+  const model = firstOf(text('ifd0', 'Model'), text('tiff', 'Model'), text('ihdr', 'Model'));
+  const serial = firstOf(
+    text('exif', 'BodySerialNumber'),
+    text('exif', 'SerialNumber'),
+    text('ifd0', 'CameraSerialNumber'),
+    text('drone-dji', 'DroneSerialNumber'),
+    text('drone-dji', 'CameraSerialNumber'),
+  );
+  const lat = position.ok ? position.position.lat : null;
+  const lon = position.ok ? position.position.lon : null;
   return {
-    ...readCaptureTime(groups),
-    lat: position.ok ? position.position.lat : null,
-    lon: position.ok ? position.position.lon : null,
+    ...time,
+    lat,
+    lon,
     alt: position.ok ? position.position.alt : null,
     relAlt: toNumber(dji('RelativeAltitude')),
     positionSource: position.ok ? position.position.source : null,
     ...readAttitude(groups),
     rtk: Object.values(rtk).some((v) => v !== null) ? rtk : null,
     make: firstOf(text('ifd0', 'Make'), text('tiff', 'Make'), text('ihdr', 'Make')),
-    model: firstOf(text('ifd0', 'Model'), text('tiff', 'Model'), text('ihdr', 'Model')),
-    serial: firstOf(
-      text('exif', 'BodySerialNumber'),
-      text('exif', 'SerialNumber'),
-      text('ifd0', 'CameraSerialNumber'),
-      text('drone-dji', 'DroneSerialNumber'),
-      text('drone-dji', 'CameraSerialNumber'),
-    ),
+    model,
+    serial,
     focalMm: toNumber(exif('FocalLength')),
     focal35Mm: toNumber(exif('FocalLengthIn35mmFormat')),
     width: firstOf(pixels.width, toNumber(exif('ExifImageWidth')), toNumber(tag(groups, 'ifd0', 'ImageWidth'))),
@@ -156,6 +165,7 @@ function buildMetadata(pixels: PixelFacts, { groups, error }: ParsedTags): Photo
     bitsPerSample: pixels.bitsPerSample,
     iso: firstOf(firstNumber(exif('ISO')), firstNumber(exif('ISOSpeed')), firstNumber(exif('RecommendedExposureIndex'))),
     exposureS: toNumber(exif('ExposureTime')),
+    sensor: readSensor(groups, { model, serial, capturedLocal: time.capturedLocal, lat, lon }),
     raw: toJsonSafe(error ? { ...groups, parseError: error } : groups),
   };
 }

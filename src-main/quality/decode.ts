@@ -119,6 +119,48 @@ export async function decodePhoto(bytes: Buffer, maxPixels = DEFAULT_MAX_PIXELS)
   return { gray: rgbToGray(px, n, channels), width, height, colour: colourStats(px, width, height, channels, COLOUR_STEP), preview };
 }
 
+/** Container depths a sensor's samples are read as (band and radiometric cameras write 12 or 14 bits in 16). */
+const SENSOR_DEPTHS = [8, 10, 12, 14, 16] as const;
+
+/**
+ * The real bit depth of one band: the smallest sensor depth that holds its largest sample. A 14-bit thermal core
+ * right-aligned in 16 bits is 14 (read as 16 it would be a flat dark frame); MicaSense's 12 bits left-aligned in 16
+ * fill the container and are 16.
+ */
+export function realBitDepth(max: number): number {
+  return SENSOR_DEPTHS.find((d) => max < 2 ** d) ?? 16;
+}
+
+/**
+ * Single-channel 16-bit images (multispectral bands, radiometric thermal TIFFs) read at their real bit depth and
+ * scaled to 8-bit gray by the same rule for every band: v >> (depth - 8), no stretching, so exposure and
+ * sharpness figures of the bands of one capture stay comparable. A full 16-bit band gives exactly OpenCV's
+ * imdecode reduction (v >> 8); a 14-bit thermal frame reads as it would left-aligned in 16 bits instead of
+ * as a nearly black, textureless image. Null for anything else.
+ */
+export async function decodeSensorBand(bytes: Buffer, maxPixels = DEFAULT_MAX_PIXELS): Promise<(DecodedPhoto & { bitDepth: number }) | null> {
+  let data: Buffer;
+  let info: OutputInfo;
+  try {
+    const image = sharp(bytes, { limitInputPixels: maxPixels, failOn: 'truncated' });
+    const meta = await image.metadata();
+    if (meta.channels !== 1 || meta.depth !== 'ushort') return null;
+    ({ data, info } = await image.rotate().toColourspace('grey16').raw({ depth: 'ushort' }).toBuffer({ resolveWithObject: true }));
+  } catch (err) {
+    throw unreadable(err);
+  }
+  const { width, height } = info;
+  const n = width * height;
+  const px16 = new Uint16Array(data.buffer, data.byteOffset, n);
+  let max = 0;
+  for (let i = 0; i < n; i++) if (px16[i]! > max) max = px16[i]!;
+  const bitDepth = realBitDepth(max);
+  const shift = bitDepth - 8;
+  const gray = new Uint8Array(n);
+  for (let i = 0; i < n; i++) gray[i] = px16[i]! >> shift;
+  return { gray, width, height, colour: colourStats(gray, width, height, 1, COLOUR_STEP), preview: { data: gray, width, height, channels: 1 }, bitDepth };
+}
+
 /**
  * The fast path (addon built with libjpeg): one entropy-decoding pass gives the JPEG's own luma, within 0.3% of
  * BGR2GRAY on every reference photo, and RGB on the same sample grid as `decodePhoto`. Only for upright

@@ -3,7 +3,7 @@
  * blur effect that keeps the terrain excuse honest. Public surface of the quality module.
  */
 import { colourStats } from './colour.ts';
-import { DEFAULT_MAX_PIXELS, checkHeader, decodeJpegLuma, decodePhoto, readHeader, type PhotoHeader, type RawImage } from './decode.ts';
+import { DEFAULT_MAX_PIXELS, checkHeader, decodeJpegLuma, decodePhoto, decodeSensorBand, readHeader, type PhotoHeader, type RawImage } from './decode.ts';
 import { kernelEngine, type KernelEngine } from './engine.ts';
 import { kernelSumsTs } from './kernels.ts';
 import { metricsFromSums } from './metrics.ts';
@@ -40,9 +40,11 @@ export async function measurePhotoWithPreview(bytes: Buffer, opts: MeasureOption
   const engine = opts.engine ?? kernelEngine();
   const maxPixels = opts.maxPixels ?? DEFAULT_MAX_PIXELS;
   const header = opts.header ? checkHeader(opts.header, maxPixels) : await readHeader(bytes, maxPixels);
-  const photo = (await decodeJpegLuma(engine, bytes, header)) ?? (await decodePhoto(bytes, maxPixels));
+  const band = header.format === 'jpeg' ? null : await decodeSensorBand(bytes, maxPixels);
+  const photo = band ?? (await decodeJpegLuma(engine, bytes, header)) ?? (await decodePhoto(bytes, maxPixels));
   const sums = await engine.kernelSums(photo.gray, photo.width, photo.height);
-  return { metrics: metricsFromSums(sums, photo.width, photo.height, photo.colour, engine.name), preview: photo.preview };
+  const metrics = metricsFromSums(sums, photo.width, photo.height, photo.colour, engine.name);
+  return { metrics: band ? { ...metrics, bitDepth: band.bitDepth } : metrics, preview: photo.preview };
 }
 
 /**

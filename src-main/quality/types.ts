@@ -60,6 +60,8 @@ export interface QualityMetrics {
   colour: ColourStats;
   terrain: Terrain;
   engine: Engine;
+  /** Real bit depth a single-channel 16-bit band was read at (see decodeSensorBand); absent for 8-bit photos. */
+  bitDepth?: number;
 }
 
 /** Tunable thresholds (stored as project settings); defaults are DroneTM's, plus the blur-effect limit. */

@@ -26,6 +26,10 @@ export interface ReportImage {
   /** GeoJSON polygon of the ground the photo sees, once coverage has run. */
   footprint: unknown;
   gsd_cm: number | null;
+  /** The trigger the file belongs to and its band or stream in it (multispectral and thermal payloads). */
+  capture_key: string | null;
+  band: string | null;
+  sensor_kind: string | null;
 }
 
 export interface ReportTask {
@@ -46,6 +50,8 @@ export interface ReportTask {
   unphotographed_m2: number | null;
   thin_overlap_m2: number | null;
   verified: boolean;
+  /** Multi-file captures matched to the task: how many, how many lack a band, and the sentence the pilot reads. */
+  captures: { count: number; incomplete: number; summary: string } | null;
 }
 
 export interface ReportSummary {
@@ -74,6 +80,8 @@ export function buildReport(project: Project): Report {
   const rows = listImages(db);
 
   const perTask = new Map<number, { images: number; assigned: number }>();
+  const incompleteIds = new Set([...reasons.values()].flat().filter((x) => x.code === 'incomplete_capture').map((x) => x.image_id));
+  const capturesOf = new Map<number, Map<string, boolean>>();
 
   const images = rows.map((r): ReportImage => {
     const own = reasons.get(r.id) ?? [];
@@ -82,6 +90,11 @@ export function buildReport(project: Project): Report {
       c.images++;
       if (r.status === 'assigned') c.assigned++;
       perTask.set(r.task_id, c);
+      if (r.capture_key) {
+        const keys = capturesOf.get(r.task_id) ?? new Map<string, boolean>();
+        keys.set(r.capture_key, (keys.get(r.capture_key) ?? false) || incompleteIds.has(r.id));
+        capturesOf.set(r.task_id, keys);
+      }
     }
     return {
       id: r.id,
@@ -99,6 +112,9 @@ export function buildReport(project: Project): Report {
       gimbal_pitch: r.gimbal_pitch,
       footprint: parseOrNull(r.footprint),
       gsd_cm: r.gsd_cm,
+      capture_key: r.capture_key,
+      band: r.band,
+      sensor_kind: r.sensor_kind,
     };
   });
 
@@ -118,6 +134,7 @@ export function buildReport(project: Project): Report {
       unphotographed_m2: numberOrNull(cov['unphotographedAreaM2']),
       thin_overlap_m2: numberOrNull(cov['thinOverlapAreaM2']),
       verified: t.verifiedAt !== null,
+      captures: captureSummary(capturesOf.get(t.id)),
     };
   });
 
@@ -138,6 +155,14 @@ export function reportSummary(project: Project): ReportSummary {
     tasks_verified: tasks.filter((t) => t.verifiedAt !== null).length,
     manual_decisions: countManualDecisions(db),
   };
+}
+
+function captureSummary(keys: Map<string, boolean> | undefined): ReportTask['captures'] {
+  if (!keys || keys.size === 0) return null;
+  const count = keys.size;
+  const incomplete = [...keys.values()].filter(Boolean).length;
+  const summary = incomplete === 0 ? `${count} captures, all bands present` : `${count} captures, ${incomplete} missing a band or with an unreadable one`;
+  return { count, incomplete, summary };
 }
 
 function numberOrNull(v: unknown): number | null {

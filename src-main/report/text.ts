@@ -40,6 +40,7 @@ export function formatReport(report: Report): string {
     const header = ['task', 'photos', 'assigned', 'coverage', 'overlap>=3', 'overlap>=5', 'GSD', 'no photos', 'thin overlap', 'verified'];
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
     for (const r of [header, ...rows]) lines.push('  ' + r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd());
+    for (const t of report.tasks) if (t.captures) lines.push(`  ${t.task_id}: ${t.captures.summary}`);
   }
   return lines.join('\n') + '\n';
 }

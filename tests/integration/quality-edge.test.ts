@@ -61,11 +61,19 @@ describe.skipIf(!openCvAvailable)('against OpenCV (python3-opencv)', () => {
     });
   });
 
-  it('16-bit TIFFs are reduced to 8 bits as imdecode does', async () => {
+  it('16-bit TIFFs are read at their real bit depth: full-depth bands as imdecode reduces them, a 14-bit frame as left-aligned', async () => {
     const files = ['0000SET_IMG_0001_1.tif', '0000SET_IMG_0001_2.tif', '001.tif'].map((f) => path.join(sharedData, 'metadata_samples', f));
-    const refs = openCvMetrics(files);
+    // The 14-bit thermal frame's reference is OpenCV on the same samples shifted up to fill 16 bits.
+    const tmp = makeTemp();
+    const { data, info } = await sharp(files[2]!).toColourspace('grey16').raw({ depth: 'ushort' }).toBuffer({ resolveWithObject: true });
+    const px = new Uint16Array(data.buffer, data.byteOffset, info.width * info.height).map((v) => v * 4);
+    const shifted = path.join(tmp, '001-left-aligned.tif');
+    await sharp(px, { raw: { width: info.width, height: info.height, channels: 1 } }).toColourspace('grey16').tiff({ compression: 'none' }).toFile(shifted);
+    const refs = openCvMetrics([files[0]!, files[1]!, shifted]);
+    rmTemp(tmp);
     for (const [i, f] of files.entries()) {
       const m = await measurePhoto(fs.readFileSync(f), { engine: fallback });
+      expect(m.bitDepth).toBe(i === 2 ? 14 : 16);
       const ref = refs[i]!;
       expect([m.width, m.height]).toEqual([ref.width, ref.height]);
       for (const k of ['gridScore', 'wholeVariance', 'mean', 'std', 'p5', 'p95'] as const) {
