@@ -20,17 +20,27 @@ const RECENT_LIMIT = 10;
 export class Session {
   readonly emit: EventSink;
   private readonly recentFile: string | null;
+  /** Named in the project lock, so a second Postflight can say who holds the project. */
+  private readonly writer: string;
   private open_: { project: Project; jobs: JobRunner } | null = null;
   private reaping: Promise<void> = Promise.resolve();
 
-  constructor(options: { emit: EventSink; recentFile?: string | null }) {
+  constructor(options: { emit: EventSink; recentFile?: string | null; writer?: string }) {
     this.emit = options.emit;
+    this.writer = options.writer ?? 'the app';
     this.recentFile = options.recentFile ?? null;
   }
 
   async openProject(dir: string, create = false): Promise<Project> {
-    await this.close();
-    const project = openProject(dir, { create });
+    // The new project is opened (and its writer lock taken) first: a mistyped folder or a project open in another
+    // Postflight fails here and leaves the current project and its running jobs alone.
+    const project = openProject(dir, { create, writer: this.writer });
+    try {
+      await this.close();
+    } catch (err) {
+      project.close();
+      throw err;
+    }
     this.open_ = { project, jobs: new JobRunner(project.db, this.emit) };
     this.reaping = reapOdmOrphans(project);
     this.remember(project);

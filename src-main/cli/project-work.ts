@@ -11,7 +11,7 @@ export async function withProjectWork<T>(
   io: CliIo,
   projectDir: string,
   work: (project: Project, control: Required<Pick<WorkControl, 'signal' | 'onProgress'>>) => Promise<T>,
-  options: { create?: boolean } = {},
+  options: { create?: boolean; writer: string },
 ): Promise<T> {
   const project = openProject(projectDir, options);
   const bar = progressReporter(io);

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../common/errors.ts';
 import { openDatabase, type Database } from '../db/database.ts';
+import { acquireProjectLock } from './lock.ts';
 import { ensureProjectRow, type ProjectInfo } from '../db/project-row.ts';
 
 export const PROJECT_DB = 'postflight.db';
@@ -19,11 +20,18 @@ export interface Project {
   close(): void;
 }
 
+export interface OpenOptions {
+  create?: boolean;
+  name?: string;
+  /** Open to write, as this command ("ingest", "serve"...): takes the project's writer lock (see lock.ts). */
+  writer?: string;
+}
+
 /**
  * Opens the project in `dir`, creating the folder layout and database when `create` is set (or the folder is new).
  * Opening is idempotent: a second open, or an open after a crash, sees the same consistent database.
  */
-export function openProject(dir: string, options: { create?: boolean; name?: string } = {}): Project {
+export function openProject(dir: string, options: OpenOptions = {}): Project {
   const absDir = path.resolve(dir);
   const dbFile = path.join(absDir, PROJECT_DB);
   const exists = fs.existsSync(dbFile);
@@ -38,19 +46,28 @@ export function openProject(dir: string, options: { create?: boolean; name?: str
   fs.mkdirSync(absDir, { recursive: true });
   for (const sub of PROJECT_DIRS) fs.mkdirSync(path.join(absDir, sub), { recursive: true });
 
-  const db = openDatabase(dbFile);
+  // Writers take the project's lock before touching the database (a second writer is refused with the owner's pid);
+  // readers open without it.
+  const lock = options.writer ? acquireProjectLock(absDir, options.writer) : null;
+  let db: Database | null = null;
   let info: ProjectInfo;
   try {
+    db = openDatabase(dbFile);
     info = ensureProjectRow(db, options.name ?? path.basename(absDir));
   } catch (err) {
-    db.close();
+    db?.close();
+    lock?.release();
     throw err;
   }
+  const open = db;
   return {
     dir: absDir,
-    db,
+    db: open,
     info,
     resolve: (relative) => path.join(absDir, relative),
-    close: () => db.close(),
+    close: () => {
+      open.close();
+      lock?.release();
+    },
   };
 }

@@ -6,6 +6,8 @@ import { countByReason, countByStatus, countManualDecisions, listImages, listRea
 import { listTasks } from '../db/tasks.ts';
 import { countFlights } from '../db/flights.ts';
 import type { Project } from '../project/project.ts';
+import { countSafeOnCard, listLatestCardOffloads } from '../db/offload.ts';
+import type { CardCertificate } from '../ingest/certificate.ts';
 
 export interface ReportImage {
   id: number;
@@ -66,10 +68,31 @@ export interface ReportSummary {
   manual_decisions: number;
 }
 
+/**
+ * A card's offload record (the certificate of its last copy run) with today's word on it: a copy found damaged since
+ * (ingest --recheck) takes "safe to format" back.
+ */
+export interface ReportCard extends CardCertificate {
+  /** Photos recorded from this card that have a verified copy now. */
+  photos_verified_now: number;
+}
+
 export interface Report {
   images: ReportImage[];
   tasks: ReportTask[];
   summary: ReportSummary;
+  /** One per card a copy run finished on (its latest certificate). */
+  cards: ReportCard[];
+}
+
+/** The latest certificate of every card, checked against the copies' state today. */
+export function reportCards(project: Project): ReportCard[] {
+  return listLatestCardOffloads(project.db).map((row) => {
+    const record = JSON.parse(row.record_json) as CardCertificate;
+    const now = countSafeOnCard(project.db, row.source_root);
+    const stillAll = now.safe >= record.photo_count && now.safe === now.photos;
+    return { ...record, safe_to_format: record.safe_to_format && stillAll, photos_verified_now: now.safe };
+  });
 }
 
 export function buildReport(project: Project): Report {
@@ -138,7 +161,7 @@ export function buildReport(project: Project): Report {
     };
   });
 
-  return { images, tasks: reportTasks, summary: reportSummary(project) };
+  return { images, tasks: reportTasks, summary: reportSummary(project), cards: reportCards(project) };
 }
 
 /** The counts alone, straight from the tables (cheap enough to give after every classification run). */

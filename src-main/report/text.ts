@@ -21,6 +21,13 @@ export function formatReport(report: Report): string {
   if (reasons.length > 0) lines.push('', 'Reasons:', ...reasons.map(([code, n]) => `  ${String(n).padStart(6)}  ${code}`));
   if (s.manual_decisions > 0) lines.push(`  (${s.manual_decisions} decided by hand)`);
 
+  if (report.cards.length > 0) {
+    lines.push('', 'Cards:');
+    for (const c of report.cards) {
+      const state = c.safe_to_format ? 'safe to format' : 'NOT safe to format';
+      lines.push(`  ${c.card_label}: ${c.photos_verified_now} of ${c.photo_count} photos with a verified copy, ${state}`);
+    }
+  }
   lines.push('', `Tasks: ${s.tasks} (${s.tasks_verified} verified)`);
   if (report.tasks.length > 0) {
     const pct = (v: number | null): string => (v === null ? '-' : `${v.toFixed(0)}%`);

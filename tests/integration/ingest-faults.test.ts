@@ -4,10 +4,11 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openProject } from '../../src-main/project/project.ts';
-import { cliBin, runPostflight } from '../support/cli.ts';
+import { cliBin, runPostflight, startServe } from '../support/cli.ts';
+import { LOCK_FILE, readLockOwner } from '../../src-main/project/lock.ts';
 import { makeTemp, rmTemp } from '../support/paths.ts';
 import { listFiles, makeCard, md5File } from '../support/card.ts';
 
@@ -71,6 +72,30 @@ function runAsNobody(args: string[]): { code: number; stdout: string; stderr: st
 }
 
 const asRoot = process.getuid?.() === 0;
+
+/** Starts `postflight ingest` in the background; resolves its exit code and output when it ends. */
+function startIngest(source: string, dir: string): { child: ChildProcess; ended: Promise<{ code: number; stdout: string; stderr: string }> } {
+  const child = spawn(process.execPath, [cliBin, 'ingest', source, '--project', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const ended = new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => child.once('exit', (code) => resolve({ code: code ?? -1, stdout, stderr })));
+  return { child, ended };
+}
+
+async function until(condition: () => boolean, child: ChildProcess): Promise<void> {
+  while (!condition() && child.exitCode === null) await new Promise((r) => setTimeout(r, 5));
+}
+
+function countRows(dir: string): number {
+  const p = openProject(dir);
+  try {
+    return p.db.prepare('SELECT count(*) FROM images').pluck().get() as number;
+  } finally {
+    p.close();
+  }
+}
 
 describe('card faults: never lose a photo', () => {
   it('item 1: in place, then copy: the copy run copies and verifies every photo and says the card is safe to format', () => {
@@ -168,5 +193,60 @@ describe('card faults: never lose a photo', () => {
     expectAllCopied(dir, c);
     const fixed = rows(dir).find((r) => r.source_path.endsWith(c.files[1]!))!;
     expect(fixed.status).toBe('staged');
+  });
+
+  it('item 4: a second writer is refused naming the owner pid, report still reads, and a kill -9 owner is taken over', async () => {
+    const c = card(12);
+    const dir = project();
+    openProject(dir, { create: true }).close();
+    const first = startIngest(c.root, dir);
+    await until(() => fs.existsSync(path.join(dir, LOCK_FILE)) && countRows(dir) >= 1, first.child);
+    // Paused mid-run (a slow card, as far as anyone else can tell): it holds the lock however fast the machine is.
+    first.child.kill('SIGSTOP');
+    expect(first.child.exitCode).toBeNull();
+    expect(readLockOwner(dir)).toMatchObject({ pid: first.child.pid, command: 'ingest' });
+
+    for (const writer of [['ingest', c.root], ['classify'], ['verify', '--task', 'any']]) {
+      const second = runPostflight([...writer, '--project', dir]);
+      expect(second.code, writer.join(' ')).toBe(1);
+      expect(second.stderr).toMatch(new RegExp(`project is open in another Postflight \\(pid ${first.child.pid}\\b.*ingest`));
+      expect(second.stderr).not.toMatch(/UNIQUE|ENOENT|disk may be failing/);
+    }
+    const report = runPostflight(['report', '--project', dir, '--json']);
+    expect(report.code, report.stderr).toBe(0);
+
+    first.child.kill('SIGKILL');
+    await first.ended;
+    // The lock file outlives its owner; the next writer sees the owner gone and takes it over.
+    expect(readLockOwner(dir)?.pid).toBe(first.child.pid);
+    const rerun = runPostflight(['ingest', c.root, '--project', dir]);
+    expect(rerun.code, rerun.stderr).toBe(0);
+    expect(rerun.stdout).toMatch(/Safe to format/);
+    expect(fs.existsSync(path.join(dir, LOCK_FILE))).toBe(false);
+    expectAllCopied(dir, c);
+  });
+
+  it('item 4: while serve holds the project, ingest is refused and report works; two ingests at once never both write', async () => {
+    const c = card(3);
+    const dir = project();
+    const server = await startServe(dir, { POSTFLIGHT_STATE_DIR: path.join(dir, '.state') });
+    try {
+      const refused = runPostflight(['ingest', c.root, '--project', dir]);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toMatch(new RegExp(`open in another Postflight \\(pid ${server.child.pid}\\b.*serve`));
+      expect(runPostflight(['report', '--project', dir]).code).toBe(0);
+    } finally {
+      await server.stop();
+    }
+    expect(fs.existsSync(path.join(dir, LOCK_FILE))).toBe(false);
+
+    const a = startIngest(c.root, dir);
+    const b = startIngest(c.root, dir);
+    const [ra, rb] = await Promise.all([a.ended, b.ended]);
+    const codes = [ra.code, rb.code].sort();
+    expect(codes, `${ra.stderr}\n${rb.stderr}`).toEqual([0, 1]);
+    const loser = ra.code === 1 ? ra : rb;
+    expect(loser.stderr).toMatch(/open in another Postflight \(pid \d+/);
+    expectAllCopied(dir, c);
   });
 });

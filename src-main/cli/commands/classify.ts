@@ -21,7 +21,7 @@ export const classifyCommand: Command = {
       if (args.values.json) return `${JSON.stringify(summary, null, 2)}\n`;
       const tail = summary.flight_tail ? '' : ' (take-off/landing pass skipped)';
       return `Classified ${summary.images} photos${tail}.\n${formatReport(buildReport(project))}`;
-    });
+    }, { writer: 'classify' });
     io.stdout.write(output);
     return 0;
   },

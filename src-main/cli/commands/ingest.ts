@@ -15,7 +15,7 @@ export const ingestCommand: Command = {
       io,
       requireString(args, 'project'),
       (project, control) => runIngest(project, { source, inPlace: Boolean(args.values['in-place']), ...control }),
-      { create: true },
+      { create: true, writer: 'ingest' },
     );
     io.stdout.write(args.values.json ? `${JSON.stringify(summary, null, 2)}\n` : triageText(summary));
     return 0;

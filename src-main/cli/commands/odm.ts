@@ -63,7 +63,7 @@ export const odmCommand: Command = {
       if (o.overlayError) lines.push(`No map preview: ${o.overlayError}`);
       lines.push(`Log: ${project.resolve(o.log!)}`);
       return `${lines.join('\n')}\n`;
-    });
+    }, { writer: 'odm' });
     io.stdout.write(output);
     return 0;
   },

@@ -17,7 +17,7 @@ export const serveCommand: Command = {
   async run(args, io) {
     const dir = requireString(args, 'project');
     let server: RunningServer | null = null;
-    const session = new Session({ emit: (name, payload) => server?.broadcast(name, payload), recentFile: userStateFile('recent.json') });
+    const session = new Session({ emit: (name, payload) => server?.broadcast(name, payload), recentFile: userStateFile('recent.json'), writer: 'serve' });
     await session.openProject(dir, true);
     const rendererDir = typeof args.values.renderer === 'string' ? path.resolve(args.values.renderer) : defaultRendererDir;
     server = await startServer({

@@ -49,7 +49,7 @@ export function cliProgress(args: ParsedArgs, io: CliIo): (p: Progress) => void 
 export const syncCommand: Command = {
   ...syncSpec,
   async run(args: ParsedArgs, io: CliIo): Promise<number> {
-    const project = openProject(requireString(args, 'project'));
+    const project = openProject(requireString(args, 'project'), { writer: 'sync' });
     if (wantsDronetm(project.db, args)) {
       const partMiB = positiveNumber(args, 'part-size');
       const maxRate = positiveNumber(args, 'max-rate');

@@ -14,7 +14,7 @@ export const tasksImportCommand: Command = {
     }
     const file = args.positionals[0];
     if (!file || args.positionals.length > 1) throw new UsageError('give exactly one task file');
-    const project = openProject(requireString(args, 'project'));
+    const project = openProject(requireString(args, 'project'), { writer: 'tasks import' });
     try {
       const r = importTasks(project, file);
       if (args.values.json) {

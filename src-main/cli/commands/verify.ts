@@ -11,7 +11,7 @@ import { verifySpec } from './specs.ts';
 export const verifyCommand: Command = {
   ...verifySpec,
   async run(args: ParsedArgs, io: CliIo): Promise<number> {
-    const project = openProject(requireString(args, 'project'));
+    const project = openProject(requireString(args, 'project'), { writer: 'verify' });
     const taskId = requireString(args, 'task');
     try {
       let task;
