@@ -21,7 +21,7 @@ export const odmCommand: Command = {
         const server = typeof args.values.dronetm === 'string' ? args.values.dronetm : undefined;
         const link = resolveDronetmLink(project.db, { server });
         return pushOdmResult(project, taskRowIdOf(project, requireString(args, 'task')), { link, tokens: envTokens(io.env) }, control);
-      });
+      }, { writer: 'odm --push' });
       io.stdout.write(
         args.values.json
           ? `${JSON.stringify(out)}\n`

@@ -7,7 +7,7 @@ import { requireString, type CliIo, type ParsedArgs } from '../command.ts';
 
 /** `tasks import --dronetm <url> --dronetm-project <uuid>`: the project's task outlines, pulled before leaving. */
 export async function runDronetmImport(args: ParsedArgs, io: CliIo): Promise<number> {
-  const project = openProject(requireString(args, 'project'));
+  const project = openProject(requireString(args, 'project'), { writer: 'tasks import' });
   try {
     const given = typeof args.values['dronetm-project'] === 'string' ? (args.values['dronetm-project'] as string) : undefined;
     const link = resolveDronetmLink(project.db, { server: requireString(args, 'dronetm'), projectId: given });
