@@ -3,10 +3,9 @@
  * payload's wide/zoom/thermal frames), grouped by the capture key ingest stored. A capture is judged, tracked and
  * counted once; see docs/decisions.md "Captures".
  */
-import type { ImageRow } from '../db/images.ts';
-import { parseJsonObject } from './json.ts';
+import { metricsOf, type ImageRow } from '../db/images.ts';
 
-type Member = Pick<ImageRow, 'id' | 'capture_key' | 'band' | 'band_index' | 'sensor_kind' | 'make' | 'model' | 'metrics_json'>;
+type Member = Pick<ImageRow, 'id' | 'file_name' | 'capture_key' | 'band' | 'band_index' | 'sensor_kind' | 'make' | 'model' | 'metrics_json'>;
 
 export interface Capture<R extends Member = Member> {
   key: string;
@@ -39,8 +38,7 @@ export const CAMERA_BANDS: Readonly<Record<string, readonly string[]>> = {
 const cameraOf = (r: Member) => `${r.make ?? ''}|${r.model ?? ''}`;
 
 function gridScore(r: Member): number | null {
-  const m = parseJsonObject(r.metrics_json);
-  const v = m?.['gridScore'];
+  const v = metricsOf(r)?.gridScore;
   return typeof v === 'number' && Number.isFinite(v) ? v : null;
 }
 

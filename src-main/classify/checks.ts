@@ -2,11 +2,10 @@
  * Per-photo checks, in the Drone Tasking Manager's order: camera information, GPS, sun elevation, gimbal pitch,
  * sharpness, exposure. Each failed check is one reason; all are reported, so the pilot sees every problem at once.
  */
-import type { ImageRow, Reason } from '../db/images.ts';
+import { metadataOf, metricsOf, type ImageRow, type Reason } from '../db/images.ts';
 import { isValidPosition, parseCoordinate } from '../ingest/metadata-gps.ts';
-import type { QualityMetrics, QualityThresholds } from '../quality/types.ts';
+import type { QualityThresholds } from '../quality/types.ts';
 import type { LatLon } from './geodesy.ts';
-import { parseJsonObject } from './json.ts';
 import { blurFinding, exposureFindings } from './quality.ts';
 import { solarElevationDeg } from './sun.ts';
 import { unambiguousUtc } from './time.ts';
@@ -20,12 +19,12 @@ export interface PhotoCheck {
 
 type Photo = Pick<
   ImageRow,
-  'metadata_json' | 'lat' | 'lon' | 'captured_at' | 'gimbal_pitch' | 'metrics_json'
+  'id' | 'file_name' | 'metadata_json' | 'lat' | 'lon' | 'captured_at' | 'gimbal_pitch' | 'metrics_json'
 >;
 
 export function checkPhoto(photo: Photo, t: ClassifyThresholds, q: QualityThresholds): PhotoCheck {
   const reasons: Reason[] = [];
-  const meta = parseJsonObject(photo.metadata_json);
+  const meta = metadataOf(photo);
   if (!hasCameraInfo(meta)) {
     reasons.push({ code: 'exif', message: 'Photo has no camera information (EXIF data).' });
   }
@@ -57,7 +56,7 @@ export function checkPhoto(photo: Photo, t: ClassifyThresholds, q: QualityThresh
     });
   }
 
-  const metrics = parseJsonObject(photo.metrics_json) as Partial<QualityMetrics> | null;
+  const metrics = metricsOf(photo);
   if (metrics) {
     const blur = blurFinding(metrics, q);
     if (blur) reasons.push(blur);

@@ -1,5 +1,13 @@
 import type { Statement } from 'better-sqlite3';
 import type { Database } from './database.ts';
+import {
+  decodeStoredOrNull,
+  storedFootprintSchema,
+  storedMetadataSchema,
+  storedMetricsSchema,
+  type StoredFootprint,
+  type StoredMetrics,
+} from './stored.ts';
 
 /** Where a photo stands; `staged` until classification has run. */
 export const IMAGE_STATUSES = ['staged', 'assigned', 'rejected', 'unmatched', 'invalid_exif', 'duplicate'] as const;
@@ -251,6 +259,36 @@ export function setImageStatus(
 ): void {
   prepared(db, 'UPDATE images SET status = ? WHERE id = ?').run(status, imageId);
   replaceReasons(db, imageId, 'auto', reasons, codes);
+}
+
+/** The photo's stored footprint, or null before coverage gave it one. */
+export function footprintOf(row: Pick<ImageRow, 'id' | 'file_name' | 'footprint'>): StoredFootprint | null {
+  return decodeStoredOrNull(storedFootprintSchema, row.footprint, {
+    table: 'images',
+    column: 'footprint',
+    row: row.id,
+    what: `footprint of photo ${row.file_name}`,
+  });
+}
+
+/** What the quality module measured on the photo, or null when it could not measure it. */
+export function metricsOf(row: Pick<ImageRow, 'id' | 'file_name' | 'metrics_json'>): StoredMetrics | null {
+  return decodeStoredOrNull(storedMetricsSchema, row.metrics_json, {
+    table: 'images',
+    column: 'metrics_json',
+    row: row.id,
+    what: `measurements of photo ${row.file_name}`,
+  });
+}
+
+/** The metadata record ingest read from the photo, or null when it had none. */
+export function metadataOf(row: Pick<ImageRow, 'id' | 'file_name' | 'metadata_json'>): Record<string, unknown> | null {
+  return decodeStoredOrNull(storedMetadataSchema, row.metadata_json, {
+    table: 'images',
+    column: 'metadata_json',
+    row: row.id,
+    what: `metadata of photo ${row.file_name}`,
+  });
 }
 
 /** Photos per status, every status present (0 when none). */

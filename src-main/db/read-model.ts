@@ -4,6 +4,8 @@
  * answer per screen instead of stitching rows together.
  */
 import type { Database } from './database.ts';
+import { footprintOf, metadataOf, metricsOf } from './images.ts';
+import { toTaskRow, type RawTask } from './tasks.ts';
 import type {
   ImageDetail,
   ImageFacets,
@@ -156,9 +158,9 @@ export function imageDetail(db: Database, id: number): ImageDetail | null {
     model: row.model,
     relAlt: row.rel_alt,
     gsdCm: row.gsd_cm,
-    footprint: parseJson(row.footprint),
-    metrics: parseJson(row.metrics_json) as Record<string, unknown> | null,
-    metadata: parseJson(row.metadata_json) as Record<string, unknown> | null,
+    footprint: footprintOf({ id, file_name: row.file_name, footprint: row.footprint }),
+    metrics: metricsOf({ id, file_name: row.file_name, metrics_json: row.metrics_json }),
+    metadata: metadataOf({ id, file_name: row.file_name, metadata_json: row.metadata_json }),
   };
 }
 
@@ -204,43 +206,22 @@ export function imageFacets(db: Database): ImageFacets {
  */
 export function photoFootprints(db: Database, limit: number): PhotoFootprint[] {
   const rows = db
-    .prepare<[number], { id: number; status: ImageStatus; footprint: string }>(
-      `SELECT id, status, footprint FROM images WHERE footprint IS NOT NULL
+    .prepare<[number], { id: number; file_name: string; status: ImageStatus; footprint: string }>(
+      `SELECT id, file_name, status, footprint FROM images WHERE footprint IS NOT NULL
        ORDER BY status = 'assigned' DESC, captured_at, id LIMIT ?`,
     )
     .all(limit);
-  const out: PhotoFootprint[] = [];
-  for (const r of rows) {
-    const ring = ringOf(parseJson(r.footprint));
-    if (!ring) continue;
-    const [bl, br, tr, tl] = ring;
-    out.push({ id: r.id, status: r.status, corners: [tl, tr, br, bl] });
-  }
-  return out;
+  return rows.flatMap((r) => {
+    const ring = footprintOf(r)!.geometry.coordinates[0]!;
+    if (ring.length < 4) return [];
+    const [bl, br, tr, tl] = ring.slice(0, 4).map((p): LonLat => [p[0]!, p[1]!]) as [LonLat, LonLat, LonLat, LonLat];
+    return [{ id: r.id, status: r.status, corners: [tl, tr, br, bl] }];
+  });
 }
 
 type LonLat = [number, number];
 
-/** The first four corners of a stored footprint (a GeoJSON Feature as coverage stores it, or a bare Polygon). */
-function ringOf(value: unknown): [LonLat, LonLat, LonLat, LonLat] | null {
-  const polygon = (value as { geometry?: unknown } | null)?.geometry ?? value;
-  const ring = (polygon as { type?: string; coordinates?: unknown[][] } | null)?.coordinates?.[0];
-  if ((polygon as { type?: string } | null)?.type !== 'Polygon' || !Array.isArray(ring) || ring.length < 4) return null;
-  const corners = ring.slice(0, 4).map((p) => (Array.isArray(p) ? [Number(p[0]), Number(p[1])] : [NaN, NaN]));
-  return corners.every(([x, y]) => Number.isFinite(x) && Number.isFinite(y))
-    ? (corners as [LonLat, LonLat, LonLat, LonLat])
-    : null;
-}
-
-interface TaskRowForInfo {
-  id: number;
-  task_id: string;
-  name: string | null;
-  geometry: string;
-  coverage_json: string | null;
-  verified_at: string | null;
-  verify_forced: number;
-  synced_at: string | null;
+interface TaskRowForInfo extends RawTask {
   image_count: number;
   assigned_count: number;
 }
@@ -249,48 +230,31 @@ interface TaskRowForInfo {
 export function taskInfos(db: Database, taskId?: string): TaskInfo[] {
   const rows = db
     .prepare<unknown[], TaskRowForInfo>(
-      `SELECT t.id, t.task_id, t.name, t.geometry, t.coverage_json, t.verified_at, t.verify_forced, t.synced_at,
+      `SELECT t.*,
          (SELECT count(*) FROM images i WHERE i.task_id = t.id) AS image_count,
          (SELECT count(*) FROM images i WHERE i.task_id = t.id AND i.status = 'assigned') AS assigned_count
        FROM tasks t ${taskId === undefined ? '' : 'WHERE t.task_id = ?'} ORDER BY t.task_id`,
     )
     .all(...(taskId === undefined ? [] : [taskId]));
   return rows.map((r) => {
-    const cov = (parseJson(r.coverage_json) ?? {}) as {
-      coveragePct?: number;
-      overlap3Pct?: number;
-      overlap5Pct?: number;
-      gsdCm?: { median?: number } | number | null;
-      gaps?: unknown;
-      unphotographedAreaM2?: number;
-      thinOverlapAreaM2?: number;
-    };
-    const gsd = typeof cov.gsdCm === 'number' ? cov.gsdCm : (cov.gsdCm?.median ?? null);
+    const t = toTaskRow(r);
+    const cov = t.coverage;
     return {
-      taskId: r.task_id,
-      name: r.name,
-      geometry: JSON.parse(r.geometry) as unknown,
+      taskId: t.taskId,
+      name: t.name,
+      geometry: t.geometry,
       imageCount: r.image_count,
       assignedCount: r.assigned_count,
-      coveragePct: cov.coveragePct ?? null,
-      overlap3Pct: cov.overlap3Pct ?? null,
-      overlap5Pct: cov.overlap5Pct ?? null,
-      gsdCm: gsd,
-      gaps: cov.gaps ?? null,
-      unphotographedM2: cov.unphotographedAreaM2 ?? null,
-      thinOverlapM2: cov.thinOverlapAreaM2 ?? null,
-      verified: r.verified_at !== null,
-      verifyForced: r.verify_forced === 1,
-      syncedAt: r.synced_at,
+      coveragePct: cov?.coveragePct ?? null,
+      overlap3Pct: cov?.overlap3Pct ?? null,
+      overlap5Pct: cov?.overlap5Pct ?? null,
+      gsdCm: cov?.gsdCm?.median ?? null,
+      gaps: cov?.gaps ?? null,
+      unphotographedM2: cov?.unphotographedAreaM2 ?? null,
+      thinOverlapM2: cov?.thinOverlapAreaM2 ?? null,
+      verified: t.verifiedAt !== null,
+      verifyForced: t.verifyForced,
+      syncedAt: t.syncedAt,
     };
   });
-}
-
-function parseJson(text: string | null): unknown {
-  if (text === null) return null;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return null; // a damaged JSON column shows as "no data", not as a failed screen
-  }
 }

@@ -1,5 +1,6 @@
 import type { MultiPolygon, Polygon } from 'geojson';
 import type { Database } from './database.ts';
+import { decodeStored, decodeStoredOrNull, storedCoverageSchema, taskGeometrySchema, type StoredAt, type StoredCoverage } from './stored.ts';
 
 /** What an import writes for one task. `taskId` is the id pilots see. */
 export interface TaskInput {
@@ -15,8 +16,8 @@ export interface TaskInput {
 /** A task as stored; `id` is the row id other tables (images.task_id) reference. */
 export interface TaskRow extends TaskInput {
   id: number;
-  /** Last computed coverage figures (see geo/coverage-service.ts StoredCoverage), or null when never computed. */
-  coverage: unknown;
+  /** Last computed coverage figures, or null when never computed. */
+  coverage: StoredCoverage | null;
   verifiedAt: string | null;
   verifyForced: boolean;
   syncedAt: string | null;
@@ -24,7 +25,8 @@ export interface TaskRow extends TaskInput {
   stream: string | null;
 }
 
-interface RawTask {
+/** A `tasks` row as stored; decode it with toTaskRow. */
+export interface RawTask {
   id: number;
   task_id: string;
   name: string | null;
@@ -42,15 +44,18 @@ interface RawTask {
   stream: string | null;
 }
 
-const toRow = (r: RawTask): TaskRow => ({
+const at = (r: RawTask, column: string, what: string): StoredAt => ({ table: 'tasks', column, row: r.id, what: `${what} of task ${r.task_id}` });
+
+/** Decodes a stored task: its outline and coverage checked against their schemas (a damaged one is a worded error). */
+export const toTaskRow = (r: RawTask): TaskRow => ({
   id: r.id,
   taskId: r.task_id,
   name: r.name,
-  geometry: JSON.parse(r.geometry),
+  geometry: decodeStored(taskGeometrySchema, r.geometry, at(r, 'geometry', 'outline')),
   bbox: [r.min_lon, r.min_lat, r.max_lon, r.max_lat],
   source: r.source,
   importedAt: r.imported_at,
-  coverage: r.coverage_json === null ? null : JSON.parse(r.coverage_json),
+  coverage: decodeStoredOrNull(storedCoverageSchema, r.coverage_json, at(r, 'coverage_json', 'coverage')),
   verifiedAt: r.verified_at,
   verifyForced: r.verify_forced === 1,
   syncedAt: r.synced_at,
@@ -67,18 +72,18 @@ export function setTaskStream(db: Database, id: number, stream: string | null): 
 }
 
 export function listTasks(db: Database): TaskRow[] {
-  return db.prepare<[], RawTask>('SELECT * FROM tasks ORDER BY id').all().map(toRow);
+  return db.prepare<[], RawTask>('SELECT * FROM tasks ORDER BY id').all().map(toTaskRow);
 }
 
 /** By the pilot-facing task id. */
 export function getTask(db: Database, taskId: string): TaskRow | undefined {
   const r = db.prepare<[string], RawTask>('SELECT * FROM tasks WHERE task_id = ?').get(taskId);
-  return r && toRow(r);
+  return r && toTaskRow(r);
 }
 
 export function getTaskByRowId(db: Database, id: number): TaskRow | undefined {
   const r = db.prepare<[number], RawTask>('SELECT * FROM tasks WHERE id = ?').get(id);
-  return r && toRow(r);
+  return r && toTaskRow(r);
 }
 
 /** Verified tasks not synced since their last verification, in row order: what a sync with no names sends. */
@@ -86,7 +91,7 @@ export function listTasksToSync(db: Database): TaskRow[] {
   return db
     .prepare<[], RawTask>('SELECT * FROM tasks WHERE verified_at IS NOT NULL AND (synced_at IS NULL OR synced_at < verified_at) ORDER BY id')
     .all()
-    .map(toRow);
+    .map(toTaskRow);
 }
 
 export function setTaskSynced(db: Database, id: number, at: string): void {
@@ -127,7 +132,7 @@ export function upsertTask(db: Database, t: TaskInput): { id: number; outcome: U
   return { id: existing.id, outcome: 'updated' };
 }
 
-export function setTaskCoverage(db: Database, id: number, coverage: unknown): void {
+export function setTaskCoverage(db: Database, id: number, coverage: StoredCoverage | null): void {
   db.prepare('UPDATE tasks SET coverage_json = ? WHERE id = ?').run(coverage === null ? null : JSON.stringify(coverage), id);
 }
 

@@ -1,10 +1,10 @@
-import type { Feature, Polygon } from 'geojson';
 import { AppError } from '../common/errors.ts';
 import type { WorkControl } from '../common/progress.ts';
 import type { Project } from '../project/project.ts';
 import { pickStream } from '../classify/captures.ts';
 import { transaction } from '../db/database.ts';
-import { listAltitudes, listImages, updateImage, type ImageRow } from '../db/images.ts';
+import { footprintOf, listAltitudes, listImages, updateImage, type ImageRow } from '../db/images.ts';
+import type { StoredCoverage, StoredFootprint } from '../db/stored.ts';
 import { getTask, listTasks, setTaskCoverage, type TaskRow } from '../db/tasks.ts';
 import { analyseCoverage, type CoveragePhoto, type TaskCoverage } from './coverage.ts';
 import { computeFootprint, type Footprint, type FootprintContext, type FootprintSkip, type PhotoPose } from './footprint.ts';
@@ -12,18 +12,8 @@ import { localFrame } from './local-frame.ts';
 import { median } from './overlap.ts';
 import { coverageSettings } from './settings.ts';
 
-/** What `tasks.coverage_json` holds. */
-export interface StoredCoverage extends TaskCoverage {
-  computedAt: string;
-  /** Photos that got a footprint, and why the others did not. */
-  footprintCount: number;
-  skipped: Partial<Record<FootprintSkip, number>>;
-  /** Assumptions behind the figures, e.g. 'height_estimated' when some heights came from GPS minus take-off. */
-  flags: string[];
-}
-
-/** What `images.footprint` holds: the ground polygon and how it was obtained. */
-export type StoredFootprint = Feature<Polygon, Omit<Footprint, 'polygon' | 'cornersM'>>;
+/** What `tasks.coverage_json` and `images.footprint` hold: their owning types live with their decoders in db/. */
+export type { StoredCoverage, StoredFootprint };
 
 export interface ComputeCoverageOptions extends WorkControl {
   /** Pilot-facing task ids; all tasks when absent. */
@@ -110,8 +100,9 @@ export interface OverlapLayer {
 export function getOverlapLayer(project: Project, taskId: string, opts: { cellM?: number } = {}): OverlapLayer {
   const task = requireTask(project, taskId);
   const photos: CoveragePhoto[] = assignedPhotos(project, task).flatMap((row) => {
-    if (!row.footprint || row.lat === null || row.lon === null) return [];
-    const f = JSON.parse(row.footprint) as StoredFootprint;
+    if (row.lat === null || row.lon === null) return [];
+    const f = footprintOf(row);
+    if (!f) return [];
     return [{ lon: row.lon, lat: row.lat, footprint: f.geometry, gsdCm: f.properties.gsdCm }];
   });
   const { coverage, raster } = analyseCoverage(task.geometry, photos, { cellM: opts.cellM, gapBelow: coverageSettings(project.db).minOverlap });

@@ -3,7 +3,6 @@ import { transaction } from '../db/database.ts';
 import { appendEvent } from '../db/events.ts';
 import { getTaskByRowId, setTaskVerified, type TaskRow } from '../db/tasks.ts';
 import type { Project } from '../project/project.ts';
-import type { StoredCoverage } from './coverage-service.ts';
 import { computeCoverage, requireTask } from './coverage-service.ts';
 import { verifyThresholds, type VerifyThresholds } from './settings.ts';
 
@@ -14,7 +13,7 @@ export interface VerifyReason {
 
 /** Why a task cannot be verified yet under the project's thresholds; empty when it can. */
 export function verifyReasons(task: TaskRow, thresholds: VerifyThresholds): VerifyReason[] {
-  const c = task.coverage as StoredCoverage | null;
+  const c = task.coverage;
   if (!c) return [{ code: 'coverage_missing', message: 'Coverage has not been computed for this task yet.' }];
   const reasons: VerifyReason[] = [];
   if (c.coveragePct < thresholds.minCoveragePct) {
@@ -51,7 +50,7 @@ export function verifyTask(project: Project, taskId: string, opts: { force?: boo
     }
     const forced = reasons.length > 0;
     setTaskVerified(db, task.id, { at: new Date().toISOString(), forced });
-    const c = task.coverage as StoredCoverage | null;
+    const c = task.coverage;
     appendEvent(db, {
       kind: forced ? 'task_verified_forced' : 'task_verified',
       taskId: task.id,

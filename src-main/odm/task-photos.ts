@@ -29,14 +29,8 @@ export function loadVerifiedTask(project: Project, taskRowId: number): OdmTask {
       taskId: taskRowId,
     });
   }
-  return { id: row.id, taskId: row.taskId, name: row.name, gsdCm: coverageGsd(row.coverage) ?? photosGsd(project, row.id) };
-}
-
-/** The median GSD of the task's coverage figures (geo/coverage-service: `gsdCm: { median, min, max }`). */
-function coverageGsd(coverage: unknown): number | null {
-  if (!coverage) return null;
-  const gsd = (coverage as { gsdCm?: { median?: unknown } | null }).gsdCm?.median;
-  return typeof gsd === 'number' && gsd > 0 ? gsd : null;
+  const gsd = row.coverage?.gsdCm?.median ?? 0;
+  return { id: row.id, taskId: row.taskId, name: row.name, gsdCm: gsd > 0 ? gsd : photosGsd(project, row.id) };
 }
 
 /** The row id of a task from the id pilots see. */

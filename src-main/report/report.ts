@@ -2,7 +2,7 @@
  * The project report: every photo with its status and reasons, every task with its counts and coverage, and a summary.
  * The same data the UI shows; `postflight report --json` prints it as is.
  */
-import { countByReason, countByStatus, countManualDecisions, listImages, listReasons, type ImageStatus, type ReasonCode } from '../db/images.ts';
+import { countByReason, countByStatus, countManualDecisions, footprintOf, listImages, listReasons, type ImageStatus, type ReasonCode } from '../db/images.ts';
 import { listTasks } from '../db/tasks.ts';
 import { countFlights } from '../db/flights.ts';
 import type { Project } from '../project/project.ts';
@@ -133,7 +133,7 @@ export function buildReport(project: Project): Report {
       captured_at: r.captured_at,
       sharpness: r.sharpness,
       gimbal_pitch: r.gimbal_pitch,
-      footprint: parseOrNull(r.footprint),
+      footprint: footprintOf(r),
       gsd_cm: r.gsd_cm,
       capture_key: r.capture_key,
       band: r.band,
@@ -143,19 +143,18 @@ export function buildReport(project: Project): Report {
 
   const reportTasks = tasks.map((t): ReportTask => {
     const c = perTask.get(t.id) ?? { images: 0, assigned: 0 };
-    const cov = (t.coverage ?? {}) as Record<string, unknown>;
-    const gsd = cov['gsdCm'] as { median?: unknown } | null | undefined;
+    const cov = t.coverage;
     return {
       task_id: t.taskId,
       image_count: c.images,
       assigned_count: c.assigned,
-      coverage_pct: numberOrNull(cov['coveragePct']),
-      overlap3_pct: numberOrNull(cov['overlap3Pct']),
-      overlap5_pct: numberOrNull(cov['overlap5Pct']),
-      gsd_cm: numberOrNull(gsd?.median),
-      gaps: cov['gaps'] ?? null,
-      unphotographed_m2: numberOrNull(cov['unphotographedAreaM2']),
-      thin_overlap_m2: numberOrNull(cov['thinOverlapAreaM2']),
+      coverage_pct: cov?.coveragePct ?? null,
+      overlap3_pct: cov?.overlap3Pct ?? null,
+      overlap5_pct: cov?.overlap5Pct ?? null,
+      gsd_cm: cov?.gsdCm?.median ?? null,
+      gaps: cov?.gaps ?? null,
+      unphotographed_m2: cov?.unphotographedAreaM2 ?? null,
+      thin_overlap_m2: cov?.thinOverlapAreaM2 ?? null,
       verified: t.verifiedAt !== null,
       captures: captureSummary(capturesOf.get(t.id)),
     };
@@ -186,17 +185,4 @@ function captureSummary(keys: Map<string, boolean> | undefined): ReportTask['cap
   const incomplete = [...keys.values()].filter(Boolean).length;
   const summary = incomplete === 0 ? `${count} captures, all bands present` : `${count} captures, ${incomplete} missing a band or with an unreadable one`;
   return { count, incomplete, summary };
-}
-
-function numberOrNull(v: unknown): number | null {
-  return typeof v === 'number' && Number.isFinite(v) ? v : null;
-}
-
-function parseOrNull(json: string | null): unknown {
-  if (json === null) return null;
-  try {
-    return JSON.parse(json);
-  } catch {
-    return null;
-  }
 }

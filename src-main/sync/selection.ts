@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { AppError } from '../common/errors.ts';
 import type { Project } from '../project/project.ts';
-import { listAcceptedPhotos, listReasons, type ImageRow } from '../db/images.ts';
+import { footprintOf, listAcceptedPhotos, listReasons, type ImageRow } from '../db/images.ts';
 import { getTask, listTasksToSync, setTaskSynced, type TaskRow } from '../db/tasks.ts';
 
 /** A verified task as sync sees it. */
@@ -35,8 +35,6 @@ export interface SyncPhoto {
   footprint: unknown;
   gsdCm: number | null;
 }
-
-const parse = (json: string | null): unknown => (json === null ? null : JSON.parse(json));
 
 function toTask(r: TaskRow): SyncTask {
   return {
@@ -86,7 +84,7 @@ export function taskPhotos(project: Project, taskRowId: number): SyncPhoto[] {
     lon: r.lon,
     alt: r.alt,
     relAlt: r.rel_alt,
-    footprint: parse(r.footprint),
+    footprint: footprintOf(r),
     gsdCm: r.gsd_cm,
   }));
 }

@@ -8,6 +8,7 @@ import { openProject, type Project } from '../../src-main/project/project.ts';
 import { getTask, listTasks, setTaskCoverage, setTaskVerified } from '../../src-main/db/tasks.ts';
 import { getProjectBoundary, importTasks } from '../../src-main/geo/task-import.ts';
 import { makeTemp, repoRoot, rmTemp } from '../support/paths.ts';
+import { storedCoverage } from '../support/coverage.ts';
 
 const SAMPLE = path.join(repoRoot, 'resources', 'sample-tasks', 'brighton_beach.geojson');
 let dir: string;
@@ -70,7 +71,7 @@ describe('importTasks', () => {
   it('re-imports by task id: same outline unchanged (verification kept), new outline replaces it and clears coverage', () => {
     importTasks(project, SAMPLE);
     const t1 = getTask(project.db, '1')!;
-    setTaskCoverage(project.db, t1.id, { coveragePct: 100 });
+    setTaskCoverage(project.db, t1.id, storedCoverage({ coveragePct: 100 }));
     setTaskVerified(project.db, t1.id, { at: '2024-01-01T00:00:00Z', forced: false });
     expect(importTasks(project, SAMPLE)).toMatchObject({ added: [], updated: [], unchanged: ['1', '2'] });
     expect(getTask(project.db, '1')).toMatchObject({ verifiedAt: '2024-01-01T00:00:00Z', coverage: { coveragePct: 100 } });

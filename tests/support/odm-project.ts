@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { openProject, type Project } from '../../src-main/project/project.ts';
 import { sharedData } from './paths.ts';
+import { storedCoverage } from './coverage.ts';
 
 const PHOTOS = path.join(sharedData, 'brighton_beach');
 
@@ -23,7 +24,7 @@ export function createOdmProject(
     .run(
       JSON.stringify({ type: 'Polygon', coordinates: [[[151.14, -33.97], [151.16, -33.97], [151.16, -33.95], [151.14, -33.95], [151.14, -33.97]]] }),
       now,
-      opts.gsdCm ? JSON.stringify({ gsdCm: { median: opts.gsdCm, min: opts.gsdCm, max: opts.gsdCm } }) : null,
+      opts.gsdCm ? JSON.stringify(storedCoverage({ gsdCm: { median: opts.gsdCm, min: opts.gsdCm, max: opts.gsdCm } })) : null,
       opts.verified === false ? null : now,
     );
   const taskRowId = Number(task.lastInsertRowid);

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { openProject, type Project } from '../../src-main/project/project.ts';
 import { sharedData } from './paths.ts';
+import { storedCoverage } from './coverage.ts';
 
 /** Real photos from the shared data set (brighton_beach: 18 DJI JPEGs of 3-4 MB). */
 export const BRIGHTON = path.join(sharedData, 'brighton_beach');
@@ -53,7 +54,7 @@ export function makeSyncProject(dir: string, tasks: readonly TaskSpec[]): SyncFi
   const insertReason = project.db.prepare("INSERT INTO reasons (image_id, code, message, source) VALUES (?, ?, ?, 'auto')");
   for (const task of tasks) {
     const taskRow = Number(
-      insertTask.run(task.taskId, `Task ${task.taskId}`, JSON.stringify(square), now, task.verified ? now : null, '{"coverage":0.97}').lastInsertRowid,
+      insertTask.run(task.taskId, `Task ${task.taskId}`, JSON.stringify(square), now, task.verified ? now : null, JSON.stringify(storedCoverage())).lastInsertRowid,
     );
     task.photos.forEach((p, i) => {
       const bytes = Buffer.concat(p.from.map((f) => fs.readFileSync(f)));

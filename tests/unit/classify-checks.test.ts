@@ -32,6 +32,8 @@ const NOON = { DateTimeOriginal: '2024:06:21 12:00:00', OffsetTimeOriginal: '+05
 function photo(o: Partial<Parameters<typeof checkPhoto>[0]> & { meta?: Record<string, unknown> } = {}) {
   const { meta, ...rest } = o;
   return {
+    id: 1,
+    file_name: 'DJI_0001.JPG',
     metadata_json: JSON.stringify({ raw: { exif: { Make: 'DJI', ...NOON }, ...meta } }),
     lat: 27.7172,
     lon: 85.324,

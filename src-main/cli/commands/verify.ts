@@ -1,5 +1,4 @@
 import { openProject } from '../../project/project.ts';
-import type { StoredCoverage } from '../../geo/coverage-service.ts';
 import { unverifyTask, verifyTask } from '../../geo/verify.ts';
 import { requireString, type CliIo, type Command, type ParsedArgs } from '../command.ts';
 import { verifySpec } from './specs.ts';
@@ -22,7 +21,7 @@ export const verifyCommand: Command = {
         return 0;
       }
       const state = task.verifiedAt ? `verified${task.verifyForced ? ' (forced)' : ''} at ${task.verifiedAt}` : 'not verified';
-      const c = task.coverage as StoredCoverage | null;
+      const c = task.coverage;
       const figures = c ? ` Coverage ${c.coveragePct.toFixed(1)}%, seen by 3+ photos ${c.overlap3Pct.toFixed(1)}%.` : '';
       io.stdout.write(`Task ${task.taskId}: ${state}.${figures}\n`);
       return 0;

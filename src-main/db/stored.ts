@@ -1,0 +1,163 @@
+/**
+ * The owning type of every JSON column: a zod schema per column, and the one decoder that reads them back. A stored
+ * value that does not parse or does not match is a worded error naming the table, row and column, never a silent
+ * null and never an unchecked cast. A field a module starts writing goes into its schema here first: the decoder keeps
+ * only what the schema names.
+ */
+import { z } from 'zod';
+import { AppError } from '../common/errors.ts';
+import { GAP_KINDS } from '../geo/coverage.ts';
+
+/** Where a stored value came from, for the error a damaged one raises. */
+export interface StoredAt {
+  table: string;
+  column: string;
+  /** The row's id (or key), as a person would look it up. */
+  row: string | number;
+  /** What the value is, in the pilot's words: "the coverage of task 12". */
+  what: string;
+}
+
+/** Parses and checks one stored JSON text; throws AppError('internal') naming the row when it is damaged. */
+export function decodeStored<S extends z.ZodType>(schema: S, text: string, at: StoredAt): z.output<S> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw damaged(at, 'it is not valid JSON');
+  }
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const field = issue.path.length ? `${issue.path.join('.')}: ` : '';
+    throw damaged(at, `${field}${issue.message}`);
+  }
+  return parsed.data;
+}
+
+/** As decodeStored, with SQL NULL read as null. */
+export function decodeStoredOrNull<S extends z.ZodType>(schema: S, text: string | null, at: StoredAt): z.output<S> | null {
+  return text === null ? null : decodeStored(schema, text, at);
+}
+
+function damaged(at: StoredAt, why: string): AppError {
+  return new AppError(
+    'internal',
+    `The project's stored ${at.what} is damaged (${why}; ${at.table} row ${at.row}, column ${at.column}). Recompute it, or restore the project folder from a backup.`,
+    { table: at.table, row: at.row, column: at.column },
+  );
+}
+
+// --- GeoJSON ------------------------------------------------------------------------------------------------------
+
+const position = z.array(z.number()).min(2);
+export const polygonSchema = z.object({ type: z.literal('Polygon'), coordinates: z.array(z.array(position)) });
+export const multiPolygonSchema = z.object({
+  type: z.literal('MultiPolygon'),
+  coordinates: z.array(z.array(z.array(position))),
+});
+/** `tasks.geometry`: a task's outline. */
+export const taskGeometrySchema = z.discriminatedUnion('type', [polygonSchema, multiPolygonSchema]);
+
+// --- Coverage (tasks.coverage_json) ---------------------------------------------------------------------------------
+
+const gapFeature = z.object({
+  type: z.literal('Feature'),
+  geometry: polygonSchema,
+  // Coverage written before gaps had kinds carries only the area.
+  properties: z.object({ kind: z.enum(GAP_KINDS).optional(), areaM2: z.number() }),
+});
+
+/**
+ * `tasks.coverage_json`: the last computed coverage of a task (geo/coverage-service.ts writes it). The one coverage
+ * type: `gsdCm` is always `{ median, min, max }` or null. Figures added after the first release are optional, absent
+ * in coverage computed before them.
+ */
+export const storedCoverageSchema = z.object({
+  photoCount: z.number(),
+  taskAreaM2: z.number(),
+  coveragePct: z.number(),
+  overlap3Pct: z.number(),
+  overlap5Pct: z.number(),
+  frontOverlapPct: z.number().nullable(),
+  sideOverlapPct: z.number().nullable(),
+  flightLines: z.number(),
+  gsdCm: z.object({ median: z.number(), min: z.number(), max: z.number() }).nullable(),
+  cellM: z.number(),
+  gapBelow: z.number(),
+  gapAreaM2: z.number(),
+  unphotographedAreaM2: z.number().optional(),
+  thinOverlapAreaM2: z.number().optional(),
+  minGapAreaM2: z.number().optional(),
+  gaps: z.object({ type: z.literal('FeatureCollection'), features: z.array(gapFeature) }),
+  gapsTruncated: z.boolean(),
+  computedAt: z.string(),
+  /** Photos that got a footprint, and why the others did not. */
+  footprintCount: z.number(),
+  skipped: z.record(z.string(), z.number()),
+  /** Assumptions behind the figures, e.g. 'height_estimated' when some heights came from GPS minus take-off. */
+  flags: z.array(z.string()),
+});
+export type StoredCoverage = z.output<typeof storedCoverageSchema>;
+
+// --- Photo footprint (images.footprint) -----------------------------------------------------------------------------
+
+/** `images.footprint`: the photo's ground polygon (WGS84) and how it was obtained (geo/footprint.ts). */
+export const storedFootprintSchema = z.object({
+  type: z.literal('Feature'),
+  geometry: polygonSchema,
+  properties: z.object({
+    gsdCm: z.number(),
+    heightM: z.number(),
+    heightSource: z.string(),
+    fovSource: z.string(),
+    headingDeg: z.number(),
+    headingSource: z.string(),
+    offNadirDeg: z.number(),
+    flags: z.array(z.string()),
+  }),
+});
+export type StoredFootprint = z.output<typeof storedFootprintSchema>;
+
+// --- Photo measurements and metadata (images.metrics_json, images.metadata_json) ------------------------------------
+
+const colourStats = z.object({
+  meanHue: z.number(),
+  meanSat: z.number(),
+  meanVal: z.number(),
+  blueRatio: z.number(),
+  warmRatio: z.number(),
+  greenRatio: z.number(),
+  samples: z.number(),
+});
+
+/**
+ * `images.metrics_json`: what the quality module measured (quality/types.ts QualityMetrics). Partial: photos measured
+ * by an earlier version lack the newer figures, and each check skips what is absent.
+ */
+export const storedMetricsSchema = z
+  .object({
+    width: z.number(),
+    height: z.number(),
+    gridVariances: z.array(z.number()),
+    gridScore: z.number(),
+    lowTextureRatio: z.number(),
+    wholeVariance: z.number(),
+    mean: z.number(),
+    std: z.number(),
+    p5: z.number(),
+    p95: z.number(),
+    fracDark: z.number(),
+    fracBright: z.number(),
+    black: z.boolean(),
+    white: z.boolean(),
+    blurEffect: z.number(),
+    colour: colourStats,
+    terrain: z.enum(['water', 'snow_ice', 'sand', 'land']),
+    engine: z.enum(['native', 'typescript']),
+  })
+  .partial();
+export type StoredMetrics = z.output<typeof storedMetricsSchema>;
+
+/** `images.metadata_json`: the metadata record ingest read (ingest/metadata.ts), shown as-is in the photo's details. */
+export const storedMetadataSchema = z.record(z.string(), z.unknown());
