@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { decodeJpegLuma, decodePhoto, readHeader, type DecodedPhoto } from '../src-main/quality/decode.ts';
+import { decodePhoto, type DecodedPhoto } from '../src-main/quality/decode.ts';
 import { loadEngine, measurePhoto } from '../src-main/quality/measure.ts';
 import { kernelSumsTs } from '../src-main/quality/kernels.ts';
 
@@ -35,8 +35,10 @@ const baseline = await perPhoto(async (b) => {
 });
 rows.push(['baseline: sharp RGB decode + TS kernels (main thread)', baseline]);
 rows.push(['decode: sharp RGB -> BGR2GRAY', await perPhoto((b) => decodePhoto(b))]);
-if (native.decodeJpegLuma) {
-  rows.push(['decode: libjpeg luma + sampled RGB (addon)', await perPhoto(async (b) => decodeJpegLuma(native, b, await readHeader(b, 1e9)))]);
+if (native.decodeFloor) {
+  const floor = native.decodeFloor;
+  rows.push([`decode: luma only (${native.detail})`, await perPhoto((b) => floor(b, 0))]);
+  rows.push(['decode: colour at 1/8 in the DCT domain (addon)', await perPhoto((b) => floor(b, 1))]);
 }
 rows.push(['kernels: TypeScript, main thread', await kernelsOnly(async (p) => kernelSumsTs(p.gray, p.width, p.height))]);
 rows.push(['kernels: TypeScript, worker thread', await kernelsOnly((p) => fallback.kernelSums(p.gray, p.width, p.height))]);

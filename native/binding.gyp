@@ -1,16 +1,47 @@
 {
+  # libjpeg-turbo comes from the npm package jpeg-turbo (a devDependency whose own install script is not run, see
+  # allowScripts in package.json): its sources are compiled here into a static library with hidden symbols, so the
+  # addon never depends on a system libjpeg. Without the package the addon builds with the kernels only.
   "variables": {
-    "have_libjpeg%": "<!(test -f /usr/include/jpeglib.h && echo 1 || echo 0)"
+    "jpeg_dir%": "<!(node -p \"try { require('path').relative(process.cwd(), require('path').join(require('path').dirname(require.resolve('jpeg-turbo/package.json')), 'deps', 'libjpeg-turbo')) } catch { '' }\")"
   },
   "targets": [
     {
       "target_name": "postflight_quality",
-      "sources": ["src/addon.cc", "src/kernels.cc", "src/jpeg_luma.cc"],
+      "sources": ["src/addon.cc", "src/kernels.cc", "src/jpeg_measure.cc", "src/md5.cc"],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NODE_ADDON_API_DISABLE_CPP_EXCEPTIONS"],
       "cflags_cc": ["-O3", "-std=c++17", "-fno-exceptions"],
+      "xcode_settings": { "OTHER_CPLUSPLUSFLAGS": ["-O3", "-std=c++17", "-fno-exceptions"] },
+      "msvs_settings": { "VCCLCompilerTool": { "AdditionalOptions": ["/O2", "/std:c++17"] } },
       "conditions": [
-        ["have_libjpeg==1", { "defines": ["PF_HAVE_LIBJPEG=1"], "libraries": ["-ljpeg"] }]
+        ["jpeg_dir!=''", {
+          "dependencies": ["pf_libjpeg"],
+          "include_dirs": ["<(jpeg_dir)", "src/jpeg-config"],
+          "defines": ["PF_HAVE_LIBJPEG=1", "PF_LIBJPEG_VERSION=\"1.4.80\""]
+        }]
+      ]
+    },
+    {
+      "target_name": "pf_libjpeg",
+      "type": "static_library",
+      "conditions": [
+        ["jpeg_dir!=''", {
+          "sources": [
+            "<(jpeg_dir)/jaricom.c", "<(jpeg_dir)/jcomapi.c", "<(jpeg_dir)/jdapimin.c", "<(jpeg_dir)/jdapistd.c",
+            "<(jpeg_dir)/jdarith.c", "<(jpeg_dir)/jdatasrc.c", "<(jpeg_dir)/jdcoefct.c", "<(jpeg_dir)/jdcolor.c",
+            "<(jpeg_dir)/jddctmgr.c", "<(jpeg_dir)/jdhuff.c", "<(jpeg_dir)/jdinput.c", "<(jpeg_dir)/jdmainct.c",
+            "<(jpeg_dir)/jdmarker.c", "<(jpeg_dir)/jdmaster.c", "<(jpeg_dir)/jdmerge.c", "<(jpeg_dir)/jdphuff.c",
+            "<(jpeg_dir)/jdpostct.c", "<(jpeg_dir)/jdsample.c", "<(jpeg_dir)/jerror.c", "<(jpeg_dir)/jidctflt.c",
+            "<(jpeg_dir)/jidctfst.c", "<(jpeg_dir)/jidctint.c", "<(jpeg_dir)/jidctred.c", "<(jpeg_dir)/jmemmgr.c",
+            "<(jpeg_dir)/jmemnobs.c", "<(jpeg_dir)/jquant1.c", "<(jpeg_dir)/jquant2.c", "<(jpeg_dir)/jutils.c",
+            "<(jpeg_dir)/jsimd_none.c"
+          ],
+          "include_dirs": ["<(jpeg_dir)", "src/jpeg-config"],
+          "cflags": ["-O3", "-w", "-fvisibility=hidden", "-fPIC"],
+          "xcode_settings": { "OTHER_CFLAGS": ["-O3", "-w", "-fvisibility=hidden"] },
+          "msvs_settings": { "VCCLCompilerTool": { "WarningLevel": "0", "AdditionalOptions": ["/O2"] } }
+        }]
       ]
     }
   ]

@@ -44,7 +44,7 @@ const taskRef = z.object({ taskId: z.string().min(1).max(200) }).strict();
 type JobStarted = { jobId: string };
 
 export const methods = {
-  'app.info': method<{ version: string; transport: 'ipc' | 'http'; nativeKernels: boolean }>()(none),
+  'app.info': method<{ version: string; transport: 'ipc' | 'http'; nativeKernels: boolean; qualityEngine: string }>()(none),
   'project.open': method<ProjectSummary>()(
     z.object({ dir: z.string().min(1).max(4096), create: z.boolean().optional() }).strict(),
   ),

@@ -1,12 +1,14 @@
-// N-API binding: the kernels and the luma decode run on the libuv pool (AsyncWorker) over the caller's own
+// N-API binding: the kernels, the JPEG measurement and MD5 run on the libuv pool (AsyncWorker) over the caller's own
 // buffers, which are referenced (not copied) until the work completes.
 #include <napi.h>
 
+#include <memory>
 #include <string>
 #include <vector>
 
-#include "jpeg_luma.h"
+#include "jpeg_measure.h"
 #include "kernels.h"
+#include "md5.h"
 
 namespace {
 
@@ -48,23 +50,24 @@ Napi::Array ToArray(Napi::Env env, const int64_t* values, size_t n) {
   return a;
 }
 
+Napi::Object SumsObject(Napi::Env env, const KernelSums& s) {
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("cellCount", ToArray(env, s.cellCount, kGrid * kGrid));
+  o.Set("cellSum", ToArray(env, s.cellSum, kGrid * kGrid));
+  o.Set("cellSq", ToArray(env, s.cellSq, kGrid * kGrid));
+  o.Set("wholeSum", Napi::Number::New(env, static_cast<double>(s.wholeSum)));
+  o.Set("wholeSq", Napi::Number::New(env, static_cast<double>(s.wholeSq)));
+  o.Set("histogram", ToArray(env, s.histogram, 256));
+  o.Set("blurSums", ToArray(env, s.blur, 4));
+  return o;
+}
+
 class KernelWorker : public BufferWorker {
  public:
   KernelWorker(Napi::Env env, Napi::Uint8Array gray, int width, int height)
       : BufferWorker(env), gray_(Hold(gray)), width_(width), height_(height) {}
   void Execute() override { ComputeKernelSums(gray_, width_, height_, &sums_); }
-  void OnOK() override {
-    Napi::Env env = Env();
-    Napi::Object o = Napi::Object::New(env);
-    o.Set("cellCount", ToArray(env, sums_.cellCount, kGrid * kGrid));
-    o.Set("cellSum", ToArray(env, sums_.cellSum, kGrid * kGrid));
-    o.Set("cellSq", ToArray(env, sums_.cellSq, kGrid * kGrid));
-    o.Set("wholeSum", Napi::Number::New(env, static_cast<double>(sums_.wholeSum)));
-    o.Set("wholeSq", Napi::Number::New(env, static_cast<double>(sums_.wholeSq)));
-    o.Set("histogram", ToArray(env, sums_.histogram, 256));
-    o.Set("blurSums", ToArray(env, sums_.blur, 4));
-    deferred_.Resolve(o);
-  }
+  void OnOK() override { deferred_.Resolve(SumsObject(Env(), sums_)); }
 
  private:
   const uint8_t* gray_;
@@ -89,50 +92,104 @@ Napi::Value KernelSumsAsync(const Napi::CallbackInfo& info) {
   return p;
 }
 
-class LumaWorker : public BufferWorker {
+class MeasureWorker : public BufferWorker {
  public:
-  LumaWorker(Napi::Env env, Napi::Uint8Array jpeg, int width, int height, int step, Napi::Uint8Array gray,
-             Napi::Uint8Array rgb, Napi::Uint8Array preview)
-      : BufferWorker(env), size_(jpeg.ByteLength()), jpeg_(Hold(jpeg)), width_(width), height_(height), step_(step),
-        gray_(Hold(gray)), rgb_(Hold(rgb)), preview_(Hold(preview)) {}
+  MeasureWorker(Napi::Env env, Napi::Uint8Array jpeg, int width, int height, int colourStep)
+      : BufferWorker(env), size_(jpeg.ByteLength()), jpeg_(Hold(jpeg)), width_(width), height_(height),
+        colourStep_(colourStep), result_(new JpegMeasure()) {}
   void Execute() override {
     std::string error;
-    if (!DecodeJpegLuma(jpeg_, size_, width_, height_, gray_, rgb_, preview_, step_, &error)) SetError(error);
+    if (!MeasureJpeg(jpeg_, size_, width_, height_, colourStep_, result_.get(), &error)) SetError(error);
+  }
+  void OnOK() override {
+    Napi::Env env = Env();
+    Napi::Object o = Napi::Object::New(env);
+    o.Set("sums", SumsObject(env, result_->sums));
+    const ColourSums& c = result_->colour;
+    Napi::Object colour = Napi::Object::New(env);
+    colour.Set("n", Napi::Number::New(env, static_cast<double>(c.n)));
+    colour.Set("hSum", Napi::Number::New(env, c.hSum));
+    colour.Set("sSum", Napi::Number::New(env, c.sSum));
+    colour.Set("vSum", Napi::Number::New(env, c.vSum));
+    colour.Set("blue", Napi::Number::New(env, static_cast<double>(c.blue)));
+    colour.Set("warm", Napi::Number::New(env, static_cast<double>(c.warm)));
+    colour.Set("green", Napi::Number::New(env, static_cast<double>(c.green)));
+    o.Set("colour", colour);
+    o.Set("previewWidth", Napi::Number::New(env, result_->previewWidth));
+    o.Set("previewHeight", Napi::Number::New(env, result_->previewHeight));
+    // The preview moves into the Buffer (copied only where external memory is not allowed, as in Electron).
+    auto* pixels = new std::vector<uint8_t>(std::move(result_->preview));
+    o.Set("preview", Napi::Buffer<uint8_t>::NewOrCopy(env, pixels->data(), pixels->size(),
+                                                [](Napi::Env, uint8_t*, std::vector<uint8_t>* v) { delete v; }, pixels));
+    deferred_.Resolve(o);
+  }
+
+ private:
+  size_t size_;
+  const uint8_t* jpeg_;
+  int width_, height_, colourStep_;
+  std::unique_ptr<JpegMeasure> result_;
+};
+
+// measureJpeg(jpeg, width, height, colourStep): Promise<{ sums, colour, preview, previewWidth, previewHeight }>
+Napi::Value MeasureJpegAsync(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  std::string error;
+  if (!ReadArgs(info, 4, &error) || !info[0].IsTypedArray()) return Reject(env, "measureJpeg(jpeg, width, height, colourStep)");
+  const int64_t w = info[1].As<Napi::Number>().Int64Value();
+  const int64_t h = info[2].As<Napi::Number>().Int64Value();
+  const int64_t step = info[3].As<Napi::Number>().Int64Value();
+  if (w <= 0 || h <= 0 || w > 65535 || h > 65535 || step < 1 || step > 256) return Reject(env, "image dimensions out of range");
+  auto* worker = new MeasureWorker(env, info[0].As<Napi::Uint8Array>(), static_cast<int>(w), static_cast<int>(h), static_cast<int>(step));
+  Napi::Promise p = worker->Promise();
+  worker->Queue();
+  return p;
+}
+
+class FloorWorker : public BufferWorker {
+ public:
+  FloorWorker(Napi::Env env, Napi::Uint8Array jpeg, int mode)
+      : BufferWorker(env), size_(jpeg.ByteLength()), jpeg_(Hold(jpeg)), mode_(mode) {}
+  void Execute() override {
+    std::string error;
+    if (!DecodeFloor(jpeg_, size_, mode_, &error)) SetError(error);
   }
   void OnOK() override { deferred_.Resolve(Env().Undefined()); }
 
  private:
   size_t size_;
   const uint8_t* jpeg_;
-  int width_, height_, step_;
-  uint8_t* gray_;
-  uint8_t* rgb_;
-  uint8_t* preview_;
+  int mode_;
 };
 
-// decodeJpegLuma(jpeg, width, height, step, gray, rgb, preview): Promise<void>; gray holds width*height bytes, rgb
-// and preview 3*ceil(width/step)*ceil(height/step) each.
-Napi::Value DecodeJpegLumaAsync(const Napi::CallbackInfo& info) {
+// decodeFloor(jpeg, mode): Promise<void>; mode 0 = full-size luma only, 1 = colour at 1/8 (benchmark baselines).
+Napi::Value DecodeFloorAsync(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   std::string error;
-  if (!ReadArgs(info, 7, &error) || !info[0].IsTypedArray() || !info[4].IsTypedArray() || !info[5].IsTypedArray() ||
-      !info[6].IsTypedArray()) {
-    return Reject(env, "decodeJpegLuma(jpeg, width, height, step, gray, rgb, preview)");
-  }
-  const int64_t w = info[1].As<Napi::Number>().Int64Value();
-  const int64_t h = info[2].As<Napi::Number>().Int64Value();
-  const int64_t step = info[3].As<Napi::Number>().Int64Value();
-  Napi::Uint8Array gray = info[4].As<Napi::Uint8Array>();
-  Napi::Uint8Array rgb = info[5].As<Napi::Uint8Array>();
-  Napi::Uint8Array preview = info[6].As<Napi::Uint8Array>();
-  const int64_t small = 3 * ((w + step - 1) / step) * ((h + step - 1) / step);
-  if (w <= 0 || h <= 0 || w > 65535 || h > 65535 || step < 1 || step > 64 ||
-      static_cast<int64_t>(gray.ByteLength()) < w * h || static_cast<int64_t>(rgb.ByteLength()) < small ||
-      static_cast<int64_t>(preview.ByteLength()) < small) {
-    return Reject(env, "output buffers smaller than the image");
-  }
-  auto* worker = new LumaWorker(env, info[0].As<Napi::Uint8Array>(), static_cast<int>(w), static_cast<int>(h),
-                                static_cast<int>(step), gray, rgb, preview);
+  if (!ReadArgs(info, 2, &error) || !info[0].IsTypedArray()) return Reject(env, "decodeFloor(jpeg, mode)");
+  auto* worker = new FloorWorker(env, info[0].As<Napi::Uint8Array>(), info[1].As<Napi::Number>().Int32Value() == 1 ? 1 : 0);
+  Napi::Promise p = worker->Promise();
+  worker->Queue();
+  return p;
+}
+
+class Md5Worker : public BufferWorker {
+ public:
+  Md5Worker(Napi::Env env, Napi::Uint8Array bytes) : BufferWorker(env), size_(bytes.ByteLength()), bytes_(Hold(bytes)) {}
+  void Execute() override { Md5Hex(bytes_, size_, hex_); }
+  void OnOK() override { deferred_.Resolve(Napi::String::New(Env(), hex_)); }
+
+ private:
+  size_t size_;
+  const uint8_t* bytes_;
+  char hex_[33];
+};
+
+// md5(bytes): Promise<string>, lowercase hex.
+Napi::Value Md5Async(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 1 || !info[0].IsTypedArray()) return Reject(env, "md5(bytes)");
+  auto* worker = new Md5Worker(env, info[0].As<Napi::Uint8Array>());
   Napi::Promise p = worker->Promise();
   worker->Queue();
   return p;
@@ -140,8 +197,13 @@ Napi::Value DecodeJpegLumaAsync(const Napi::CallbackInfo& info) {
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("kernelSums", Napi::Function::New(env, KernelSumsAsync));
-  exports.Set("decodeJpegLuma", Napi::Function::New(env, DecodeJpegLumaAsync));
-  exports.Set("jpegLuma", Napi::Boolean::New(env, JpegLumaAvailable()));
+  exports.Set("md5", Napi::Function::New(env, Md5Async));
+  const char* decoder = JpegDecoderName();
+  if (decoder) {
+    exports.Set("measureJpeg", Napi::Function::New(env, MeasureJpegAsync));
+    exports.Set("decodeFloor", Napi::Function::New(env, DecodeFloorAsync));
+    exports.Set("decoder", Napi::String::New(env, decoder));
+  }
   return exports;
 }
 

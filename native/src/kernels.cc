@@ -13,135 +13,160 @@ inline int Reflect101(int i, int lo, int hi) {
   return i;
 }
 
-inline int LaplacianAt(const uint8_t* g, int w, int x, int y, int x0, int x1, int y0, int y1) {
-  const uint8_t* row = g + static_cast<size_t>(y) * w;
-  const uint8_t* up = g + static_cast<size_t>(Reflect101(y - 1, y0, y1)) * w;
-  const uint8_t* down = g + static_cast<size_t>(Reflect101(y + 1, y0, y1)) * w;
-  return up[x] + down[x] + row[Reflect101(x - 1, x0, x1)] + row[Reflect101(x + 1, x0, x1)] - 4 * row[x];
-}
-
 void CellEdges(int n, int* edges) {
   const int step = n / kGrid;
   for (int i = 0; i < kGrid; i++) edges[i] = i * step;
   edges[kGrid] = n;
 }
 
-// Interior rows of a cell: no border cases, so the compiler can vectorise the row loop.
-void InteriorSums(const uint8_t* g, int w, int x0, int x1, int y0, int y1, int64_t* sum, int64_t* sq) {
+// Laplacian sums of x in [a, b) with the given rows above and below and plain horizontal neighbours (the caller keeps
+// a >= 1 and b <= width - 1). Chunks keep the 32-bit accumulators exact; the loop vectorises.
+inline void Segment(const uint8_t* u, const uint8_t* c, const uint8_t* d, int a, int b, int64_t* sum, int64_t* sq) {
   int64_t s = 0, q = 0;
-  for (int y = y0 + 1; y < y1 - 1; y++) {
-    const uint8_t* c = g + static_cast<size_t>(y) * w;
-    const uint8_t* u = c - w;
-    const uint8_t* d = c + w;
-    int64_t rs = 0, rq = 0;
-    for (int x = x0 + 1; x < x1 - 1; x++) {
+  for (int x0 = a; x0 < b; x0 += 2048) {
+    const int x1 = b - x0 > 2048 ? x0 + 2048 : b;
+    int32_t rs = 0;
+    uint32_t rq = 0;
+    for (int x = x0; x < x1; x++) {
       const int32_t v = u[x] + d[x] + c[x - 1] + c[x + 1] - 4 * c[x];
       rs += v;
-      rq += v * v;
+      rq += static_cast<uint32_t>(v * v);
     }
     s += rs;
     q += rq;
   }
-  *sum = s;
-  *sq = q;
+  *sum += s;
+  *sq += q;
 }
 
-void Histogram(const uint8_t* g, size_t n, int64_t* hist) {
-  // Four sub-histograms avoid store-to-load stalls on runs of equal pixels.
-  uint32_t* h = static_cast<uint32_t*>(calloc(4 * 256, sizeof(uint32_t)));
-  int64_t acc[256] = {0};
-  size_t i = 0;
-  while (i < n) {
-    // Flush before a uint32 bin could overflow.
-    const size_t end = (n - i > (1u << 30)) ? i + (1u << 30) : n;
-    for (; i + 4 <= end; i += 4) {
-      h[g[i]]++;
-      h[256 + g[i + 1]]++;
-      h[512 + g[i + 2]]++;
-      h[768 + g[i + 3]]++;
-    }
-    for (; i < end; i++) h[g[i]]++;
-    for (int v = 0; v < 256; v++) {
-      acc[v] += static_cast<int64_t>(h[v]) + h[256 + v] + h[512 + v] + h[768 + v];
-    }
-    memset(h, 0, 4 * 256 * sizeof(uint32_t));
-  }
-  free(h);
-  memcpy(hist, acc, sizeof(acc));
-}
-
-void BlurSums(const uint8_t* g, int w, int h, int64_t* out) {
-  int64_t dH = 0, kH = 0, dV = 0, kV = 0;
-  const size_t sw = static_cast<size_t>(w);
-  for (int y = 5; y < h - 4; y++) {
-    const uint8_t* c = g + y * sw;
-    int64_t rdH = 0, rkH = 0, rdV = 0, rkV = 0;
-    for (int x = 5; x < w - 4; x++) {
-      const int32_t p = c[x];
-      const int32_t dh = abs(p - c[x - 1]);
-      const int32_t dv = abs(p - c[x - sw]);
-      const int32_t bh = abs(c[x + 4] - c[x - 5]);
-      const int32_t bv = abs(c[x + 4 * sw] - c[x - 5 * sw]);
-      rdH += dh;
-      rdV += dv;
-      const int32_t eh = 9 * dh - bh;
-      const int32_t ev = 9 * dv - bv;
-      rkH += eh > 0 ? eh : 0;
-      rkV += ev > 0 ? ev : 0;
-    }
-    dH += rdH;
-    kH += rkH;
-    dV += rdV;
-    kV += rkV;
-  }
-  out[0] = dH;
-  out[1] = kH;
-  out[2] = dV;
-  out[3] = kV;
+inline int LaplacianAt(const uint8_t* u, const uint8_t* c, const uint8_t* d, int x, int x0, int x1) {
+  return u[x] + d[x] + c[Reflect101(x - 1, x0, x1)] + c[Reflect101(x + 1, x0, x1)] - 4 * c[x];
 }
 
 }  // namespace
 
-void ComputeKernelSums(const uint8_t* g, int w, int h, KernelSums* out) {
-  int xs[kGrid + 1], ys[kGrid + 1];
-  CellEdges(w, xs);
-  CellEdges(h, ys);
-  out->wholeSum = 0;
-  out->wholeSq = 0;
+LumaKernels::LumaKernels(int width, int height) : width_(width), height_(height) {
+  CellEdges(width, xs_);
+  CellEdges(height, ys_);
   for (int cy = 0; cy < kGrid; cy++) {
-    const int y0 = ys[cy], y1 = ys[cy + 1];
     for (int cx = 0; cx < kGrid; cx++) {
-      const int x0 = xs[cx], x1 = xs[cx + 1];
-      const int k = cy * kGrid + cx;
-      int64_t s = 0, q = 0;
-      InteriorSums(g, w, x0, x1, y0, y1, &s, &q);
-      int64_t ws = s, wq = q;
-      // The cell's ring: cell-local borders for the cell, image borders for the whole image.
-      auto ring = [&](int x, int y) {
-        const int64_t c = LaplacianAt(g, w, x, y, x0, x1, y0, y1);
-        const int64_t i = LaplacianAt(g, w, x, y, 0, w, 0, h);
-        s += c;
-        q += c * c;
-        ws += i;
-        wq += i * i;
-      };
-      if (x1 > x0 && y1 > y0) {
-        for (int x = x0; x < x1; x++) {
-          ring(x, y0);
-          if (y1 - 1 > y0) ring(x, y1 - 1);
-        }
-        for (int y = y0 + 1; y < y1 - 1; y++) {
-          ring(x0, y);
-          if (x1 - 1 > x0) ring(x1 - 1, y);
-        }
-      }
-      out->cellCount[k] = static_cast<int64_t>(x1 - x0) * (y1 - y0);
-      out->cellSum[k] = s;
-      out->cellSq[k] = q;
-      out->wholeSum += ws;
-      out->wholeSq += wq;
+      sums_.cellCount[cy * kGrid + cx] = static_cast<int64_t>(xs_[cx + 1] - xs_[cx]) * (ys_[cy + 1] - ys_[cy]);
     }
   }
-  Histogram(g, static_cast<size_t>(w) * h, out->histogram);
-  BlurSums(g, w, h, out->blur);
+}
+
+void LumaKernels::RowsReady(int lastReady, const RowSource& rows) {
+  // Target row t needs rows up to t + kRowsBelow (or the last row).
+  const int limit = lastReady >= height_ - 1 ? height_ : lastReady - kRowsBelow + 1;
+  for (; next_ < limit; next_++) Target(next_, rows);
+}
+
+void LumaKernels::Target(int t, const RowSource& rows) {
+  const int w = width_, h = height_;
+  const uint8_t* c = rows(t);
+
+  // Histogram: four sub-histograms avoid store-to-load stalls on runs of equal pixels; flushed before a bin could
+  // overflow.
+  int x = 0;
+  for (; x + 4 <= w; x += 4) {
+    hist_[0][c[x]]++;
+    hist_[1][c[x + 1]]++;
+    hist_[2][c[x + 2]]++;
+    hist_[3][c[x + 3]]++;
+  }
+  for (; x < w; x++) hist_[0][c[x]]++;
+  histPending_ += w;
+  if (histPending_ > (1 << 30)) {
+    for (int v = 0; v < 256; v++) histFlushed_[v] += static_cast<int64_t>(hist_[0][v]) + hist_[1][v] + hist_[2][v] + hist_[3][v];
+    memset(hist_, 0, sizeof(hist_));
+    histPending_ = 0;
+  }
+
+  // Laplacian: the cell's own reflect-101 borders for its sums, the image's for the whole-image sums; they differ
+  // only on a cell's first and last rows and columns.
+  int cy = 0;
+  while (cy < kGrid - 1 && t >= ys_[cy + 1]) cy++;
+  const int y0 = ys_[cy], y1 = ys_[cy + 1];
+  const uint8_t* ui = rows(Reflect101(t - 1, 0, h));
+  const uint8_t* di = rows(Reflect101(t + 1, 0, h));
+  const uint8_t* uc = rows(Reflect101(t - 1, y0, y1));
+  const uint8_t* dc = rows(Reflect101(t + 1, y0, y1));
+  const bool sameRows = uc == ui && dc == di;
+  for (int cx = 0; cx < kGrid; cx++) {
+    const int x0 = xs_[cx], x1 = xs_[cx + 1];
+    if (x1 <= x0) continue;
+    const int k = cy * kGrid + cx;
+    int64_t s = 0, q = 0, ws = 0, wq = 0;
+    // Columns x0 + 1 .. x1 - 2 have their horizontal neighbours inside the cell (and the image).
+    const int a = x0 + 1, b = x1 - 1;
+    if (b > a) {
+      Segment(uc, c, dc, a, b, &s, &q);
+      if (sameRows) {
+        ws += s;
+        wq += q;
+      } else {
+        Segment(ui, c, di, a, b, &ws, &wq);
+      }
+    }
+    auto edge = [&](int ex) {
+      const int64_t lc = LaplacianAt(uc, c, dc, ex, x0, x1);
+      const int64_t li = LaplacianAt(ui, c, di, ex, 0, w);
+      s += lc;
+      q += lc * lc;
+      ws += li;
+      wq += li * li;
+    };
+    edge(x0);
+    if (x1 - 1 > x0) edge(x1 - 1);
+    sums_.cellSum[k] += s;
+    sums_.cellSq[k] += q;
+    sums_.wholeSum += ws;
+    sums_.wholeSq += wq;
+  }
+
+  // Blur-effect sums (rows 5 .. h - 5, columns 5 .. w - 5).
+  if (t >= 5 && t < h - 4) {
+    const uint8_t* up = rows(t - 1);
+    const uint8_t* up5 = rows(t - 5);
+    const uint8_t* down4 = rows(t + 4);
+    int64_t dH = 0, kH = 0, dV = 0, kV = 0;
+    for (int x0 = 5; x0 < w - 4; x0 += 2048) {
+      const int x1 = w - 4 - x0 > 2048 ? x0 + 2048 : w - 4;
+      int32_t rdH = 0, rkH = 0, rdV = 0, rkV = 0;
+      for (int xx = x0; xx < x1; xx++) {
+        const int32_t p = c[xx];
+        const int32_t dh = abs(p - c[xx - 1]);
+        const int32_t dv = abs(p - up[xx]);
+        const int32_t bh = abs(c[xx + 4] - c[xx - 5]);
+        const int32_t bv = abs(down4[xx] - up5[xx]);
+        rdH += dh;
+        rdV += dv;
+        const int32_t eh = 9 * dh - bh;
+        const int32_t ev = 9 * dv - bv;
+        rkH += eh > 0 ? eh : 0;
+        rkV += ev > 0 ? ev : 0;
+      }
+      dH += rdH;
+      kH += rkH;
+      dV += rdV;
+      kV += rkV;
+    }
+    sums_.blur[0] += dH;
+    sums_.blur[1] += kH;
+    sums_.blur[2] += dV;
+    sums_.blur[3] += kV;
+  }
+}
+
+void LumaKernels::Finish(KernelSums* out) {
+  for (int v = 0; v < 256; v++) {
+    sums_.histogram[v] = histFlushed_[v] + hist_[0][v] + hist_[1][v] + hist_[2][v] + hist_[3][v];
+  }
+  *out = sums_;
+}
+
+void ComputeKernelSums(const uint8_t* gray, int width, int height, KernelSums* out) {
+  LumaKernels k(width, height);
+  k.RowsReady(height - 1, RowSource{gray, static_cast<size_t>(width), -1});
+  k.Finish(out);
 }

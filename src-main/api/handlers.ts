@@ -52,7 +52,7 @@ export function createHandlers(session: Session, transport: 'ipc' | 'http', nati
     return target;
   };
   return {
-    'app.info': async () => ({ version: pkg.version, transport, nativeKernels: kernelEngine().name === 'native' }),
+    'app.info': async () => ({ version: pkg.version, transport, nativeKernels: kernelEngine().name === 'native', qualityEngine: kernelEngine().detail }),
     'app.pickFolder': async ({ purpose }) => {
       if (!native.pickFolder) throw new AppError('unsupported', 'Type the folder path: there is no folder picker in the browser.');
       return { dir: await native.pickFolder(purpose) };

@@ -8,10 +8,10 @@ import type { Project } from '../project/project.ts';
 import { findOriginal, insertImage, replaceReasons, updateImage, type ImageStatus, type OriginalImage, type NewImage, type Reason } from '../db/images.ts';
 import { countSafeOnCard, findSourceImage, getOffloadRow, setCopy, type SourceImage } from '../db/offload.ts';
 import { readPhotoMetadata, type PhotoMetadata } from './metadata.ts';
-import { makeThumbnail, makeThumbnailFromPixels } from './thumbnail.ts';
-import { measurePhotoWithPreview, type QualityMetrics } from '../quality/measure.ts';
+import { makeThumbnail, makeThumbnailFromPixels, previewFits } from './thumbnail.ts';
+import { md5Hex, measurePhotoWithPreview, type QualityMetrics } from '../quality/measure.ts';
 import { cardIdentity, countPhotos, errnoOf, isSameCard, scanSource, type ScanEntry } from './scan.ts';
-import { md5Of, projectWriteError, removePartialCopies, writeVerifiedCopy } from './offload.ts';
+import { projectWriteError, removePartialCopies, writeVerifiedCopy } from './offload.ts';
 import { certifyCard, type CardCertificate } from './certificate.ts';
 import { finishIngestRun, startIngestRun } from '../db/ingest-runs.ts';
 import { transaction } from '../db/database.ts';
@@ -201,7 +201,8 @@ async function ingestCard(project: Project, run: RunContext, options: IngestOpti
         bytesDone += entry.size;
         continue;
       }
-      const md5 = md5Of(read.bytes);
+      // Hashed on the addon's thread pool (node:crypto without it) while the main thread goes on.
+      const md5 = await md5Hex(read.bytes);
       const after = lastWithBytes.get(md5);
       const work = needsCopy
         ? async () => {
@@ -386,8 +387,9 @@ async function measure(project: Project, bytes: Buffer, fileName: string, md5: s
     const header = width && height && format ? { width, height, format, orientation: orientation ?? 1 } : undefined;
     const measured = await measurePhotoWithPreview(bytes, header ? { header } : {});
     metrics = measured.metrics;
-    // The thumbnail comes from the pixels the check already decoded; only photos without them are decoded again.
-    if (!thumbOk && measured.preview) thumbOk = await settles(makeThumbnailFromPixels(measured.preview, thumbFile));
+    // The thumbnail comes from the pixels the check already decoded (the native path's 1/8-scale preview); photos
+    // without them, or too small at 1/8 for a thumbnail, are decoded again.
+    if (!thumbOk && measured.preview && previewFits(measured.preview)) thumbOk = await settles(makeThumbnailFromPixels(measured.preview, thumbFile));
   } catch (err) {
     reasons.push({ code: 'corrupt', message: `${fileName}: the pixels could not be checked. ${(err as Error).message}` });
   }

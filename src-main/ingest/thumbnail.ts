@@ -36,6 +36,11 @@ export async function makeThumbnail(bytes: Buffer, outFile: string, opts: Thumbn
   });
 }
 
+/** True when already decoded pixels are large enough for a thumbnail of this long edge (else decode the file). */
+export function previewFits(image: RawImage, longEdge = THUMBNAIL_LONG_EDGE): boolean {
+  return Math.max(image.width, image.height) >= longEdge;
+}
+
 /**
  * The same thumbnail from pixels already decoded (upright 8-bit, e.g. the quality check's block-averaged preview),
  * so a photo is decoded once for both.

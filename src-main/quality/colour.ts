@@ -1,5 +1,5 @@
 /** HSV statistics (OpenCV's 8-bit conventions) over a sparse sample of the decoded pixels, for the terrain class. */
-import type { ColourStats } from './types.ts';
+import type { ColourStats, ColourSums } from './types.ts';
 
 /**
  * Samples every `step`-th pixel of every `step`-th row of an interleaved 8-bit image (1 channel = gray: hue 0,
@@ -37,6 +37,11 @@ export function colourStats(px: Uint8Array, width: number, height: number, chann
       if (h >= 30 && h <= 85) green++;
     }
   }
-  const d = Math.max(1, n);
-  return { meanHue: hSum / d, meanSat: sSum / d, meanVal: vSum / d, blueRatio: blue / d, warmRatio: warm / d, greenRatio: green / d, samples: n };
+  return colourFromSums({ n, hSum, sSum, vSum, blue, warm, green });
+}
+
+/** The statistics from their sums (the addon returns the sums of the same sample grid). */
+export function colourFromSums(c: ColourSums): ColourStats {
+  const d = Math.max(1, c.n);
+  return { meanHue: c.hSum / d, meanSat: c.sSum / d, meanVal: c.vSum / d, blueRatio: c.blue / d, warmRatio: c.warm / d, greenRatio: c.green / d, samples: c.n };
 }

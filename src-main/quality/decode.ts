@@ -5,18 +5,15 @@
 import sharp, { type Metadata, type OutputInfo } from 'sharp';
 import { AppError } from '../common/errors.ts';
 import { colourStats } from './colour.ts';
-import type { KernelEngine } from './engine.ts';
 import type { ColourStats } from './types.ts';
 
 /** 100 MP: above any current drone camera (61 MP is the largest common one), about 400 MB of RGB in flight. */
 export const DEFAULT_MAX_PIXELS = 100_000_000;
 /**
- * The native decode's sample grid (and preview block size): every 4th pixel of every 4th row. Colour statistics use
- * every 2nd point of that grid, i.e. 1 pixel in 64 (140 000 samples of a 9 MP photo, a fraction's standard error
- * under 0.2 %): terrain colour needs no full resolution, and the HSV loop runs on the main thread.
+ * Colour statistics sample every 8th pixel of every 8th row, 1 pixel in 64 (140 000 samples of a 9 MP photo, a
+ * fraction's standard error under 0.2 %): terrain colour needs no full resolution. Both engines use this grid.
  */
-const GRID_STEP = 4;
-const COLOUR_STEP = 2 * GRID_STEP;
+export const COLOUR_STEP = 8;
 
 /** Interleaved 8-bit pixels, as sharp takes them raw. */
 export interface RawImage {
@@ -32,8 +29,8 @@ export interface DecodedPhoto {
   height: number;
   colour: ColourStats;
   /**
-   * The decoded colour image (full size, or block-averaged from the one JPEG decode) for the thumbnail, so the photo
-   * is not decoded a second time; null when the pixels would not make a faithful thumbnail (16-bit sensor data).
+   * The decoded colour image for the thumbnail, so the photo is not decoded a second time; null when the pixels would
+   * not make a faithful thumbnail (16-bit sensor data).
    */
   preview: RawImage | null;
 }
@@ -159,25 +156,4 @@ export async function decodeSensorBand(bytes: Buffer, maxPixels = DEFAULT_MAX_PI
   const gray = new Uint8Array(n);
   for (let i = 0; i < n; i++) gray[i] = px16[i]! >> shift;
   return { gray, width, height, colour: colourStats(gray, width, height, 1, COLOUR_STEP), preview: { data: gray, width, height, channels: 1 }, bitDepth };
-}
-
-/**
- * The fast path (addon built with libjpeg): one entropy-decoding pass gives the JPEG's own luma, within 0.3% of
- * BGR2GRAY on every reference photo, and RGB on the same sample grid as `decodePhoto`. Only for upright
- * (orientation 1) JPEGs; null when it does not apply or fails, so that sharp decides (and words any error).
- */
-export async function decodeJpegLuma(engine: KernelEngine, bytes: Buffer, header: PhotoHeader): Promise<DecodedPhoto | null> {
-  const { width, height } = header;
-  if (!engine.decodeJpegLuma || header.format !== 'jpeg' || header.orientation !== 1) return null;
-  const gray = new Uint8Array(width * height);
-  const sw = Math.ceil(width / GRID_STEP);
-  const sh = Math.ceil(height / GRID_STEP);
-  const rgb = new Uint8Array(3 * sw * sh);
-  const preview = new Uint8Array(3 * sw * sh);
-  try {
-    await engine.decodeJpegLuma(bytes, width, height, GRID_STEP, gray, rgb, preview);
-  } catch {
-    return null;
-  }
-  return { gray, width, height, colour: colourStats(rgb, sw, sh, 3, COLOUR_STEP / GRID_STEP), preview: { data: preview, width: sw, height: sh, channels: 3 } };
 }

@@ -3,34 +3,48 @@
  * kernels in a worker thread (inline when no worker can start). One log line says which.
  * POSTFLIGHT_NATIVE=off forces the fallback; POSTFLIGHT_NATIVE_PATH points at another build of the addon.
  */
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { kernelSumsTs } from './kernels.ts';
-import type { Engine, KernelSums } from './types.ts';
+import type { ColourSums, Engine, KernelSums } from './types.ts';
+
+/** One JPEG measured by the addon in one decode: kernel sums, colour sums and a 1/8-scale RGB preview. */
+export interface JpegMeasurement {
+  sums: KernelSums;
+  colour: ColourSums;
+  preview: Uint8Array;
+  previewWidth: number;
+  previewHeight: number;
+}
 
 export interface KernelEngine {
   name: Engine;
+  /** What runs, for the log line and app.info, e.g. "native kernels, libjpeg-turbo 1.4.80 decode". */
+  detail: string;
   /** Kernel sums off the main thread. The caller must not change `gray` until the promise settles. */
   kernelSums(gray: Uint8Array, width: number, height: number): Promise<KernelSums>;
-  /** Luma + sampled RGB + block-averaged RGB preview in one JPEG decode, when the addon was built against libjpeg. */
-  decodeJpegLuma?: (
-    jpeg: Uint8Array,
-    width: number,
-    height: number,
-    step: number,
-    gray: Uint8Array,
-    rgb: Uint8Array,
-    preview: Uint8Array,
-  ) => Promise<void>;
+  /**
+   * The addon's JPEG path (when built with its decoder): the luma rows go through the kernels as they are decoded,
+   * on the libuv pool; no full-size image is made. Rejects for anything it does not handle (the caller falls back).
+   */
+  measureJpeg?: (jpeg: Uint8Array, width: number, height: number, colourStep: number) => Promise<JpegMeasurement>;
+  /** The bare decodes the benchmark compares with: 0 = full-size luma only, 1 = colour at 1/8. */
+  decodeFloor?: (jpeg: Uint8Array, mode: 0 | 1) => Promise<void>;
+  /** MD5 (hex) off the main thread. */
+  md5?: (bytes: Uint8Array) => Promise<string>;
 }
 
 interface Addon {
   kernelSums: KernelEngine['kernelSums'];
-  decodeJpegLuma: NonNullable<KernelEngine['decodeJpegLuma']>;
-  jpegLuma: boolean;
+  md5: NonNullable<KernelEngine['md5']>;
+  measureJpeg?: NonNullable<KernelEngine['measureJpeg']>;
+  decodeFloor?: NonNullable<KernelEngine['decodeFloor']>;
+  /** The JPEG decoder compiled in, when there is one. */
+  decoder?: string;
 }
 
 export const DEFAULT_ADDON_PATH = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../native/build/Release/postflight_quality.node');
@@ -107,18 +121,23 @@ export function loadEngine(opts: EngineOptions = {}): KernelEngine {
   if (wantNative) {
     try {
       const addon = createRequire(import.meta.url)(addonPath) as Addon;
-      log(`quality: native kernels (${addonPath}${addon.jpegLuma ? ', libjpeg luma decode' : ''})`);
+      if (typeof addon.md5 !== 'function') throw new Error('an older build of the addon; npm run build:native rebuilds it');
+      const detail = `native kernels, ${addon.decoder ? `${addon.decoder} decode` : 'no JPEG decoder compiled in'}`;
+      log(`quality: ${detail} (${addonPath})`);
       return {
         name: 'native',
+        detail,
         kernelSums: addon.kernelSums,
-        ...(addon.jpegLuma ? { decodeJpegLuma: addon.decodeJpegLuma } : {}),
+        md5: addon.md5,
+        ...(addon.measureJpeg ? { measureJpeg: addon.measureJpeg } : {}),
+        ...(addon.decodeFloor ? { decodeFloor: addon.decodeFloor } : {}),
       };
     } catch (err) {
       reason = `addon not loaded: ${(err as Error).message.split('\n')[0]}`;
     }
   }
   log(`quality: TypeScript kernels in a worker thread (${reason}; npm run build:native builds the addon)`);
-  return { name: 'typescript', kernelSums: workerKernels() };
+  return { name: 'typescript', detail: 'TypeScript kernels in a worker thread', kernelSums: workerKernels() };
 }
 
 let shared: KernelEngine | undefined;
@@ -127,4 +146,9 @@ let shared: KernelEngine | undefined;
 export function kernelEngine(): KernelEngine {
   shared ??= loadEngine();
   return shared;
+}
+
+/** A photo's MD5 (hex), on the addon's thread pool when it is built, else with node:crypto. */
+export async function md5Hex(bytes: Uint8Array, engine: KernelEngine = kernelEngine()): Promise<string> {
+  return engine.md5 ? engine.md5(bytes) : createHash('md5').update(bytes).digest('hex');
 }

@@ -2,8 +2,8 @@
  * Pixel quality of one photo (issue 3 §6, issue 9): DroneTM's grid sharpness, exposure and terrain colour, plus a
  * blur effect that keeps the terrain excuse honest. Public surface of the quality module.
  */
-import { colourStats } from './colour.ts';
-import { DEFAULT_MAX_PIXELS, checkHeader, decodeJpegLuma, decodePhoto, decodeSensorBand, readHeader, type PhotoHeader, type RawImage } from './decode.ts';
+import { colourFromSums, colourStats } from './colour.ts';
+import { COLOUR_STEP, DEFAULT_MAX_PIXELS, checkHeader, decodePhoto, decodeSensorBand, readHeader, type PhotoHeader, type RawImage } from './decode.ts';
 import { kernelEngine, type KernelEngine } from './engine.ts';
 import { kernelSumsTs } from './kernels.ts';
 import { metricsFromSums } from './metrics.ts';
@@ -11,7 +11,7 @@ import type { ColourStats, QualityMetrics } from './types.ts';
 
 export { DEFAULT_THRESHOLDS, exposureFlags } from './metrics.ts';
 export { judgeSharpness, type SharpnessVerdict } from './sharpness.ts';
-export { loadEngine, kernelEngine, type KernelEngine, type EngineOptions } from './engine.ts';
+export { loadEngine, kernelEngine, md5Hex, type KernelEngine, type EngineOptions } from './engine.ts';
 export { DEFAULT_MAX_PIXELS, type RawImage } from './decode.ts';
 export type { QualityMetrics, QualityThresholds, Terrain, ColourStats, Engine } from './types.ts';
 
@@ -41,10 +41,34 @@ export async function measurePhotoWithPreview(bytes: Buffer, opts: MeasureOption
   const maxPixels = opts.maxPixels ?? DEFAULT_MAX_PIXELS;
   const header = opts.header ? checkHeader(opts.header, maxPixels) : await readHeader(bytes, maxPixels);
   const band = header.format === 'jpeg' ? null : await decodeSensorBand(bytes, maxPixels);
-  const photo = band ?? (await decodeJpegLuma(engine, bytes, header)) ?? (await decodePhoto(bytes, maxPixels));
+  if (!band) {
+    const fast = await measureJpegNative(engine, bytes, header);
+    if (fast) return fast;
+  }
+  const photo = band ?? (await decodePhoto(bytes, maxPixels));
   const sums = await engine.kernelSums(photo.gray, photo.width, photo.height);
   const metrics = metricsFromSums(sums, photo.width, photo.height, photo.colour, engine.name);
   return { metrics: band ? { ...metrics, bitDepth: band.bitDepth } : metrics, preview: photo.preview };
+}
+
+/**
+ * The addon's JPEG path: one decode on the libuv pool feeds the kernels row by row, samples the colour and makes a
+ * 1/8-scale preview for the thumbnail; nothing full-size reaches JavaScript. Only for upright (orientation 1) JPEGs;
+ * null when it does not apply or the addon refuses the file, so that sharp decodes it (and words any error).
+ */
+async function measureJpegNative(engine: KernelEngine, bytes: Buffer, header: PhotoHeader): Promise<{ metrics: QualityMetrics; preview: RawImage } | null> {
+  if (!engine.measureJpeg || header.format !== 'jpeg' || header.orientation !== 1) return null;
+  const { width, height } = header;
+  let m;
+  try {
+    m = await engine.measureJpeg(bytes, width, height, COLOUR_STEP);
+  } catch {
+    return null;
+  }
+  return {
+    metrics: metricsFromSums(m.sums, width, height, colourFromSums(m.colour), engine.name),
+    preview: { data: m.preview, width: m.previewWidth, height: m.previewHeight, channels: 3 },
+  };
 }
 
 /**

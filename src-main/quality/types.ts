@@ -34,6 +34,17 @@ export interface ColourStats {
   samples: number;
 }
 
+/** The sums ColourStats are divided from (both engines accumulate these over the same sample grid). */
+export interface ColourSums {
+  n: number;
+  hSum: number;
+  sSum: number;
+  vSum: number;
+  blue: number;
+  warm: number;
+  green: number;
+}
+
 export type Engine = 'native' | 'typescript';
 
 /** Everything measured for one photo; plain JSON, stored as the image's metrics_json. */

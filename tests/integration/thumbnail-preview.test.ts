@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
-import { makeThumbnail, makeThumbnailFromPixels } from '../../src-main/ingest/thumbnail.ts';
+import { makeThumbnail, makeThumbnailFromPixels, previewFits } from '../../src-main/ingest/thumbnail.ts';
 import { measurePhotoWithPreview } from '../../src-main/quality/measure.ts';
 import { loadEngine } from '../../src-main/quality/engine.ts';
 import { makeTemp, rmTemp, sharedData } from '../support/paths.ts';
@@ -27,17 +27,21 @@ async function compare(a: string, b: string): Promise<{ abs: number; cast: numbe
 
 const photos = [path.join(sharedData, 'brighton_beach', 'DJI_0025.JPG'), path.join(sharedData, 'p4m_mirafiori', 'DJI_0100.JPG')];
 const engines = [
-  { name: 'native (block-averaged preview from the one JPEG decode)', engine: loadEngine({ log: () => {} }) },
+  { name: 'native (1/8-scale preview from the one JPEG decode)', engine: loadEngine({ log: () => {} }) },
   { name: 'TypeScript (full decode)', engine: loadEngine({ native: false, log: () => {} }) },
 ];
 
 describe('thumbnails from the quality check pixels', () => {
   for (const { name, engine } of engines) {
     it(`${name}: the same picture as a thumbnail decoded from the file`, async () => {
+      let compared = 0;
       for (const photo of photos) {
         const bytes = fs.readFileSync(photo);
         const { preview } = await measurePhotoWithPreview(bytes, { engine });
         expect(preview, photo).not.toBeNull();
+        // A 1/8 preview of a small photo (1600 px wide: 200 px) is below the thumbnail size: ingest decodes the file.
+        if (!previewFits(preview!)) continue;
+        compared++;
         const fromPixels = path.join(dir, `${engine.name}-${path.basename(photo)}-pixels.webp`);
         const fromFile = path.join(dir, `${engine.name}-${path.basename(photo)}-file.webp`);
         const a = await makeThumbnailFromPixels(preview!, fromPixels);
@@ -49,6 +53,7 @@ describe('thumbnails from the quality check pixels', () => {
         expect(abs, photo).toBeLessThan(6);
         for (const c of cast) expect(Math.abs(c), photo).toBeLessThan(1.5);
       }
+      expect(compared).toBeGreaterThan(0);
     });
   }
 });

@@ -1,0 +1,276 @@
+#include "jpeg_measure.h"
+
+#ifdef PF_HAVE_LIBJPEG
+#include <csetjmp>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
+// The internal headers (from the same package) give the inverse-DCT table the chroma shortcut below replaces.
+#define JPEG_INTERNALS
+#include <jpeglib.h>
+#include <jdct.h>
+
+namespace {
+
+struct ErrorManager {
+  jpeg_error_mgr pub;
+  jmp_buf jump;
+  char message[JMSG_LENGTH_MAX];
+};
+
+void OnError(j_common_ptr cinfo) {
+  ErrorManager* err = reinterpret_cast<ErrorManager*>(cinfo->err);
+  (*cinfo->err->format_message)(cinfo, err->message);
+  longjmp(err->jump, 1);
+}
+
+// A warning (corrupt or truncated data, which libjpeg would paper over with grey) is an error here.
+void OnMessage(j_common_ptr cinfo, int level) {
+  if (level < 0) OnError(cinfo);
+}
+
+void InitErrors(jpeg_decompress_struct* cinfo, ErrorManager* err) {
+  cinfo->err = jpeg_std_error(&err->pub);
+  err->pub.error_exit = OnError;
+  err->pub.emit_message = OnMessage;
+  err->message[0] = 0;
+}
+
+// After the longjmp: frees the decoder and hands back libjpeg's message.
+bool Failed(jpeg_decompress_struct* cinfo, ErrorManager* err, char* message) {
+  jpeg_destroy_decompress(cinfo);
+  snprintf(message, JMSG_LENGTH_MAX, "%s", err->message);
+  return false;
+}
+
+void Open(jpeg_decompress_struct* cinfo, const uint8_t* data, size_t size) {
+  jpeg_create_decompress(cinfo);
+  jpeg_mem_src(cinfo, data, static_cast<unsigned long>(size));
+  jpeg_read_header(cinfo, TRUE);
+}
+
+inline uint8_t Clamp(int v) { return v < 0 ? 0 : (v > 255 ? 255 : static_cast<uint8_t>(v)); }
+
+// libjpeg's jdcolor.c YCbCr -> RGB (16-bit fixed point, rounded).
+inline void ToRgb(int y, int cb, int cr, uint8_t* out) {
+  cb -= 128;
+  cr -= 128;
+  out[0] = Clamp(y + ((91881 * cr + 32768) >> 16));
+  out[1] = Clamp(y + ((-22554 * cb - 46802 * cr + 32768) >> 16));
+  out[2] = Clamp(y + ((116130 * cb + 32768) >> 16));
+}
+
+// colour.ts's HSV in the same double arithmetic, so both engines give the same sums.
+inline void AddHsv(const uint8_t* rgb, ColourSums* c) {
+  const int r = rgb[0], g = rgb[1], b = rgb[2];
+  const int v = r > g ? (r > b ? r : b) : (g > b ? g : b);
+  const int mn = r < g ? (r < b ? r : b) : (g < b ? g : b);
+  const int diff = v - mn;
+  const double s = v == 0 ? 0 : static_cast<double>(static_cast<int64_t>((255.0 * diff) / v + 0.5));
+  double h = 0;
+  if (diff > 0) {
+    h = v == r ? (60.0 * (g - b)) / diff : v == g ? 120 + (60.0 * (b - r)) / diff : 240 + (60.0 * (r - g)) / diff;
+    if (h < 0) h += 360;
+    h = static_cast<double>(static_cast<int64_t>(h / 2 + 0.5));
+  }
+  c->n++;
+  c->hSum += h;
+  c->sSum += s;
+  c->vSum += v;
+  if (h >= 85 && h <= 135) c->blue++;
+  if (h <= 35) c->warm++;
+  if (h >= 30 && h <= 85) c->green++;
+}
+
+// The chroma planes' inverse DCT, reduced to the DC term: each 8x8 block becomes its mean, exactly what libjpeg's
+// DCT-domain 1/8 decode outputs for that block (jidctred.c's 1x1 case), written over the block so the raw plane keeps
+// its layout. Colour needs no more than 1/8 resolution, and this skips the full chroma IDCT (a third to half of all
+// blocks of a 4:2:0 or 4:2:2 photo).
+void DcOnlyIdct(j_decompress_ptr, jpeg_component_info* compptr, JCOEFPTR coef, JSAMPARRAY out, JDIMENSION col) {
+  const ISLOW_MULT_TYPE* quant = static_cast<const ISLOW_MULT_TYPE*>(compptr->dct_table);
+  const int dc = static_cast<int>(coef[0]) * quant[0];
+  const uint8_t v = Clamp(((dc + 4) >> 3) + 128);
+  for (int r = 0; r < 8; r++) memset(out[r] + col, v, 8);
+}
+
+// Everything allocated outside the setjmp frame, so the error path frees exactly what was allocated.
+struct Scratch {
+  uint8_t* ring;       // luma rows, a ring of ringRows
+  uint8_t* chroma[2];  // one iMCU row of each chroma plane
+  uint16_t* columnSums;  // per luma column over one 8-row block row
+};
+
+constexpr int kMaxRows = 64;  // rows of one iMCU row: 8 x max_v_samp_factor (at most 4)
+
+bool Decode(const uint8_t* data, size_t size, int width, int height, int colourStep, JpegMeasure* out,
+            LumaKernels* kernels, Scratch* scratch, char* message) {
+  jpeg_decompress_struct cinfo;
+  ErrorManager err;
+  InitErrors(&cinfo, &err);
+  if (setjmp(err.jump)) return Failed(&cinfo, &err, message);
+  Open(&cinfo, data, size);
+  const int comps = cinfo.num_components;
+  const bool colour = cinfo.jpeg_color_space == JCS_YCbCr && comps == 3;
+  bool ok = static_cast<int>(cinfo.image_width) == width && static_cast<int>(cinfo.image_height) == height &&
+            (colour || (cinfo.jpeg_color_space == JCS_GRAYSCALE && comps == 1));
+  for (int c = 0; ok && c < comps; c++) {
+    const jpeg_component_info& ci = cinfo.comp_info[c];
+    // Each component's blocks must tile the 8x8 luma blocks of the preview (every common sampling does).
+    ok = cinfo.max_h_samp_factor <= 4 && cinfo.max_v_samp_factor <= 4 && cinfo.max_h_samp_factor % ci.h_samp_factor == 0 &&
+         cinfo.max_v_samp_factor % ci.v_samp_factor == 0 && (c == 0 ? ci.h_samp_factor == cinfo.max_h_samp_factor && ci.v_samp_factor == cinfo.max_v_samp_factor : true);
+  }
+  if (!ok) {
+    jpeg_destroy_decompress(&cinfo);
+    snprintf(message, JMSG_LENGTH_MAX, "not a %dx%d YCbCr or grayscale JPEG with a supported sampling", width, height);
+    return false;
+  }
+  cinfo.raw_data_out = TRUE;
+  cinfo.out_color_space = cinfo.jpeg_color_space;
+  cinfo.dct_method = JDCT_ISLOW;
+  cinfo.do_fancy_upsampling = FALSE;
+  jpeg_start_decompress(&cinfo);
+  // The output pass is set up (its IDCT methods chosen) and no block decoded yet: chroma gets the DC-only IDCT.
+  for (int c = 1; c < comps; c++) cinfo.idct->inverse_DCT[c] = DcOnlyIdct;
+
+  const int maxH = cinfo.max_h_samp_factor, maxV = cinfo.max_v_samp_factor;
+  const int rowsPerCall = 8 * maxV;
+  const size_t stride = static_cast<size_t>(cinfo.comp_info[0].width_in_blocks) * 8 + 64;
+  const int ringMask = 2 * kMaxRows - 1;
+  const int pw = out->previewWidth, ph = out->previewHeight;
+  JSAMPROW rowPtrs[3][kMaxRows];
+  JSAMPARRAY planes[3] = {rowPtrs[0], rowPtrs[1], rowPtrs[2]};
+  size_t cstride[3] = {stride, 0, 0};
+  for (int c = 1; c < comps; c++) {
+    cstride[c] = static_cast<size_t>(cinfo.comp_info[c].width_in_blocks) * 8 + 64;
+    for (int i = 0; i < 8 * cinfo.comp_info[c].v_samp_factor; i++) rowPtrs[c][i] = scratch->chroma[c - 1] + i * cstride[c];
+  }
+  const RowSource ring{scratch->ring, stride, ringMask};
+  uint8_t* preview = out->preview.data();
+  while (cinfo.output_scanline < cinfo.output_height) {
+    const int y0 = static_cast<int>(cinfo.output_scanline);
+    for (int i = 0; i < rowsPerCall; i++) rowPtrs[0][i] = scratch->ring + static_cast<size_t>((y0 + i) & ringMask) * stride;
+    jpeg_read_raw_data(&cinfo, planes, rowsPerCall);
+    const int last = (y0 + rowsPerCall < height ? y0 + rowsPerCall : height) - 1;
+
+    // Colour statistics: every colourStep-th pixel of every colourStep-th row, with the chroma of its block.
+    for (int y = (y0 + colourStep - 1) / colourStep * colourStep; y <= last; y += colourStep) {
+      const uint8_t* yr = rowPtrs[0][y - y0];
+      const uint8_t* cbr = colour ? rowPtrs[1][(y - y0) * cinfo.comp_info[1].v_samp_factor / maxV] : nullptr;
+      const uint8_t* crr = colour ? rowPtrs[2][(y - y0) * cinfo.comp_info[2].v_samp_factor / maxV] : nullptr;
+      for (int x = 0; x < width; x += colourStep) {
+        uint8_t rgb[3];
+        if (colour) {
+          ToRgb(yr[x], cbr[x * cinfo.comp_info[1].h_samp_factor / maxH], crr[x * cinfo.comp_info[2].h_samp_factor / maxH], rgb);
+        } else {
+          rgb[0] = rgb[1] = rgb[2] = yr[x];
+        }
+        AddHsv(rgb, &out->colour);
+      }
+    }
+
+    // Preview: each 8x8 luma block averaged (column sums over the block's rows, then 8 columns), with the chroma of
+    // the block covering it (constant over the block: its DC term, from the IDCT above).
+    for (int j = 0; j < maxV && y0 / 8 + j < ph; j++) {
+      uint8_t* dst = preview + static_cast<size_t>(y0 / 8 + j) * pw * 3;
+      uint16_t* cols = scratch->columnSums;
+      memset(cols, 0, sizeof(uint16_t) * pw * 8);
+      for (int r = 8 * j; r < 8 * j + 8; r++) {
+        const uint8_t* row = rowPtrs[0][r];
+        for (int x = 0; x < pw * 8; x++) cols[x] += row[x];
+      }
+      for (int px = 0; px < pw; px++) {
+        const uint16_t* c8 = cols + 8 * px;
+        const int luma = (c8[0] + c8[1] + c8[2] + c8[3] + c8[4] + c8[5] + c8[6] + c8[7] + 32) >> 6;
+        if (colour) {
+          const int r1 = j * 8 * cinfo.comp_info[1].v_samp_factor / maxV, r2 = j * 8 * cinfo.comp_info[2].v_samp_factor / maxV;
+          const int x1 = px * 8 * cinfo.comp_info[1].h_samp_factor / maxH, x2 = px * 8 * cinfo.comp_info[2].h_samp_factor / maxH;
+          ToRgb(luma, rowPtrs[1][r1][x1], rowPtrs[2][r2][x2], dst + 3 * px);
+        } else {
+          dst[3 * px] = dst[3 * px + 1] = dst[3 * px + 2] = static_cast<uint8_t>(luma);
+        }
+      }
+    }
+
+    kernels->RowsReady(last, ring);
+  }
+  jpeg_finish_decompress(&cinfo);
+  jpeg_destroy_decompress(&cinfo);
+  return true;
+}
+
+bool Floor(const uint8_t* data, size_t size, int mode, JSAMPROW* rowOut, char* message) {
+  jpeg_decompress_struct cinfo;
+  ErrorManager err;
+  InitErrors(&cinfo, &err);
+  if (setjmp(err.jump)) return Failed(&cinfo, &err, message);
+  Open(&cinfo, data, size);
+  cinfo.dct_method = JDCT_ISLOW;
+  if (mode == 0) {
+    cinfo.out_color_space = JCS_GRAYSCALE;
+  } else {
+    cinfo.out_color_space = JCS_RGB;
+    cinfo.scale_num = 1;
+    cinfo.scale_denom = 8;
+  }
+  jpeg_start_decompress(&cinfo);
+  *rowOut = static_cast<JSAMPROW>(malloc(static_cast<size_t>(cinfo.output_width) * cinfo.output_components));
+  while (cinfo.output_scanline < cinfo.output_height) jpeg_read_scanlines(&cinfo, rowOut, 1);
+  jpeg_finish_decompress(&cinfo);
+  jpeg_destroy_decompress(&cinfo);
+  return true;
+}
+
+}  // namespace
+
+const char* JpegDecoderName() { return "libjpeg-turbo " PF_LIBJPEG_VERSION; }
+
+bool MeasureJpeg(const uint8_t* data, size_t size, int width, int height, int colourStep, JpegMeasure* out,
+                 std::string* error) {
+  char message[JMSG_LENGTH_MAX] = {0};
+  out->previewWidth = (width + 7) / 8;
+  out->previewHeight = (height + 7) / 8;
+  out->preview.assign(static_cast<size_t>(out->previewWidth) * out->previewHeight * 3, 0);
+  out->colour = ColourSums{};
+  // Luma ring: twice the largest iMCU row, enough for the kernels' 5 rows above and 4 below.
+  const size_t stride = (static_cast<size_t>(width) + 7) / 8 * 8 + 64 + 64;
+  Scratch scratch{static_cast<uint8_t*>(malloc(stride * 2 * kMaxRows)),
+                  {static_cast<uint8_t*>(malloc(stride * kMaxRows)), static_cast<uint8_t*>(malloc(stride * kMaxRows))},
+                  static_cast<uint16_t*>(malloc(sizeof(uint16_t) * 8 * out->previewWidth))};
+  LumaKernels kernels(width, height);
+  bool ok = scratch.ring && scratch.chroma[0] && scratch.chroma[1] && scratch.columnSums;
+  if (!ok) snprintf(message, sizeof(message), "out of memory");
+  if (ok) ok = Decode(data, size, width, height, colourStep, out, &kernels, &scratch, message);
+  if (ok) kernels.Finish(&out->sums);
+  free(scratch.ring);
+  free(scratch.chroma[0]);
+  free(scratch.chroma[1]);
+  free(scratch.columnSums);
+  if (!ok) *error = message;
+  return ok;
+}
+
+bool DecodeFloor(const uint8_t* data, size_t size, int mode, std::string* error) {
+  char message[JMSG_LENGTH_MAX] = {0};
+  JSAMPROW row = nullptr;
+  const bool ok = Floor(data, size, mode, &row, message);
+  free(row);
+  if (!ok) *error = message;
+  return ok;
+}
+
+#else
+
+const char* JpegDecoderName() { return nullptr; }
+
+bool MeasureJpeg(const uint8_t*, size_t, int, int, int, JpegMeasure*, std::string* error) {
+  *error = "built without a JPEG decoder";
+  return false;
+}
+
+bool DecodeFloor(const uint8_t*, size_t, int, std::string* error) {
+  *error = "built without a JPEG decoder";
+  return false;
+}
+
+#endif

@@ -1,0 +1,52 @@
+/**
+ * The addon's own parts against their references: the row-by-row kernels against the TypeScript kernels on awkward
+ * sizes, its MD5 against node:crypto on every padding case, and the engine naming its JPEG decoder. Skipped only
+ * where the addon is not built (the fallback's own tests still run).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { loadEngine, md5Hex } from '../../src-main/quality/measure.ts';
+import { kernelSumsTs } from '../../src-main/quality/kernels.ts';
+import { sharedData } from '../support/paths.ts';
+
+const native = loadEngine({ log: () => {} });
+const built = native.name === 'native';
+
+/** Deterministic noise with smooth patches, so every kernel branch sees both. */
+function grayImage(width: number, height: number, seed: number): Uint8Array {
+  const g = new Uint8Array(width * height);
+  let s = seed;
+  for (let i = 0; i < g.length; i++) {
+    s = (s * 1103515245 + 12345) >>> 0;
+    g[i] = (i % width) % 37 < 9 ? 128 : s >>> 24;
+  }
+  return g;
+}
+
+describe.skipIf(!built)('native addon', () => {
+  it('row-by-row kernels equal the TypeScript kernels exactly, on sizes that stress cell and image borders', async () => {
+    for (const [w, h] of [[1, 1], [3, 2], [7, 5], [9, 12], [64, 11], [1001, 613], [4003, 37]] as const) {
+      const g = grayImage(w, h, w * 31 + h);
+      expect(await native.kernelSums(g, w, h), `${w}x${h}`).toEqual(kernelSumsTs(g, w, h));
+    }
+  });
+
+  it('md5 on the thread pool equals node:crypto for every tail length and a photo', async () => {
+    const photo = fs.readFileSync(path.join(sharedData, 'brighton_beach', 'DJI_0018.JPG'));
+    for (const n of [0, 1, 55, 56, 63, 64, 65, 119, 120, 1000]) {
+      const b = photo.subarray(0, n);
+      expect(await md5Hex(b, native), `${n} bytes`).toBe(createHash('md5').update(b).digest('hex'));
+    }
+    expect(await md5Hex(photo, native)).toBe(createHash('md5').update(photo).digest('hex'));
+  });
+
+  it('names its JPEG decoder, and refuses a truncated JPEG instead of measuring grey', async () => {
+    expect(native.detail).toMatch(/^native kernels, libjpeg-turbo \d/);
+    const photo = fs.readFileSync(path.join(sharedData, 'brighton_beach', 'DJI_0018.JPG'));
+    const m = await native.measureJpeg!(photo, 4000, 2250, 8);
+    expect([m.previewWidth, m.previewHeight, m.preview.length]).toEqual([500, 282, 500 * 282 * 3]);
+    await expect(native.measureJpeg!(photo.subarray(0, photo.length >> 1), 4000, 2250, 8)).rejects.toThrow();
+  });
+});
