@@ -40,7 +40,8 @@ export interface KernelEngine {
 
 interface Addon {
   kernelSums: KernelEngine['kernelSums'];
-  md5: NonNullable<KernelEngine['md5']>;
+  /** Absent in builds older than issue 18's; they still run the kernels. */
+  md5?: NonNullable<KernelEngine['md5']>;
   measureJpeg?: NonNullable<KernelEngine['measureJpeg']>;
   decodeFloor?: NonNullable<KernelEngine['decodeFloor']>;
   /** The JPEG decoder compiled in, when there is one. */
@@ -121,14 +122,13 @@ export function loadEngine(opts: EngineOptions = {}): KernelEngine {
   if (wantNative) {
     try {
       const addon = createRequire(import.meta.url)(addonPath) as Addon;
-      if (typeof addon.md5 !== 'function') throw new Error('an older build of the addon; npm run build:native rebuilds it');
       const detail = `native kernels, ${addon.decoder ? `${addon.decoder} decode` : 'no JPEG decoder compiled in'}`;
       log(`quality: ${detail} (${addonPath})`);
       return {
         name: 'native',
         detail,
         kernelSums: addon.kernelSums,
-        md5: addon.md5,
+        ...(addon.md5 ? { md5: addon.md5 } : {}),
         ...(addon.measureJpeg ? { measureJpeg: addon.measureJpeg } : {}),
         ...(addon.decodeFloor ? { decodeFloor: addon.decodeFloor } : {}),
       };

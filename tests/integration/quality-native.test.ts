@@ -42,7 +42,8 @@ describe.skipIf(!built)('native addon', () => {
     expect(await md5Hex(photo, native)).toBe(createHash('md5').update(photo).digest('hex'));
   });
 
-  it('names its JPEG decoder, and refuses a truncated JPEG instead of measuring grey', async () => {
+  // .ci/run fails when npm ci built the addon without its decoder; a hand build without the package skips this.
+  it.skipIf(!native.measureJpeg)('names its JPEG decoder, and refuses a truncated JPEG instead of measuring grey', async () => {
     expect(native.detail).toMatch(/^native kernels, libjpeg-turbo \d/);
     const photo = fs.readFileSync(path.join(sharedData, 'brighton_beach', 'DJI_0018.JPG'));
     const m = await native.measureJpeg!(photo, 4000, 2250, 8);
