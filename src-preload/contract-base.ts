@@ -175,6 +175,16 @@ export interface SyncTargetInfo {
   hasCredentials: boolean;
 }
 
+/**
+ * Which cloud target sync uses (the S3 bucket above, or a DroneTM project), the linked DroneTM project, and whether
+ * this app holds a DroneTM sign-in for its server (the token itself never crosses the bridge).
+ */
+export interface CloudTargetInfo {
+  kind: 's3' | 'dronetm';
+  dronetm: { server: string; projectId: string } | null;
+  signedIn: boolean;
+}
+
 /** What the gallery's filters can offer: the values present in the project, with counts. */
 export interface ImageFacets {
   statuses: { status: ImageStatus; count: number }[];
@@ -222,6 +232,13 @@ export const METHOD_NAMES = [
   'sync.setTarget',
   'sync.setCredentials',
   'sync.clearCredentials',
+  'sync.getCloud',
+  'sync.setKind',
+  'dronetm.setProject',
+  'dronetm.login',
+  'dronetm.logout',
+  'dronetm.importTasks',
+  'odm.push',
   'jobs.list',
   'jobs.cancel',
 ] as const;

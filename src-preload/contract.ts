@@ -13,7 +13,7 @@ import { z } from 'zod';
 import { IMAGE_STATUSES, type EventName, type Events, type MethodName } from './contract-base.ts';
 import type {
   CardVolume, Envelope, ImageDetail, ImageFacets, ImageListItem, JobInfo, OdmRunInfo, OverlapLayerInfo,
-  PhotoFootprint, ProjectSummary, SyncTargetInfo, TaskInfo,
+  PhotoFootprint, ProjectSummary, SyncTargetInfo, TaskInfo, CloudTargetInfo,
 } from './contract-base.ts';
 
 export * from './contract-base.ts';
@@ -126,6 +126,24 @@ export const methods = {
       .strict(),
   ),
   'sync.clearCredentials': method<SyncTargetInfo>()(none),
+  'sync.getCloud': method<CloudTargetInfo>()(none),
+  /** Which target `sync.start` sends to: the S3 bucket or the linked DroneTM project. */
+  'sync.setKind': method<CloudTargetInfo>()(z.object({ kind: z.enum(['s3', 'dronetm']) }).strict()),
+  'dronetm.setProject': method<CloudTargetInfo>()(
+    z.object({ server: z.string().url().max(2048), projectId: z.string().uuid() }).strict(),
+  ),
+  /** Signs in to the linked DroneTM server; the tokens go to the OS keychain (memory in the browser harness). */
+  'dronetm.login': method<CloudTargetInfo>()(
+    z.union([
+      z.object({ email: z.string().min(1).max(320), password: z.string().min(1).max(1024) }).strict(),
+      z.object({ token: z.string().min(1).max(8192) }).strict(),
+    ]),
+  ),
+  'dronetm.logout': method<CloudTargetInfo>()(none),
+  /** Pulls the linked DroneTM project's tasks (online). */
+  'dronetm.importTasks': method<{ imported: number; taskIds: string[] }>()(none),
+  /** Sends the task's newest orthophoto to its DroneTM task as odm_import.zip (a `sync` job). */
+  'odm.push': method<JobStarted>()(taskRef),
   'jobs.list': method<JobInfo[]>()(none),
   'jobs.cancel': method<{ cancelled: boolean }>()(z.object({ jobId: z.string().min(1).max(100) }).strict()),
 } as const satisfies Record<MethodName, { params: z.ZodType }>;

@@ -7,13 +7,15 @@ import type { Session } from './session.ts';
 import { projectSummary } from './project-summary.ts';
 import { imageDetail, imageFacets, listImageItems, photoFootprints, taskInfos } from '../db/read-model.ts';
 import { findCardVolumes } from './cards.ts';
-import { refreshCoverage, startClassify, startCoverage, startIngest, startOdm, startSync, type WorkEnv } from './work.ts';
+import { refreshCoverage, startClassify, startCoverage, startIngest, startOdm, type WorkEnv } from './work.ts';
 import { credentialAccount, type CredentialStore } from '../sync/credentials.ts';
 import { loadTarget, resolveTarget } from '../sync/target.ts';
 import { getOverlapLayer, requireTask } from '../geo/coverage-service.ts';
 import { cancelOdm } from '../odm/service.ts';
 import { listOdmRuns } from '../db/odm-runs.ts';
 import { memoryCredentials } from './memory-credentials.ts';
+import { cloudHandlers } from './dronetm.ts';
+import type { TokenStore } from '../dronetm/auth.ts';
 import { odmRunInfo } from './odm-runs.ts';
 import type { SyncTargetInfo } from '../../src-preload/contract.ts';
 import { importTasks } from '../geo/task-import.ts';
@@ -33,6 +35,8 @@ export interface NativeAdapters {
    * session; with none entered, sync uses the AWS SDK's default chain (env vars, profile).
    */
   credentials?: CredentialStore;
+  /** The OS keychain for DroneTM sign-in tokens; without it (the browser harness) they are kept in memory. */
+  dronetmTokens?: TokenStore;
 }
 
 /** The service facade: each contract method, implemented by calling the core modules for the open project. */
@@ -100,7 +104,6 @@ export function createHandlers(session: Session, transport: 'ipc' | 'http', nati
       const { cols, rows, values, corners } = getOverlapLayer(session.require().project, taskId);
       return { taskId, cols, rows, values, corners };
     },
-    'sync.start': async (params) => ({ jobId: startSync(env(), params, credentials) }),
     'sync.getTarget': syncTarget,
     'sync.setTarget': async (target) => {
       resolveTarget(db(), target);
@@ -120,6 +123,7 @@ export function createHandlers(session: Session, transport: 'ipc' | 'http', nati
       return listOdmRuns(project.db, requireTask(project, taskId).id).map(odmRunInfo);
     },
     'odm.cancel': async ({ runId }) => odmRunInfo(await cancelOdm(session.require().project, runId)),
+    ...cloudHandlers(session, credentials, native.dronetmTokens),
     'jobs.list': async () => session.require().jobs.list(),
     'jobs.cancel': async ({ jobId }) => ({ cancelled: session.require().jobs.cancel(jobId) }),
   };

@@ -13,7 +13,7 @@ import { registerIpc, sendEvent } from './ipc.ts';
 import { handleMediaProtocol } from './media-protocol.ts';
 import { handleAppProtocol, registerPrivilegedSchemes } from './app-protocol.ts';
 import { pickFolder } from './dialogs.ts';
-import { safeStorageCredentials } from './credential-store.ts';
+import { safeStorageCredentials, safeStorageTokens } from './credential-store.ts';
 
 registerPrivilegedSchemes();
 
@@ -38,6 +38,7 @@ void app.whenReady().then(() => {
   const handlers = createHandlers(session, 'ipc', {
     pickFolder: (purpose) => pickFolder(mainWindow, purpose),
     credentials: safeStorageCredentials(path.join(app.getPath('userData'), 'credentials.json')),
+    dronetmTokens: safeStorageTokens(path.join(app.getPath('userData'), 'credentials.json')),
   });
   registerIpc(createDispatch(handlers));
   mainWindow = createMainWindow();

@@ -55,6 +55,10 @@ export function OdmPanel({ task, jobs, revision }: { task: TaskInfo; jobs: reado
     }
   };
   const start = () => act(() => api.call('odm.start', { taskId: task.taskId, engine, gpu }));
+  // The orthophoto of the newest finished run, sent to the task's DroneTM task as odm_import.zip (a sync job).
+  const pushJob = jobs.find((j) => j.kind === 'sync' && j.params.odmPush === true && j.params.taskId === task.taskId);
+  const pushing = pushJob !== undefined && isActive(pushJob);
+  const push = () => act(() => api.call('odm.push', { taskId: task.taskId }));
   // A run this window started is stopped through its job; one left by another process by its run id.
   const cancel = () =>
     act(() => (running ? api.call('jobs.cancel', { jobId: job.id }) : api.call('odm.cancel', { runId: last!.id })));
@@ -88,7 +92,15 @@ export function OdmPanel({ task, jobs, revision }: { task: TaskInfo; jobs: reado
         <button type="button" disabled={!stoppable} onClick={() => void cancel()}>
           Cancel ODM
         </button>
+        <button type="button" disabled={running || pushing || !runs.some((r) => r.state === 'done')} onClick={() => void push()}>
+          Send orthophoto to DroneTM
+        </button>
       </div>
+      {pushJob && (
+        <p data-testid="odm-push-status" role={pushJob.state === 'failed' ? 'alert' : undefined} className={pushJob.state === 'failed' ? 'error' : 'muted'}>
+          {pushing ? 'Sending the orthophoto to DroneTM…' : pushJob.state === 'done' ? 'Orthophoto sent to DroneTM (odm_import.zip); DroneTM imports it now.' : `Sending to DroneTM ${pushJob.state}${pushJob.error ? `: ${pushJob.error.message}` : ''}`}
+        </p>
+      )}
       {(running || last) && (
         <p data-testid="odm-status">
           {running ? 'Running' : `Last run ${last!.state}`}
