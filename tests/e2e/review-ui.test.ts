@@ -2,6 +2,7 @@
  * The desktop UI in a real Chromium against `postflight serve` over a real project: the Brighton Beach card is
  * ingested through the UI, the sample tasks imported through the file input, and every check reads the SQLite file.
  */
+import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
@@ -13,6 +14,7 @@ import { connectDocker, requireDocker } from '../../src-main/odm/docker-engine.t
 import { buildStandInImages, STANDIN_FAST } from '../support/odm-image.ts';
 import { dropBucket, freshBucket, RGW, rgwClient } from '../support/rgw.ts';
 import { listKeys, remoteMd5 } from '../support/sync-s3.ts';
+import { startDronetmStandIn } from '../support/dronetm-server.ts';
 
 const card = path.join(sharedData, 'brighton_beach');
 const tasksFile = path.join(repoRoot, 'resources', 'sample-tasks', 'brighton_beach.geojson');
@@ -396,7 +398,7 @@ describe('Postflight UI (browser against postflight serve)', () => {
     await page.getByRole('button', { name: 'Sync', exact: true }).click();
     await page.getByLabel('Endpoint').fill(RGW.endpoint);
     await page.getByLabel('Region').fill(RGW.region);
-    await page.getByLabel('Bucket').fill(bucket);
+    await page.getByLabel('Bucket', { exact: true }).fill(bucket);
     await page.getByRole('checkbox', { name: /Path-style/ }).check();
     await page.getByRole('button', { name: 'Save target' }).click();
     await expect.poll(() => db<{ value: string }>("SELECT value FROM settings WHERE key = 'sync.target'")[0]?.value).toContain(bucket);
@@ -440,4 +442,52 @@ describe('Postflight UI (browser against postflight serve)', () => {
     expect(watch.offsiteRequests).toEqual([]);
     expect(watch.errors).toEqual([]);
   }, 300_000); // RGW may have to be started first
+
+  it('sends the verified task to a DroneTM project chosen in the Sync view: sign-in kept out of the project, photos in user-uploads', async () => {
+    const bucket = await freshBucket('e2edtm');
+    buckets.push(bucket);
+    const projectId = randomUUID();
+    const pilot = { id: 'u-1', email: 'pilot@example.org', password: 'field pw', name: 'Pilot' };
+    const dtm = await startDronetmStandIn({ bucket, users: [pilot], projects: [{ id: projectId, name: 'e2e', authorId: pilot.id, tasks: [] }] });
+    try {
+      const taskId = db<{ task_id: string }>('SELECT task_id FROM tasks WHERE verified_at IS NOT NULL ORDER BY task_id')[0]!.task_id;
+      await page.getByRole('radio', { name: 'DroneTM project' }).check();
+      await page.getByLabel('DroneTM address').fill(dtm.url);
+      await page.getByLabel('Project id').fill(projectId);
+      await page.getByRole('button', { name: 'Save DroneTM project' }).click();
+      await expect.poll(() => db<{ value: string }>("SELECT value FROM settings WHERE key = 'sync.kind'")[0]?.value).toBe('"dronetm"');
+      await page.getByLabel('E-mail').fill(pilot.email);
+      await page.getByLabel('Password').fill('wrong');
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await expect.poll(() => page.getByRole('alert').first().textContent()).toMatch(/did not accept this e-mail and password/);
+      await page.getByLabel('Password').fill(pilot.password);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await expect.poll(() => page.getByTestId('dtm-signin-state').textContent()).toMatch(/^Signed in/);
+      expect(await page.getByLabel('Password').inputValue()).toBe('');
+      await screenshot(page, 'sync-dronetm');
+
+      await page.getByRole('button', { name: `Sync task ${taskId}` }).click();
+      await expect.poll(() => dtm.stats.completes.length, { timeout: 120_000 }).toBeGreaterThan(2);
+      await expect.poll(() => page.getByTestId('job-sync').first().getAttribute('data-state'), { timeout: 120_000 }).toBe('done');
+      const photos = db<{ file_name: string }>(
+        `SELECT i.file_name FROM images i JOIN tasks t ON t.id = i.task_id WHERE t.task_id = ?
+           AND (i.status = 'assigned' OR i.manual_decision = 'accepted') AND (i.manual_decision IS NULL OR i.manual_decision <> 'rejected')`,
+        taskId,
+      );
+      const client = rgwClient();
+      try {
+        const keys = await listKeys(client, bucket, `projects/${projectId}/user-uploads/`);
+        expect(keys.map((k) => k.slice(k.lastIndexOf('/') + 1)).sort()).toEqual(photos.map((p) => p.file_name).sort());
+      } finally {
+        client.destroy();
+      }
+      expect(new Set(dtm.stats.completes.map((c) => c.batchId)).size).toBe(1);
+      for (const table of ['settings', 'events', 'jobs']) {
+        expect(JSON.stringify(db<Record<string, unknown>>(`SELECT * FROM ${table}`)).includes('eyJ'), table).toBe(false);
+      }
+      expect(watch.errors).toEqual([]);
+    } finally {
+      await dtm.close();
+    }
+  }, 300_000);
 });
