@@ -88,20 +88,21 @@ export function representative<R extends Member>(c: Capture<R>): R {
 
 /**
  * The rows a task counts, one per capture: the member of the stream the task needs ('thermal', 'NIR', 'wide', ...),
- * or by default the capture's colour image (else its first member). Photos outside any capture count as themselves
- * when they fit the stream. Input order is kept.
+ * or by default the capture's colour image (else its first band; a thermal frame only for a task that asks for it).
+ * Photos outside any capture count as themselves when they fit the stream. Input order is kept.
  */
 export function pickStream<R extends Member>(rows: readonly R[], stream: string | null): R[] {
   const chosen = new Map<string, R>();
   for (const c of groupCaptures(rows)) {
     const m = stream
       ? c.members.find((x) => x.band === stream)
-      : (c.members.find((x) => x.sensor_kind === 'visible' && (x.band === 'RGB' || x.band === 'wide' || x.band === null)) ?? c.members[0]);
+      : (c.members.find((x) => x.sensor_kind === 'visible' && (x.band === 'RGB' || x.band === 'wide' || x.band === null)) ??
+        c.members.find((x) => x.sensor_kind !== 'thermal'));
     if (m) chosen.set(c.key, m);
   }
   return rows.filter((r) => {
     if (r.capture_key) return chosen.get(r.capture_key) === r;
-    if (!stream) return true;
+    if (!stream) return r.sensor_kind !== 'thermal' || r.band === null;
     return r.band === stream || (stream === 'thermal' && r.sensor_kind === 'thermal');
   });
 }

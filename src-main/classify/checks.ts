@@ -20,7 +20,7 @@ export interface PhotoCheck {
 type Photo = Pick<
   ImageRow,
   'id' | 'file_name' | 'metadata_json' | 'lat' | 'lon' | 'captured_at' | 'gimbal_pitch' | 'metrics_json'
->;
+> & Partial<Pick<ImageRow, 'sensor_kind'>>;
 
 export function checkPhoto(photo: Photo, t: ClassifyThresholds, q: QualityThresholds): PhotoCheck {
   const reasons: Reason[] = [];
@@ -58,7 +58,7 @@ export function checkPhoto(photo: Photo, t: ClassifyThresholds, q: QualityThresh
 
   const metrics = metricsOf(photo);
   if (metrics) {
-    const blur = blurFinding(metrics, q);
+    const blur = blurFinding(metrics, q, photo.sensor_kind ?? null);
     if (blur) reasons.push(blur);
     reasons.push(...exposureFindings(metrics, q));
   }

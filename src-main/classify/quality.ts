@@ -8,6 +8,7 @@ import { getSetting } from '../db/settings.ts';
 import { DEFAULT_THRESHOLDS, exposureFlags } from '../quality/metrics.ts';
 import { judgeSharpness } from '../quality/sharpness.ts';
 import type { QualityMetrics, QualityThresholds } from '../quality/types.ts';
+import type { SensorKind } from '../ingest/metadata-capture.ts';
 
 export const QUALITY_SETTINGS_KEY = 'quality.thresholds';
 
@@ -23,10 +24,27 @@ function num(v: unknown): number | null {
  * The quality module's blur verdict (grid score with DroneTM's terrain excuse, held only while the blur effect says
  * the frame is sharp). Photos measured without the grid cells, colour or blur effect get no blur finding.
  */
-export function blurFinding(m: Partial<QualityMetrics>, t: QualityThresholds): Reason | null {
+export function blurFinding(m: Partial<QualityMetrics>, t: QualityThresholds, kind: SensorKind | null = null): Reason | null {
   if (!Array.isArray(m.gridVariances) || !m.colour || num(m.blurEffect) === null) return null;
+  if (kind === 'thermal') return thermalBlurFinding(m as Pick<QualityMetrics, 'gridScore' | 'blurEffect' | 'bitDepth'>, t);
   const verdict = judgeSharpness({ gridVariances: m.gridVariances, colour: m.colour, blurEffect: m.blurEffect! }, t);
   return verdict.blurry ? { code: 'blur', message: `${verdict.message}.` } : null;
+}
+
+/**
+ * Thermal frames: a rendered R-JPEG is held to the thermal sharpness minimum (no terrain excuse: a palette's colours
+ * are not the ground's). Radiometric counts (16-bit TIFF) span a few hundred levels of a 14-bit range, so any
+ * Laplacian score is tiny; only the contrast-independent blur effect judges them (sharp frames measure 0.06-0.17).
+ */
+function thermalBlurFinding(m: Pick<QualityMetrics, 'gridScore' | 'blurEffect' | 'bitDepth'>, t: QualityThresholds): Reason | null {
+  if (m.bitDepth !== undefined) {
+    return m.blurEffect >= t.maxBlurEffect
+      ? { code: 'blur', message: `Blurry thermal frame (blur effect ${m.blurEffect.toFixed(2)}, limit ${t.maxBlurEffect}).` }
+      : null;
+  }
+  return m.gridScore < t.thermalMinSharpness
+    ? { code: 'blur', message: `Blurry thermal frame (sharpness ${m.gridScore.toFixed(1)}, thermal minimum ${t.thermalMinSharpness}).` }
+    : null;
 }
 
 /** Lens cap / severe underexposure and blown-out photos, re-judged with the project's current thresholds. */

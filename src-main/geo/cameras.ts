@@ -32,11 +32,25 @@ export const CAMERA_SENSORS: Readonly<Record<string, SensorSpec>> = {
   M3E: { widthMm: 17.3, heightMm: 13.0, focalMm: 12.29 }, // Mavic 3 Enterprise, 4/3"
 };
 
+/**
+ * Thermal cores by EXIF model: pixel pitch (the sensor is pitch x the frame's own pixels, so a 640x512 and a 336x256
+ * core of one family both come out right) and the usual lens. A thermal frame of a paired payload (H20T, M30T) carries
+ * the payload's model and often the wide camera's 35 mm figure, so thermal frames never use the focal35 rule.
+ */
+export const THERMAL_CORES: Readonly<Record<string, { pitchUm: number; focalMm: number }>> = {
+  FLIR: { pitchUm: 17, focalMm: 13 }, // DJI Zenmuse XT (FLIR Tau 2 640)
+  XT2: { pitchUm: 12, focalMm: 13 }, // DJI Zenmuse XT2
+  'Vue Pro 640 9mm': { pitchUm: 17, focalMm: 9 }, // FLIR Vue Pro 640
+  ZH20T: { pitchUm: 12, focalMm: 13.5 }, // Zenmuse H20T thermal
+  M30T: { pitchUm: 12, focalMm: 9.1 }, // Matrice 30T thermal
+  'MAVIC2-ENTERPRISE-ADVANCED': { pitchUm: 12, focalMm: 9 }, // Mavic 2 Enterprise Advanced thermal
+};
+
 /** 35 mm-equivalent focal length assumed when nothing is known: the common 84 degree diagonal drone lens. */
 export const DEFAULT_FOCAL35_MM = 24;
 const FULL_FRAME_HALF_DIAGONAL_MM = Math.hypot(36, 24) / 2;
 
-export type FovSource = 'focal35' | 'sensor_table' | 'default';
+export type FovSource = 'focal35' | 'sensor_table' | 'thermal_core' | 'default';
 
 export interface FieldOfView {
   /** tan of half the angle across the image width and height (as the pixels are stored). */
@@ -51,6 +65,8 @@ export interface CameraInput {
   focal35Mm: number | null;
   width: number;
   height: number;
+  /** A thermal frame is seen through the thermal lens (THERMAL_CORES), not the payload's visible camera. */
+  thermal?: boolean;
 }
 
 export function lookupSensor(model: string | null): SensorSpec | undefined {
@@ -58,6 +74,13 @@ export function lookupSensor(model: string | null): SensorSpec | undefined {
 }
 
 export function fieldOfView(cam: CameraInput): FieldOfView {
+  const core = cam.thermal && cam.model ? THERMAL_CORES[cam.model.trim()] : undefined;
+  if (core) {
+    // The frame's pixels are the sensor: nothing is cropped.
+    const f = positive(cam.focalMm) ? cam.focalMm : core.focalMm;
+    const mm = core.pitchUm / 1000;
+    return { tanHalfW: (cam.width * mm) / 2 / f, tanHalfH: (cam.height * mm) / 2 / f, source: 'thermal_core' };
+  }
   const sensor = lookupSensor(cam.model);
   const portrait = cam.height > cam.width;
   // Everything below works with the long side as "w" and swaps back at the end.

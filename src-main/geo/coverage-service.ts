@@ -167,6 +167,7 @@ export function poseOf(row: ImageRow): PhotoPose {
     height: row.height,
     make: row.make,
     model: row.model,
+    sensorKind: row.sensor_kind,
   };
 }
 

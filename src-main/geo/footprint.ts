@@ -20,6 +20,8 @@ export interface PhotoPose {
   height: number | null;
   make: string | null;
   model: string | null;
+  /** 'thermal' frames get the thermal lens's field of view. */
+  sensorKind?: 'visible' | 'multispectral' | 'thermal' | null;
 }
 
 export interface FootprintContext {
@@ -97,7 +99,14 @@ export function computeFootprint(photo: PhotoPose, ctx: FootprintContext = {}): 
     return skip('off_nadir', `The camera was ${offNadirDeg.toFixed(0)} degrees off straight down (limit ${maxOff}).`);
   }
 
-  const fov = fieldOfView({ model: photo.model, focalMm: photo.focalMm, focal35Mm: photo.focal35Mm, width: photo.width, height: photo.height });
+  const fov = fieldOfView({
+    model: photo.model,
+    focalMm: photo.focalMm,
+    focal35Mm: photo.focal35Mm,
+    width: photo.width,
+    height: photo.height,
+    thermal: photo.sensorKind === 'thermal',
+  });
   if (fov.source === 'default') flags.push('fov_default');
   const cornersM: [number, number][] = [];
   // Bottom-left, bottom-right, top-right, top-left: counter-clockwise seen from above.

@@ -63,7 +63,9 @@ export function readSensor(groups: TagGroups, facts: CaptureFacts): SensorInfo {
   const rawBand = firstOf(text('Camera', 'BandName'), text('drone-dji', 'BandName'), text('FLIR', 'BandName'));
   const band = rawBand ? normaliseBand(rawBand) : null;
   const stream = streamOf(text('drone-dji', 'ImageSource'));
-  const thermal = stream === 'thermal' || band === 'LWIR' || groups['FLIR'] !== undefined || /flir|thermal|^xt2?$/i.test(facts.model ?? '');
+  // A payload that names its stream says which camera wrote the frame; otherwise FLIR tags, an LWIR band or a
+  // thermal camera model do.
+  const thermal = stream ? stream === 'thermal' : band === 'LWIR' || groups['FLIR'] !== undefined || /flir|thermal|^xt2?$/i.test(facts.model ?? '');
   const kind: SensorKind = thermal ? 'thermal' : band && band !== 'RGB' ? 'multispectral' : 'visible';
   const id = firstOf(text('drone-dji', 'CaptureUUID'), text('MicaSense', 'CaptureId'), text('Camera', 'CaptureId'));
   const idSource = text('drone-dji', 'CaptureUUID') ? 'dji' : 'micasense';

@@ -78,6 +78,8 @@ export interface QualityMetrics {
 /** Tunable thresholds (stored as project settings); defaults are DroneTM's, plus the blur-effect limit. */
 export interface QualityThresholds {
   minSharpness: number;
+  /** Sharpness minimum of rendered thermal frames (R-JPEG palettes carry far less edge contrast than daylight). */
+  thermalMinSharpness: number;
   lowTextureVariance: number;
   /** Low-texture ratio from which the colour decides the terrain. */
   terrainLowTextureRatio: number;

@@ -1,5 +1,5 @@
 import type { Command, CommandSpec } from '../command.ts';
-import { classifySpec, ingestSpec, loginSpec, odmSpec, reportSpec, serveSpec, syncSpec, tasksImportSpec, verifySpec } from './specs.ts';
+import { classifySpec, ingestSpec, loginSpec, odmSpec, reportSpec, serveSpec, syncSpec, tasksImportSpec, tasksStreamSpec, verifySpec } from './specs.ts';
 
 /**
  * A command whose module (and the services, database driver and SDKs it imports) is loaded only when it runs, so
@@ -13,6 +13,7 @@ function lazy(spec: CommandSpec, load: () => Promise<Command>): Command {
 export const commands: readonly Command[] = [
   lazy(ingestSpec, async () => (await import('./ingest.ts')).ingestCommand),
   lazy(tasksImportSpec, async () => (await import('./tasks-import.ts')).tasksImportCommand),
+  lazy(tasksStreamSpec, async () => (await import('./tasks-stream.ts')).tasksStreamCommand),
   lazy(classifySpec, async () => (await import('./classify.ts')).classifyCommand),
   lazy(reportSpec, async () => (await import('./report.ts')).reportCommand),
   lazy(verifySpec, async () => (await import('./verify.ts')).verifyCommand),

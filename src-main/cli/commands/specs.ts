@@ -27,6 +27,15 @@ export const tasksImportSpec: CommandSpec = {
   },
 };
 
+export const tasksStreamSpec: CommandSpec = {
+  name: ['tasks', 'stream'],
+  summary: "Choose which file of each capture a task counts: a payload stream (wide, zoom, thermal), a band (NIR, ...) or 'colour'",
+  args: '<task> <stream>',
+  options: {
+    project: { type: 'string', description: 'Project folder' },
+  },
+};
+
 export const classifySpec: CommandSpec = {
   name: ['classify'],
   summary: 'Check every photo, match it to its task, find flights, hover bursts and take-off/landing transit; then compute coverage',
