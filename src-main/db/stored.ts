@@ -155,6 +155,7 @@ export const storedMetricsSchema = z
     colour: colourStats,
     terrain: z.enum(['water', 'snow_ice', 'sand', 'land']),
     engine: z.enum(['native', 'typescript']),
+    bitDepth: z.number(),
   })
   .partial();
 export type StoredMetrics = z.output<typeof storedMetricsSchema>;
