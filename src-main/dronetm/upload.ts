@@ -19,6 +19,7 @@ import {
 import { backoffMs, httpStatus, isTransient, sleep } from '../sync/retry.ts';
 import { MIN_PART_SIZE, send, sendMissingParts, type ObjectSource, type SendContext } from '../sync/transfer.ts';
 import type { DronetmClient } from './client.ts';
+import { RECHECK_ADVICE } from '../ingest/advice.ts';
 
 /**
  * One file to DroneTM through its upload API, resumable part by part: initiate (DroneTM creates the S3 multipart
@@ -154,7 +155,7 @@ async function assertUnchanged(ctx: DronetmContext, src: DronetmSource): Promise
     return hash.digest('hex');
   });
   if (md5 !== src.md5) {
-    throw new AppError('conflict', `${src.label} no longer matches the copy Postflight checked at ingest (its checksum differs). Ingest it again before syncing.`, {
+    throw new AppError('conflict', `${src.label} no longer matches the copy Postflight checked at ingest (its checksum differs). ${RECHECK_ADVICE}`, {
       key: src.fileKey,
     });
   }

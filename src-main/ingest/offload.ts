@@ -10,7 +10,7 @@ export function md5Of(bytes: Uint8Array): string {
 /** Marks copies still being written; a name with this suffix is never taken for a finished copy. */
 export const PARTIAL_SUFFIX = '.postflight-partial';
 
-async function fileMd5(file: string): Promise<string> {
+export async function fileMd5(file: string): Promise<string> {
   const hash = createHash('md5');
   for await (const chunk of fs.createReadStream(file)) hash.update(chunk as Buffer);
   return hash.digest('hex');

@@ -12,6 +12,7 @@ import { DEFAULT_RETRY, isTransient, type RetryPolicy } from './retry.ts';
 import { markTaskSynced, taskPhotos, tasksToSync, type SyncPhoto, type SyncTask } from './selection.ts';
 import type { SyncTarget } from './target.ts';
 import { TokenBucket } from './throttle.ts';
+import { RECHECK_ADVICE } from '../ingest/advice.ts';
 import {
   abortAbandoned,
   headObject,
@@ -208,12 +209,12 @@ export async function checkedPhoto(task: SyncTask, photo: SyncPhoto): Promise<{ 
   if (!stat?.isFile()) {
     throw new AppError(
       'source_unavailable',
-      `Photo ${photo.fileName} of task ${task.taskId} is missing at ${photo.file}. Reconnect the drive it is on, or ingest it again.`,
+      `Photo ${photo.fileName} of task ${task.taskId} is missing at ${photo.file}. Reconnect the drive it is on; if it was a copy in the project: ${RECHECK_ADVICE}`,
       { imageId: photo.imageId, file: photo.file },
     );
   }
   if (photo.size !== null && photo.size !== stat.size) {
-    throw new AppError('conflict', `Photo ${photo.fileName} changed size since ingest; ingest it again before syncing.`, {
+    throw new AppError('conflict', `Photo ${photo.fileName} changed size since ingest. ${RECHECK_ADVICE}`, {
       imageId: photo.imageId,
     });
   }
@@ -246,7 +247,7 @@ export async function readRange(file: string, start: number, length: number): Pr
     let filled = 0;
     while (filled < length) {
       const { bytesRead } = await handle.read(buf, filled, length - filled, start + filled);
-      if (bytesRead === 0) throw new AppError('conflict', `${file} is shorter than when it was ingested; ingest it again.`, { file });
+      if (bytesRead === 0) throw new AppError('conflict', `${file} is shorter than when it was ingested. ${RECHECK_ADVICE}`, { file });
       filled += bytesRead;
     }
     return buf;

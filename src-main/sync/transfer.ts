@@ -30,6 +30,7 @@ import {
 } from '../db/uploads.ts';
 import { httpStatus, isTransient, sleep, backoffMs, withRetry, type RetryPolicy } from './retry.ts';
 import { meteredBody, type TokenBucket } from './throttle.ts';
+import { RECHECK_ADVICE } from '../ingest/advice.ts';
 
 /**
  * Moving one object to S3 so that any interruption resumes: small objects by one PutObject, larger ones by a multipart
@@ -219,7 +220,7 @@ function journalInput(src: ObjectSource): UploadInput {
 function changedSince(src: ObjectSource): AppError {
   return new AppError(
     'conflict',
-    `${src.label} no longer matches the copy Postflight checked at ingest (its checksum differs). Ingest it again before syncing.`,
+    `${src.label} no longer matches the copy Postflight checked at ingest (its checksum differs). ${RECHECK_ADVICE}`,
     { key: src.key },
   );
 }

@@ -249,4 +249,39 @@ describe('card faults: never lose a photo', () => {
     expect(loser.stderr).toMatch(/open in another Postflight \(pid \d+/);
     expectAllCopied(dir, c);
   });
+
+  it('item 5: ingest --recheck finds damaged and missing copies and copies them again from the card; away, the card is not safe', () => {
+    const c = card(4);
+    const dir = project();
+    expect(runPostflight(['ingest', c.root, '--project', dir]).code).toBe(0);
+    const damage = () => {
+      const flipped = path.join(dir, 'images', 'DCIM', '100MEDIA', c.files[0]!);
+      const handle = fs.openSync(flipped, 'r+');
+      fs.writeSync(handle, Buffer.from('bit rot'), 0, 7, 100_000);
+      fs.closeSync(handle);
+      fs.rmSync(path.join(dir, 'images', 'DCIM', '100MEDIA', c.files[2]!));
+    };
+    damage();
+    const fixed = runPostflight(['ingest', '--recheck', '--project', dir]);
+    expect(fixed.code, fixed.stderr).toBe(0);
+    expect(fixed.stdout).toMatch(/Checked 4 copies in the project: 2 damaged or missing/);
+    expect(fixed.stdout).toMatch(/Copied 2 photo\(s\) again from .*verified\. That card is safe to format\./);
+    expectAllCopied(dir, c);
+
+    // The card is away: the damage is marked, the recheck says which card to insert, the card is no longer safe.
+    damage();
+    const pulled = `${c.root}-away`;
+    fs.renameSync(c.root, pulled);
+    const away = runPostflight(['ingest', '--recheck', '--project', dir]);
+    expect(away.code).toBe(1);
+    expect(away.stdout).toMatch(new RegExp(`Card ${c.root} is not inserted`));
+    const report = JSON.parse(runPostflight(['report', '--project', dir, '--json']).stdout) as { cards: { safe_to_format: boolean; photos_verified_now: number }[] };
+    expect(report.cards).toMatchObject([{ safe_to_format: false, photos_verified_now: 2 }]);
+    // Back in, a plain copy run copies the damaged photos too.
+    fs.renameSync(pulled, c.root);
+    const again = runPostflight(['ingest', c.root, '--project', dir]);
+    expect(again.stdout).toMatch(/Copied and verified 2 photo/);
+    expect(again.stdout).toMatch(/Safe to format/);
+    expectAllCopied(dir, c);
+  });
 });

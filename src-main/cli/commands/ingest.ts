@@ -3,6 +3,7 @@ import { ingestSpec } from './specs.ts';
 import { UsageError, requireString } from '../command.ts';
 import { runIngest, type IngestSummary } from '../../ingest/ingest.ts';
 import type { CardCertificate } from '../../ingest/certificate.ts';
+import { runRecheck, type RecheckSummary } from '../../ingest/recheck.ts';
 import { formatBytes, formatDuration } from '../progress-bar.ts';
 import { withProjectWork } from '../project-work.ts';
 
@@ -10,6 +11,19 @@ export const ingestCommand: Command = {
   ...ingestSpec,
   async run(args, io) {
     const source = args.positionals[0];
+    if (args.values.recheck) {
+      if (args.positionals.length > 1) throw new UsageError('give at most one card with --recheck');
+      if (args.values['in-place']) throw new UsageError('--recheck checks copies; it cannot be combined with --in-place');
+      const summary = await withProjectWork(
+        io,
+        requireString(args, 'project'),
+        (project, control) => runRecheck(project, { ...control, ...(source ? { source } : {}) }),
+        { writer: 'ingest --recheck' },
+      );
+      io.stdout.write(args.values.json ? `${JSON.stringify(summary, null, 2)}\n` : recheckText(summary));
+      // Damaged copies left behind (their card is away) are not a success: the photos are not safe yet.
+      return summary.cardsMissing.length > 0 ? 1 : 0;
+    }
     if (!source || args.positionals.length > 1) throw new UsageError('give exactly one source folder (the card or a folder of photos)');
     const summary = await withProjectWork(
       io,
@@ -62,4 +76,16 @@ export function cardText(c: CardCertificate): string[] {
   ];
   for (const u of c.unverified.slice(0, 20)) lines.push(`  not safe: ${u.path}: ${u.reason}`);
   return lines;
+}
+
+/** What a recheck found and did, card by card. */
+export function recheckText(s: RecheckSummary): string {
+  const lines = [`Checked ${s.checked} cop${s.checked === 1 ? 'y' : 'ies'} in the project: ${s.damaged.length} damaged or missing.`];
+  for (const d of s.damaged.slice(0, 20)) lines.push(`  damaged: ${d.path} (${d.reason})`);
+  for (const r of s.recopied) {
+    lines.push(`Copied ${r.copied} photo(s) again from ${r.card}, verified.${r.safeToFormat ? ' That card is safe to format.' : ' That card is NOT safe to format yet.'}`);
+  }
+  for (const card of s.cardsMissing) lines.push(`Card ${card} is not inserted: insert it and run \`postflight ingest --recheck\` again to copy its damaged photos.`);
+  if (s.damaged.length === 0) lines.push('Every copy matches its card.');
+  return `${lines.join('\n')}\n`;
 }

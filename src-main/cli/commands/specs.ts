@@ -11,6 +11,10 @@ export const ingestSpec: CommandSpec = {
   options: {
     project: { type: 'string', description: 'Project folder (created if new)' },
     'in-place': { type: 'boolean', description: 'Index the photos where they are instead of copying them' },
+    recheck: {
+      type: 'boolean',
+      description: "Hash every copy in the project again; damaged ones are copied again from their card when it is inserted (<source> optional: only that card)",
+    },
     json: { type: 'boolean', description: 'Print a machine-readable summary on stdout' },
   },
 };
