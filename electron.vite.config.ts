@@ -9,6 +9,8 @@ export default defineConfig({
       rolldownOptions: {
         input: {
           index: resolve(import.meta.dirname, 'src-main/electron/main.ts'),
+          // The core, run by main as an Electron utility process (src-main/core-host): main only relays to it.
+          'core-host': resolve(import.meta.dirname, 'src-main/core-host/entry.ts'),
           // The TypeScript pixel kernels' worker thread (used when the native addon is absent), beside index.js.
           'kernel-worker': resolve(import.meta.dirname, 'src-main/quality/kernel-worker.ts'),
         },

@@ -15,40 +15,14 @@ import { listTasks } from '../src-main/db/tasks.ts';
 import { openProject } from '../src-main/project/project.ts';
 import { runIngest } from '../src-main/ingest/ingest.ts';
 import { makeTemp, rmTemp, sharedData } from '../tests/support/paths.ts';
-import { TrackBuilder } from '../tests/support/tracks.ts';
-import { insertRectTask, insertTrack } from '../tests/support/tracks-project.ts';
+import { insertSurveyGrid } from '../tests/support/survey-grid.ts';
 import { row, timed } from './support.ts';
-
-const ORIGIN = { lat: 27.7, lon: 85.3 };
-const TASK_M = 200;
-const COLS = 40;
-const ROWS = 25;
 
 const dir = makeTemp('postflight-bench-classify-');
 try {
   const project = openProject(path.join(dir, 'project'), { create: true });
   const { db } = project;
-  db.transaction(() => {
-    for (let r = 0; r < ROWS; r++) {
-      for (let c = 0; c < COLS; c++) insertRectTask(db, `${r}-${c}`, ORIGIN, [c * TASK_M, r * TASK_M, (c + 1) * TASK_M, (r + 1) * TASK_M]);
-    }
-  })();
-
-  // 50 flights over 2x1 blocks of tasks across the grid: 5 drones flying 10 flights each, in daylight.
-  let nextId = 1;
-  for (let f = 0; f < 50; f++) {
-    const drone = f % 5;
-    const start = Date.parse('2024-06-21T02:00:00Z') + Math.floor(f / 5) * 40 * 60_000 + drone * 60_000;
-    const bx = (f % 20) * 2 * TASK_M;
-    const by = Math.floor(f / 20) * 2 * TASK_M + TASK_M;
-    const b = new TrackBuilder(ORIGIN, nextId).moveTo(bx + 150, by - 450, 60);
-    b.photo().fly(bx, by, { every: 25, speed: 10 });
-    b.survey({ strips: 18, length: 2 * TASK_M - 10, spacing: 10, every: 7.5, speed: 6 });
-    b.fly(bx + 150, by - 450, { every: 25, speed: 10 });
-    const photos = b.photos.slice(0, 1000);
-    insertTrack(db, photos, start, () => ({ serial: `drone-${drone}` }));
-    nextId += photos.length;
-  }
+  insertSurveyGrid(db, 50_000);
   const rows = listImages(db);
   console.log(`${rows.length} photos, ${listTasks(db).length} tasks`);
 

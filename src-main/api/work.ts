@@ -8,7 +8,7 @@ import type { JobContext, JobRunner } from '../jobs/jobs.ts';
 import type { EventSink } from '../jobs/jobs.ts';
 import { runIngest } from '../ingest/ingest.ts';
 import { classifyProject } from '../classify/classify.ts';
-import { computeCoverage, requireTask } from '../geo/coverage-service.ts';
+import { computeCoverageYielding, requireTask } from '../geo/coverage-service.ts';
 import { syncVerifiedTasks } from '../sync/sync.ts';
 import { resolveTarget } from '../sync/target.ts';
 import { credentialAccount, type CredentialStore } from '../sync/credentials.ts';
@@ -24,7 +24,7 @@ const control = (ctx: JobContext) => ({ signal: ctx.signal, onProgress: ctx.onPr
 
 export function startCoverage(env: WorkEnv): string {
   return env.jobs.start('coverage', {}, async (ctx) => {
-    const result = computeCoverage(env.project, control(ctx));
+    const result = await computeCoverageYielding(env.project, control(ctx));
     env.emit('project.changed', { what: 'tasks' });
     return { tasks: result.tasks.map((t) => ({ taskId: t.taskId, coveragePct: t.coverage.coveragePct })) };
   });

@@ -6,7 +6,9 @@
  */
 import { AppError } from '../common/errors.ts';
 import type { WorkControl } from '../common/progress.ts';
+import { timeSlice } from '../common/yield.ts';
 import {
+  getImage,
   listImages,
   listReasons,
   replaceReasons,
@@ -17,6 +19,7 @@ import {
 } from '../db/images.ts';
 import { listTasks } from '../db/tasks.ts';
 import { transaction } from '../db/database.ts';
+import { imagesWithEventsSince, lastEventId } from '../db/events.ts';
 import type { Project } from '../project/project.ts';
 import { reportSummary, type ReportSummary } from '../report/report.ts';
 import { findCalibrationPanels, groupCaptures, representative, type Capture } from './captures.ts';
@@ -124,6 +127,9 @@ export async function classifyProject(project: Project, opts: ClassifyOptions = 
     opts.onProgress?.({ stage, done, total });
   };
 
+  // ~2 s of checks at 50k photos: the loops yield every slice, so other calls are answered and a cancel lands mid-loop.
+  const slice = timeSlice();
+  const decisionsMark = lastEventId(db);
   const tasks = listTasks(db);
   const match = buildTaskMatcher(tasks, t);
   const rows = listImages(db).filter((r) => r.status !== 'duplicate');
@@ -147,6 +153,10 @@ export async function classifyProject(project: Project, opts: ClassifyOptions = 
     if (outside) reasons.push(outside);
     findings.set(row.id, { row, position: check.position, taskId, reasons, kept, replaced });
     if (findings.size % 5000 === 0) step('checks', findings.size, rows.length);
+    if (slice.due()) {
+      await slice.pause();
+      step('checks', findings.size, rows.length);
+    }
   }
 
   // One trigger of a multispectral or thermal payload wrote several files: judged, tracked and placed once.
@@ -174,7 +184,11 @@ export async function classifyProject(project: Project, opts: ClassifyOptions = 
     const f = findings.get(p.id)!;
     return f.kept.length === 0 && f.reasons.every((r) => r.code === 'outside');
   };
-  for (const flight of flights) {
+  for (const [i, flight] of flights.entries()) {
+    if (slice.due()) {
+      await slice.pause();
+      step('flights', i, flights.length);
+    }
     const candidates = flight.filter((p) => usable(p) && !panels.has(p.id));
     const hover = findStationary(candidates, t.stationaryToleranceM, t.stationaryMinRun);
     for (const id of hover) findings.get(id)!.reasons.push(STATIONARY_REASON(t.stationaryToleranceM));
@@ -205,6 +219,7 @@ export async function classifyProject(project: Project, opts: ClassifyOptions = 
     });
 
   transaction(db, () => {
+    const redecided = new Set(imagesWithEventsSince(db, 'photo.decision', decisionsMark));
     const flightOf = replaceFlights(db, flightRecords);
     for (const f of findings.values()) {
       // An outside note only explains an otherwise good photo; a rejected one already says why it is unusable.
@@ -212,9 +227,11 @@ export async function classifyProject(project: Project, opts: ClassifyOptions = 
       const reasons = rejected ? f.reasons.filter((r) => r.code !== 'outside') : f.reasons;
       // Rows are only written where something changed, so a rerun over an unchanged project writes next to nothing.
       if (!sameReasons(f.replaced, reasons)) replaceReasons(db, f.row.id, 'auto', reasons, REPLACED_CODES);
-      const status = deriveStatus([...f.kept, ...reasons.map((r) => r.code)], f.taskId, f.row.manual_decision);
+      // The run yielded to other calls while it read: the pilot may have decided on this photo meanwhile.
+      const now = (redecided.has(f.row.id) && getImage(db, f.row.id)) || f.row;
+      const status = deriveStatus([...f.kept, ...reasons.map((r) => r.code)], f.taskId, now.manual_decision);
       const flightId = flightOf.get(f.row.id) ?? null;
-      if (status !== f.row.status || f.taskId !== f.row.task_id || flightId !== f.row.flight_id) {
+      if (status !== now.status || f.taskId !== now.task_id || flightId !== now.flight_id) {
         updateImage(db, f.row.id, { status, task_id: f.taskId, flight_id: flightId });
       }
     }

@@ -20,3 +20,16 @@ export function appendEvent(db: Database, event: EventInput): number {
     );
   return Number(info.lastInsertRowid);
 }
+
+/** The newest event's id (0 without any): a mark to ask later what was decided since. */
+export function lastEventId(db: Database): number {
+  return (db.prepare<[], { id: number | null }>('SELECT MAX(id) AS id FROM events').get()?.id ?? 0) as number;
+}
+
+/** The photos with an event of this kind after the mark (a long run asks which rows it read went stale). */
+export function imagesWithEventsSince(db: Database, kind: string, afterId: number): number[] {
+  return db
+    .prepare<[string, number], { image_id: number }>('SELECT DISTINCT image_id FROM events WHERE kind = ? AND id > ? AND image_id IS NOT NULL')
+    .all(kind, afterId)
+    .map((r) => r.image_id);
+}

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { net, protocol } from 'electron';
-import { MEDIA_SCHEME } from '../../src-preload/contract.ts';
+import { MEDIA_SCHEME } from '../../src-preload/contract-base.ts';
 import { RENDERER_CSP } from '../common/csp.ts';
 import { APP_SCHEME, appFileOf } from './app-url.ts';
 

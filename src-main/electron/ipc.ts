@@ -1,5 +1,5 @@
 import { ipcMain, type WebContents } from 'electron';
-import { IPC_EVENT, IPC_INVOKE, type EventName, type Events } from '../../src-preload/contract.ts';
+import { IPC_EVENT, IPC_INVOKE, type EventName, type Events } from '../../src-preload/contract-base.ts';
 import type { Dispatch } from '../api/dispatch.ts';
 import { isRendererUrl } from './window.ts';
 

@@ -1,20 +1,20 @@
 import { net, protocol } from 'electron';
 import { pathToFileURL } from 'node:url';
-import { MEDIA_SCHEME } from '../../src-preload/contract.ts';
-import { parseMediaPath, resolveMedia } from '../api/media.ts';
-import type { Session } from '../api/session.ts';
+import { MEDIA_SCHEME } from '../../src-preload/contract-base.ts';
+import type { CoreClient } from '../core-host/client.ts';
 
-/** postflight-media://thumb|photo/<image id> and postflight-media://overlay/<run id>: opaque ids resolved through the database. */
-export function handleMediaProtocol(session: Session): void {
+/**
+ * postflight-media://thumb|photo/<image id> and postflight-media://overlay/<run id>: opaque ids the core host resolves
+ * through the project database; main only streams the file it names.
+ */
+export function handleMediaProtocol(resolve: CoreClient['media']): void {
   protocol.handle(MEDIA_SCHEME, async (request) => {
     const url = new URL(request.url);
-    const ref = parseMediaPath(`/${url.hostname}${url.pathname}`);
-    const project = session.project;
-    if (!ref || !project) return new Response('Not found', { status: 404 });
+    const found = await resolve(`/${url.hostname}${url.pathname}`);
+    if (!found) return new Response('Not found', { status: 404 });
     try {
-      const { file, contentType } = resolveMedia(project, ref);
-      const response = await net.fetch(pathToFileURL(file).toString());
-      return new Response(response.body, { headers: { 'content-type': contentType, 'cache-control': 'private, max-age=3600' } });
+      const response = await net.fetch(pathToFileURL(found.file).toString());
+      return new Response(response.body, { headers: { 'content-type': found.contentType, 'cache-control': 'private, max-age=3600' } });
     } catch {
       return new Response('Not found', { status: 404 });
     }

@@ -1,5 +1,6 @@
 import { AppError } from '../common/errors.ts';
 import type { WorkControl } from '../common/progress.ts';
+import { runSteps, runStepsYielding, type Steps } from '../common/yield.ts';
 import type { Project } from '../project/project.ts';
 import { pickStream } from '../classify/captures.ts';
 import { transaction } from '../db/database.ts';
@@ -31,6 +32,15 @@ export interface ComputeCoverageResult {
  * and stores them (images.footprint / gsd_cm, tasks.coverage_json) in one transaction per run.
  */
 export function computeCoverage(project: Project, opts: ComputeCoverageOptions = {}): ComputeCoverageResult {
+  return runSteps(coverageSteps(project, opts));
+}
+
+/** The same, giving the event loop its turns between tasks (the app's coverage job: calls answered, cancel seen). */
+export function computeCoverageYielding(project: Project, opts: ComputeCoverageOptions = {}): Promise<ComputeCoverageResult> {
+  return runStepsYielding(coverageSteps(project, opts));
+}
+
+function* coverageSteps(project: Project, opts: ComputeCoverageOptions): Steps<ComputeCoverageResult> {
   const db = project.db;
   const tasks = opts.taskIds ? opts.taskIds.map((id) => requireTask(project, id)) : listTasks(db);
   const settings = coverageSettings(db);
@@ -42,22 +52,32 @@ export function computeCoverage(project: Project, opts: ComputeCoverageOptions =
   };
   const computedAt = new Date().toISOString();
   const results: { task: TaskRow; coverage: StoredCoverage; photos: { row: ImageRow; fp: Footprint | null }[] }[] = [];
-  for (const [i, task] of tasks.entries()) {
+  const stopIfCancelled = () => {
     if (opts.signal?.aborted) throw new AppError('cancelled', 'Coverage computation was cancelled; nothing was saved.');
+  };
+  for (const [i, task] of tasks.entries()) {
+    yield;
+    stopIfCancelled();
     opts.onProgress?.({ stage: 'coverage', done: i, total: tasks.length, message: `Task ${task.taskId}` });
     const rows = assignedPhotos(project, task);
     const tracks = trackYaws(rows);
     const skipped: Partial<Record<FootprintSkip, number>> = {};
     const flags = new Set<string>();
-    const photos = rows.map((row, k) => {
+    const photos: { row: ImageRow; fp: Footprint | null }[] = [];
+    for (const [k, row] of rows.entries()) {
+      if (k % 1000 === 999) {
+        yield;
+        stopIfCancelled();
+      }
       const r = computeFootprint(poseOf(row), { ...ctxBase, trackYawDeg: tracks[k] });
       if (!r.ok) {
         skipped[r.skip] = (skipped[r.skip] ?? 0) + 1;
-        return { row, fp: null };
+        photos.push({ row, fp: null });
+        continue;
       }
       for (const f of r.footprint.flags) flags.add(f);
-      return { row, fp: r.footprint };
-    });
+      photos.push({ row, fp: r.footprint });
+    }
     const covered: CoveragePhoto[] = photos.flatMap(({ row, fp }) =>
       fp ? [{ lon: row.lon!, lat: row.lat!, footprint: fp.polygon, gsdCm: fp.gsdCm }] : [],
     );

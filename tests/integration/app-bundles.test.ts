@@ -9,9 +9,10 @@ import path from 'node:path';
 import vm from 'node:vm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { IPC_EVENT, IPC_INVOKE } from '../../src-preload/contract-base.ts';
-import { bareImports, ensureBuilt, filesIn, mainBundleFiles, packageOf, preloadBundle, runtimeClosure } from '../support/bundles.ts';
+import { connectCore, forkCoreHost } from '../../src-main/core-host/client.ts';
+import { bareImports, ensureBuilt, filesIn, mainBundleFiles, mainDir, packageOf, preloadBundle, runtimeClosure } from '../support/bundles.ts';
 import { napiVerdict } from '../support/native-abi.ts';
-import { repoRoot } from '../support/paths.ts';
+import { makeTemp, repoRoot, rmTemp } from '../support/paths.ts';
 
 /** What Electron's sandboxed preload `require` resolves; anything else throws "module not found". */
 const SANDBOX_MODULES = ['electron', 'electron/common', 'electron/renderer', 'events', 'node:events', 'timers', 'node:timers', 'url', 'node:url'];
@@ -193,5 +194,50 @@ describe('the built main bundle as a packaged app loads it', () => {
     expect(selects(builder.asarUnpack, 'node_modules/sharp/lib/sharp.js')).toBe(true);
     const packed = nativePackages.filter((dir) => !selects(builder.asarUnpack, `${dir}/package.json`));
     expect(packed).toEqual([]);
+  });
+});
+
+/** A bundle file and every chunk it reaches through relative imports. */
+function withChunks(file: string, seen = new Set<string>()): Set<string> {
+  if (seen.has(file)) return seen;
+  seen.add(file);
+  const text = fs.readFileSync(file, 'utf8');
+  for (const m of text.matchAll(/^\s*(?:import|export)\s[^;]*?\bfrom\s*["'](\.[^"']+)["']/gm)) withChunks(path.resolve(path.dirname(file), m[1]!), seen);
+  return seen;
+}
+
+describe("the core off Electron's main process", () => {
+  beforeAll(() => ensureBuilt());
+
+  it("main's bundle loads no core module: the database, images and jobs live in the core-host bundle", () => {
+    const mainImports = [...withChunks(path.join(mainDir, 'index.js'))].flatMap(bareImports);
+    expect(mainImports).toContain('electron');
+    for (const core of ['better-sqlite3', 'sharp', 'zod', 'p-queue']) expect(mainImports).not.toContain(core);
+    const hostImports = [...withChunks(path.join(mainDir, 'core-host.js'))].flatMap(bareImports);
+    expect(hostImports).toContain('better-sqlite3');
+    expect(hostImports).not.toContain('electron');
+  });
+
+  it('the built core-host bundle runs as a forked process (as the utility process runs it) and answers', async () => {
+    const temp = makeTemp('postflight-core-bundle-');
+    const events: string[] = [];
+    const client = connectCore(forkCoreHost({ recentFile: null, keychain: false, pickFolder: false }, path.join(mainDir, 'core-host.js')), {
+      emit: (name) => events.push(name),
+    });
+    try {
+      await client.ready;
+      const pkgVersion = (JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
+      expect((await client.dispatch('app.info', {})).result).toMatchObject({ version: pkgVersion, transport: 'ipc' });
+      const opened = await client.dispatch('project.open', { dir: path.join(temp, 'p'), create: true });
+      expect(opened.error).toBeUndefined();
+      expect(events).toContain('project.changed');
+      expect(await client.media('/thumb/1')).toBeNull();
+      expect((await client.dispatch('nope.nothing', {})).error?.code).toBe('invalid_input');
+    } finally {
+      await client.shutdown();
+      rmTemp(temp);
+    }
+    // After the host is gone a call is answered, not left hanging.
+    expect((await client.dispatch('app.info', {})).error?.code).toBe('internal');
   });
 });

@@ -42,7 +42,7 @@ describe('core/adapter boundary', () => {
   });
 
   it('the CLI and the HTTP harness reach no Electron module through their imports', () => {
-    for (const entry of ['src-main/cli/entry.ts', 'src-main/serve/server.ts', 'src-main/api/handlers.ts']) {
+    for (const entry of ['src-main/cli/entry.ts', 'src-main/serve/server.ts', 'src-main/api/handlers.ts', 'src-main/core-host/entry.ts']) {
       const files = [...reachable(path.join(repoRoot, entry))];
       expect(files.length).toBeGreaterThan(3);
       const electronFiles = files.filter((f) => f.includes(`${path.sep}electron${path.sep}`) || specifiers(f).includes('electron'));
