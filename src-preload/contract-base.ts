@@ -170,8 +170,20 @@ export interface OdmRunInfo {
 }
 
 /** The project's S3 target as the sync panel edits it, and whether keys for it are known to this app session. */
+/** Where a project's verified tasks go. Never holds secrets: credentials come from the environment or the OS keychain. */
+export interface SyncTarget {
+  /** S3-compatible endpoint URL; absent means AWS (or AWS_ENDPOINT_URL through the SDK's own configuration). */
+  endpoint?: string;
+  region?: string;
+  bucket: string;
+  /** Key prefix inside the bucket, '' or ending in '/'. */
+  prefix: string;
+  /** Path-style addressing (http://host/bucket/key), what most non-AWS servers want. */
+  pathStyle: boolean;
+}
+
 export interface SyncTargetInfo {
-  target: { endpoint?: string; region?: string; bucket: string; prefix: string; pathStyle: boolean } | null;
+  target: SyncTarget | null;
   hasCredentials: boolean;
 }
 

@@ -13,7 +13,7 @@ import { z } from 'zod';
 import { IMAGE_STATUSES, type EventName, type Events, type MethodName } from './contract-base.ts';
 import type {
   CardVolume, Envelope, ImageDetail, ImageFacets, ImageListItem, JobInfo, OdmRunInfo, OverlapLayerInfo,
-  PhotoFootprint, ProjectSummary, SyncTargetInfo, TaskInfo, CloudTargetInfo,
+  PhotoFootprint, ProjectSummary, SyncTarget, SyncTargetInfo, TaskInfo, CloudTargetInfo,
 } from './contract-base.ts';
 
 export * from './contract-base.ts';
@@ -42,6 +42,30 @@ function method<R>() {
 const none = z.object({}).strict();
 const taskRef = z.object({ taskId: z.string().min(1).max(200) }).strict();
 type JobStarted = { jobId: string };
+
+/**
+ * A sync target (contract-base SyncTarget), the one schema: the adapters check `sync.setTarget` with it and the core
+ * checks a target merged from stored settings and CLI flags with it before saving.
+ */
+export const syncTargetSchema = z.object({
+  endpoint: z
+    .string()
+    .max(2048)
+    .refine((v) => {
+      try {
+        const u = new URL(v);
+        // Credentials in the URL would end up in the settings table; refuse them.
+        return (u.protocol === 'http:' || u.protocol === 'https:') && !u.username && !u.password && !u.search;
+      } catch {
+        return false;
+      }
+    }, 'must be an http(s) URL without user, password or query')
+    .optional(),
+  region: z.string().regex(/^[a-z0-9-]+$/, 'must look like us-east-1').max(64).optional(),
+  bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be 3-63 lower-case letters, digits, dots or dashes'),
+  prefix: z.string().max(512),
+  pathStyle: z.boolean(),
+}) satisfies z.ZodType<SyncTarget>;
 
 export const methods = {
   'app.info': method<{ version: string; transport: 'ipc' | 'http'; nativeKernels: boolean; qualityEngine: string }>()(none),
@@ -104,17 +128,7 @@ export const methods = {
   /** Stops a run by its id, also one left behind by another Postflight process. */
   'odm.cancel': method<OdmRunInfo>()(z.object({ runId: z.string().uuid() }).strict()),
   'sync.getTarget': method<SyncTargetInfo>()(none),
-  'sync.setTarget': method<SyncTargetInfo>()(
-    z
-      .object({
-        endpoint: z.string().url().max(2048).optional(),
-        region: z.string().min(1).max(64).optional(),
-        bucket: z.string().min(3).max(63),
-        prefix: z.string().max(512),
-        pathStyle: z.boolean(),
-      })
-      .strict(),
-  ),
+  'sync.setTarget': method<SyncTargetInfo>()(syncTargetSchema.strict()),
   /** Keys for the current target: kept in the OS keychain by the app, in memory only by the browser harness. */
   'sync.setCredentials': method<SyncTargetInfo>()(
     z

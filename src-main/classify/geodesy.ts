@@ -4,9 +4,8 @@
  * gives true azimuths at any latitude (unlike headings taken in raw degrees, which squash east-west by cos(lat)).
  */
 
-const A = 6378137;
-const F = 1 / 298.257223563;
-const E2 = F * (2 - F);
+import { WGS84_A as A, WGS84_E2 as E2 } from '../common/wgs84.ts';
+
 const RAD = Math.PI / 180;
 
 export interface LatLon {

@@ -4,7 +4,7 @@
  */
 import type { Database } from '../db/database.ts';
 import type { Reason } from '../db/images.ts';
-import { getSetting } from '../db/settings.ts';
+import { getSettingOverrides } from '../db/settings.ts';
 import { DEFAULT_THRESHOLDS, exposureFlags } from '../quality/metrics.ts';
 import { judgeSharpness } from '../quality/sharpness.ts';
 import type { QualityMetrics, QualityThresholds } from '../quality/types.ts';
@@ -13,7 +13,7 @@ import type { SensorKind } from '../ingest/metadata-capture.ts';
 export const QUALITY_SETTINGS_KEY = 'quality.thresholds';
 
 export function loadQualityThresholds(db: Database): QualityThresholds {
-  return { ...DEFAULT_THRESHOLDS, ...getSetting<Partial<QualityThresholds>>(db, QUALITY_SETTINGS_KEY, {}) };
+  return getSettingOverrides(db, QUALITY_SETTINGS_KEY, DEFAULT_THRESHOLDS);
 }
 
 function num(v: unknown): number | null {

@@ -1,5 +1,5 @@
 import type { Database } from '../db/database.ts';
-import { getSetting } from '../db/settings.ts';
+import { getSettingOverrides } from '../db/settings.ts';
 
 /** Classification limits. Defaults are the Drone Tasking Manager's; a project overrides any of them in its settings. */
 export interface ClassifyThresholds {
@@ -39,6 +39,5 @@ export const DEFAULT_CLASSIFY_THRESHOLDS: Readonly<ClassifyThresholds> = Object.
 export const CLASSIFY_SETTINGS_KEY = 'classify.thresholds';
 
 export function loadClassifyThresholds(db: Database): ClassifyThresholds {
-  const stored = getSetting<Partial<ClassifyThresholds>>(db, CLASSIFY_SETTINGS_KEY, {});
-  return { ...DEFAULT_CLASSIFY_THRESHOLDS, ...stored };
+  return getSettingOverrides(db, CLASSIFY_SETTINGS_KEY, DEFAULT_CLASSIFY_THRESHOLDS);
 }

@@ -2,19 +2,10 @@
  * One error type crosses every boundary (IPC, HTTP, CLI). `code` is stable and machine-readable; `message` is
  * written for the pilot; `details` carries structured context (never secrets).
  */
-export type ErrorCode =
-  | 'invalid_input'
-  | 'not_found'
-  | 'conflict'
-  | 'project_missing'
-  | 'project_too_new'
-  | 'source_unavailable'
-  | 'unsupported'
-  | 'refused'
-  | 'cancelled'
-  | 'engine_unavailable'
-  | 'remote_failed'
-  | 'internal';
+import type { ApiErrorCode } from '../../src-preload/contract-base.ts';
+
+/** The contract's error codes (src-preload/contract-base.ts ERROR_CODES), the one list. */
+export type ErrorCode = ApiErrorCode;
 
 export class AppError extends Error {
   readonly code: ErrorCode;

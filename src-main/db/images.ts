@@ -9,9 +9,9 @@ import {
   type StoredMetrics,
 } from './stored.ts';
 
-/** Where a photo stands; `staged` until classification has run. */
-export const IMAGE_STATUSES = ['staged', 'assigned', 'rejected', 'unmatched', 'invalid_exif', 'duplicate'] as const;
-export type ImageStatus = (typeof IMAGE_STATUSES)[number];
+/** Where a photo stands; `staged` until classification has run. One list, the contract's. */
+import { IMAGE_STATUSES, type ImageStatus } from '../../src-preload/contract-base.ts';
+export { IMAGE_STATUSES, type ImageStatus };
 
 /** Every reason a photo can carry. Stable codes: the UI, the report and the tests key on them. */
 export const REASON_CODES = [

@@ -1,6 +1,15 @@
 import type { Progress } from '../common/progress.ts';
 import type { JobInfo, JobKind, JobState } from '../../src-preload/contract.ts';
 import type { Database } from './database.ts';
+import {
+  decodeStored,
+  decodeStoredOrNull,
+  storedErrorSchema,
+  storedObjectSchema,
+  storedProgressSchema,
+  storedResultSchema,
+  type StoredAt,
+} from './stored.ts';
 
 interface JobRow {
   id: string;
@@ -75,15 +84,17 @@ export function listJobs(db: Database, limit: number): JobInfo[] {
   return db.prepare<[number], JobRow>('SELECT * FROM jobs ORDER BY created_at DESC LIMIT ?').all(limit).map(toJobInfo);
 }
 
+const at = (row: JobRow, column: string, what: string): StoredAt => ({ table: 'jobs', column, row: row.id, what: `${what} of ${row.kind} job ${row.id}` });
+
 function toJobInfo(row: JobRow): JobInfo {
   return {
     id: row.id,
     kind: row.kind,
     state: row.state,
-    params: JSON.parse(row.params_json) as Record<string, unknown>,
-    progress: row.progress_json ? (JSON.parse(row.progress_json) as Progress) : null,
-    result: row.result_json ? (JSON.parse(row.result_json) as unknown) : null,
-    error: row.error_json ? (JSON.parse(row.error_json) as JobInfo['error']) : null,
+    params: decodeStored(storedObjectSchema, row.params_json, at(row, 'params_json', 'parameters')),
+    progress: decodeStoredOrNull(storedProgressSchema, row.progress_json, at(row, 'progress_json', 'progress')),
+    result: decodeStoredOrNull(storedResultSchema, row.result_json, at(row, 'result_json', 'result')),
+    error: decodeStoredOrNull(storedErrorSchema, row.error_json, at(row, 'error_json', 'error')),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };

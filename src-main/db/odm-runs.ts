@@ -1,4 +1,6 @@
+import type { z } from 'zod';
 import type { Database } from './database.ts';
+import { decodeStored, decodeStoredOrNull, storedObjectSchema, storedOdmOutputsSchema, type StoredAt } from './stored.ts';
 
 export type OdmEngine = 'docker' | 'nodeodm';
 export type OdmRunState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
@@ -19,6 +21,9 @@ export interface OdmOutputs {
   /** Why there is an orthophoto but no overlay (e.g. a coordinate system we can't place). */
   overlayError?: string;
 }
+
+// A field added to OdmOutputs needs its place in storedOdmOutputsSchema (db/stored.ts), or this fails to compile.
+export const everyOutputDecoded: Record<Exclude<keyof OdmOutputs, keyof z.output<typeof storedOdmOutputsSchema>>, never> = {};
 
 export interface OdmRun {
   id: string;
@@ -56,12 +61,14 @@ interface Row {
   error: string | null;
 }
 
+const at = (r: Row, column: string, what: string): StoredAt => ({ table: 'odm_runs', column, row: r.id, what: `${what} of ODM run ${r.id}` });
+
 function fromRow(r: Row): OdmRun {
   return {
     id: r.id,
     taskId: r.task_id,
     engine: r.engine,
-    options: JSON.parse(r.options_json) as Record<string, unknown>,
+    options: decodeStored(storedObjectSchema, r.options_json, at(r, 'options_json', 'options')),
     state: r.state,
     containerId: r.container_id,
     remoteUuid: r.remote_uuid,
@@ -71,7 +78,7 @@ function fromRow(r: Row): OdmRun {
     stage: r.stage,
     progress: r.progress,
     logPath: r.log_path,
-    outputs: r.outputs_json ? (JSON.parse(r.outputs_json) as OdmOutputs) : null,
+    outputs: decodeStoredOrNull(storedOdmOutputsSchema, r.outputs_json, at(r, 'outputs_json', 'outputs')),
     error: r.error,
   };
 }

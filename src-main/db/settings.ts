@@ -1,12 +1,30 @@
+import { z } from 'zod';
 import type { Database } from './database.ts';
+import { decodeStored } from './stored.ts';
 
 /**
- * Typed project settings stored as JSON. Each module declares its defaults; a stored value overrides a default.
- * Secrets never go here (credentials live in the OS keychain or the environment).
+ * Typed project settings stored as JSON, each read through a schema: a stored value that does not match is a worded
+ * error naming the setting, never an unchecked cast. Each module declares its defaults; a stored value overrides a
+ * default. Secrets never go here (credentials live in the OS keychain or the environment).
  */
-export function getSetting<T>(db: Database, key: string, fallback: T): T {
+export function getSetting<S extends z.ZodType>(db: Database, key: string, schema: S, fallback: z.output<S>): z.output<S> {
   const row = db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE key = ?').get(key);
-  return row ? (JSON.parse(row.value) as T) : fallback;
+  return row ? decodeStored(schema, row.value, { table: 'settings', column: 'value', row: key, what: `setting ${key}` }) : fallback;
+}
+
+type Scalar = number | boolean | string | null;
+
+/**
+ * A settings object whose stored value overrides some of `defaults`: each stored field must have the type of its
+ * default (a `null` default takes a number or null), fields the defaults do not name are ignored.
+ */
+export function getSettingOverrides<T extends { [K in keyof T]: Scalar }>(db: Database, key: string, defaults: Readonly<T>): T {
+  const shape: Record<string, z.ZodType> = {};
+  for (const [k, v] of Object.entries(defaults) as [string, Scalar][]) {
+    shape[k] = v === null ? z.number().nullable() : typeof v === 'number' ? z.number() : typeof v === 'boolean' ? z.boolean() : z.string();
+  }
+  const stored = getSetting(db, key, z.object(shape).partial(), {}) as Partial<T>;
+  return { ...defaults, ...stored };
 }
 
 export function setSetting(db: Database, key: string, value: unknown): void {

@@ -6,7 +6,10 @@
  */
 import { z } from 'zod';
 import { AppError } from '../common/errors.ts';
-import { GAP_KINDS } from '../geo/coverage.ts';
+import { GAP_KINDS, type TaskCoverage } from '../geo/coverage.ts';
+import type { Footprint } from '../geo/footprint.ts';
+import type { QualityMetrics } from '../quality/types.ts';
+import { ERROR_CODES, type ProgressInfo } from '../../src-preload/contract-base.ts';
 
 /** Where a stored value came from, for the error a damaged one raises. */
 export interface StoredAt {
@@ -155,6 +158,7 @@ export const storedMetricsSchema = z
     colour: colourStats,
     terrain: z.enum(['water', 'snow_ice', 'sand', 'land']),
     engine: z.enum(['native', 'typescript']),
+    /** Bits per sample of a single-band sensor file (16-bit multispectral bands). */
     bitDepth: z.number(),
   })
   .partial();
@@ -162,3 +166,54 @@ export type StoredMetrics = z.output<typeof storedMetricsSchema>;
 
 /** `images.metadata_json`: the metadata record ingest read (ingest/metadata.ts), shown as-is in the photo's details. */
 export const storedMetadataSchema = z.record(z.string(), z.unknown());
+
+// Every field a writer produces has a place in its column's schema: a field added to TaskCoverage, Footprint or
+// QualityMetrics without one here fails to compile, naming the field (the decoder would otherwise drop it).
+export const everyWrittenFieldDecoded: [
+  Record<Exclude<keyof TaskCoverage, keyof StoredCoverage>, never>,
+  Record<Exclude<keyof Omit<Footprint, 'polygon' | 'cornersM'>, keyof StoredFootprint['properties']>, never>,
+  Record<Exclude<keyof QualityMetrics, keyof StoredMetrics>, never>,
+] = [{}, {}, {}];
+
+// --- Jobs (jobs.params_json, progress_json, result_json, error_json) and ODM runs (odm_runs.*_json) ----------------
+
+/** Params and options: a flat JSON object, whatever the job kind or engine takes (each checks its own on start). */
+export const storedObjectSchema = z.record(z.string(), z.unknown());
+
+export const storedProgressSchema = z.object({
+  stage: z.string().optional(),
+  done: z.number(),
+  total: z.number().nullable(),
+  bytesDone: z.number().optional(),
+  bytesTotal: z.number().nullable().optional(),
+  rate: z.number().optional(),
+  etaSeconds: z.number().nullable().optional(),
+  message: z.string().optional(),
+}) satisfies z.ZodType<ProgressInfo>;
+
+export const storedErrorSchema = z.object({
+  code: z.enum(ERROR_CODES),
+  message: z.string(),
+  details: z.record(z.string(), z.unknown()).optional(),
+});
+
+/** A job's result: what its work returned, shown as-is. */
+export const storedResultSchema = z.unknown();
+
+const lonLat = z.tuple([z.number(), z.number()]);
+export const storedOdmOutputsSchema = z.object({
+  orthophoto: z.string().optional(),
+  report: z.string().optional(),
+  log: z.string().optional(),
+  overlay: z
+    .object({
+      png: z.string(),
+      width: z.number(),
+      height: z.number(),
+      epsg: z.number(),
+      corners: z.array(lonLat),
+      bounds: z.tuple([z.number(), z.number(), z.number(), z.number()]),
+    })
+    .optional(),
+  overlayError: z.string().optional(),
+});

@@ -18,7 +18,7 @@ const SETTING_KEY = 'dronetm.project';
 const linkSchema = z.object({ server: z.string().url(), projectId: z.string().uuid() });
 
 export function loadDronetmLink(db: Database): DronetmLink | null {
-  const parsed = linkSchema.safeParse(getSetting<unknown>(db, SETTING_KEY, null));
+  const parsed = linkSchema.safeParse(getSetting(db, SETTING_KEY, z.unknown(), null));
   return parsed.success ? parsed.data : null;
 }
 
@@ -49,7 +49,7 @@ export type SyncKind = 's3' | 'dronetm';
 const KIND_KEY = 'sync.kind';
 
 export function loadSyncKind(db: Database): SyncKind {
-  return getSetting<unknown>(db, KIND_KEY, 's3') === 'dronetm' ? 'dronetm' : 's3';
+  return getSetting(db, KIND_KEY, z.unknown(), 's3') === 'dronetm' ? 'dronetm' : 's3';
 }
 
 export function setSyncKind(db: Database, kind: SyncKind): void {

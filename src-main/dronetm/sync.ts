@@ -58,7 +58,7 @@ const batchSchema = z.object({ server: z.string(), projectId: z.string(), batchI
 
 /** The batch of the sync under way: the one a stopped sync left open, or a new one. */
 function openBatch(project: Project, link: DronetmLink): string {
-  const open = batchSchema.safeParse(getSetting<unknown>(project.db, BATCH_SETTING, null));
+  const open = batchSchema.safeParse(getSetting(project.db, BATCH_SETTING, z.unknown(), null));
   if (open.success && open.data.server === link.server && open.data.projectId === link.projectId) return open.data.batchId;
   const batchId = randomUUID();
   setSetting(project.db, BATCH_SETTING, { ...link, batchId });

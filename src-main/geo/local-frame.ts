@@ -1,3 +1,5 @@
+import { WGS84_A as A, WGS84_E2 as E2 } from '../common/wgs84.ts';
+
 /**
  * A local metric frame (east/north metres) tangent to the WGS84 ellipsoid at an origin. Footprints, task rasters and
  * overlap figures are computed here because degrees are not square; over the few kilometres of a task the scale
@@ -10,8 +12,6 @@ export interface LocalFrame {
   toLonLat(x: number, y: number): [number, number];
 }
 
-const A = 6378137; // WGS84 semi-major axis (m)
-const E2 = 0.00669437999014; // WGS84 first eccentricity squared
 const RAD = Math.PI / 180;
 
 export function localFrame(lon0: number, lat0: number): LocalFrame {

@@ -1,5 +1,5 @@
 import type { Database } from '../db/database.ts';
-import { getSetting } from '../db/settings.ts';
+import { getSettingOverrides } from '../db/settings.ts';
 import { DEFAULT_MAX_OFF_NADIR_DEG } from './footprint.ts';
 
 /** Project settings the coverage and verify steps read, with photogrammetry defaults. */
@@ -26,9 +26,9 @@ const COVERAGE_DEFAULTS: CoverageSettings = { flightHeightM: null, maxOffNadirDe
 const VERIFY_DEFAULTS: VerifyThresholds = { minCoveragePct: 95, minOverlap3Pct: 90 };
 
 export function coverageSettings(db: Database): CoverageSettings {
-  return { ...COVERAGE_DEFAULTS, ...getSetting<Partial<CoverageSettings>>(db, COVERAGE_SETTING, {}) };
+  return getSettingOverrides(db, COVERAGE_SETTING, COVERAGE_DEFAULTS);
 }
 
 export function verifyThresholds(db: Database): VerifyThresholds {
-  return { ...VERIFY_DEFAULTS, ...getSetting<Partial<VerifyThresholds>>(db, VERIFY_SETTING, {}) };
+  return getSettingOverrides(db, VERIFY_SETTING, VERIFY_DEFAULTS);
 }

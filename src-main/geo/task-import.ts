@@ -1,9 +1,11 @@
 import path from 'node:path';
+import { z } from 'zod';
 import type { Feature, MultiPolygon, Polygon } from 'geojson';
 import { featureCollection, union } from '@turf/turf';
 import type { Project } from '../project/project.ts';
 import { transaction } from '../db/database.ts';
 import { getSetting, setSetting } from '../db/settings.ts';
+import { taskGeometrySchema } from '../db/stored.ts';
 import { listTasks, upsertTask, type UpsertOutcome } from '../db/tasks.ts';
 import { bboxOf } from './coverage.ts';
 import { readTaskFile, type ParsedTaskFile, type TaskFileFormat } from './task-file.ts';
@@ -15,6 +17,8 @@ export interface ProjectBoundary {
   /** 'given' when the pilot supplied it; 'tasks_union' when it is the union of the task polygons. */
   source: 'given' | 'tasks_union';
 }
+
+const boundarySchema = z.object({ geometry: taskGeometrySchema, source: z.enum(['given', 'tasks_union']) });
 
 export interface ImportTasksOptions {
   /** The project's boundary; without it the boundary is (kept as) the union of all task polygons. */
@@ -55,7 +59,7 @@ export function importParsedTasks(project: Project, parsed: ParsedTaskFile, sour
 }
 
 export function getProjectBoundary(project: Project): ProjectBoundary | null {
-  return getSetting<ProjectBoundary | null>(project.db, BOUNDARY_SETTING, null);
+  return getSetting(project.db, BOUNDARY_SETTING, boundarySchema.nullable(), null);
 }
 
 function refreshBoundary(project: Project, given: Polygon | MultiPolygon | undefined): ProjectBoundary {

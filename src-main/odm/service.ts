@@ -16,6 +16,7 @@ import {
   type OdmRun,
 } from '../db/odm-runs.ts';
 import type { Project } from '../project/project.ts';
+import { z } from 'zod';
 import { getSetting } from '../db/settings.ts';
 import {
   chooseGpu,
@@ -133,8 +134,8 @@ async function runWithDocker(project: Project, taskRowId: number, opts: OdmRunOp
   loadVerifiedTask(project, taskRowId);
   const docker = opts.docker ?? connectDocker();
   await requireDocker(docker);
-  const cpuImage = opts.image ?? getSetting(project.db, 'odm.image', DEFAULT_CPU_IMAGE);
-  const gpuImage = opts.image ?? getSetting(project.db, 'odm.gpuImage', DEFAULT_GPU_IMAGE);
+  const cpuImage = opts.image ?? getSetting(project.db, 'odm.image', z.string(), DEFAULT_CPU_IMAGE);
+  const gpuImage = opts.image ?? getSetting(project.db, 'odm.gpuImage', z.string(), DEFAULT_GPU_IMAGE);
   const mode = opts.gpu ?? 'auto';
   const probeImage = (await hasImage(docker, gpuImage)) ? gpuImage : (await hasImage(docker, cpuImage)) ? cpuImage : undefined;
   const gpu = await chooseGpu(docker, mode, probeImage);
@@ -257,7 +258,7 @@ async function runWithNodeOdm(project: Project, taskRowId: number, opts: OdmRunO
 }
 
 function nodeOdmFromSettings(project: Project): NodeOdmConnection {
-  const url = getSetting<string | null>(project.db, 'odm.nodeOdmUrl', null);
+  const url = getSetting(project.db, 'odm.nodeOdmUrl', z.string().nullable(), null);
   if (!url) throw new AppError('invalid_input', 'No NodeODM server is set. Give its address (e.g. http://192.168.1.10:3000).');
   return { url, token: process.env.POSTFLIGHT_NODEODM_TOKEN };
 }

@@ -3,8 +3,8 @@
  * 327zz south). Inverse transverse Mercator by the Krüger series to third order (Karney 2011): millimetre-level
  * inside a zone, which is far finer than an overlay on the review map needs.
  */
-const A_WGS84 = 6378137;
-const F_WGS84 = 1 / 298.257223563;
+import { WGS84_A as A_WGS84, WGS84_F as F_WGS84 } from '../common/wgs84.ts';
+
 const K0 = 0.9996;
 const FALSE_EASTING = 500000;
 const FALSE_NORTHING_SOUTH = 10000000;
