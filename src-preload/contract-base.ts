@@ -106,6 +106,10 @@ export interface ImageDetail extends ImageListItem {
   footprint: unknown;
   metrics: Record<string, unknown> | null;
   metadata: Record<string, unknown> | null;
+  /** No footprint for want of a height above take-off (relative altitude missing or negative, nothing entered). */
+  heightUnknown: boolean;
+  /** The flown height the pilot entered for this photo's flight, if any (m above take-off). */
+  enteredHeightM: number | null;
 }
 
 export interface TaskInfo {
@@ -129,6 +133,8 @@ export interface TaskInfo {
   verified: boolean;
   verifyForced: boolean;
   syncedAt: string | null;
+  /** Assigned photos with no footprint for want of a height above take-off, per flight (empty when none). */
+  heightUnknown: { flightId: number | null; count: number }[];
 }
 
 /** A photo's ground footprint, corners ordered as the image is drawn: top-left, top-right, bottom-right, bottom-left. */
@@ -231,6 +237,7 @@ export const METHOD_NAMES = [
   'images.footprints',
   'images.get',
   'images.decide',
+  'flights.setHeight',
   'report.get',
   'ingest.start',
   'classify.start',

@@ -105,6 +105,10 @@ export const methods = {
     z.object({ limit: z.number().int().min(1).max(20_000).default(5000) }).strict(),
   ),
   'images.get': method<ImageDetail>()(z.object({ id: z.number().int().positive() }).strict()),
+  /** The pilot's flown height for a flight whose photos carry no usable height (null clears it); coverage follows. */
+  'flights.setHeight': method<{ photos: number }>()(
+    z.object({ flightId: z.number().int().positive(), heightM: z.number().min(2).max(1000).nullable() }).strict(),
+  ),
   'images.decide': method<{ changed: number }>()(
     z
       .object({

@@ -7,7 +7,7 @@ import type { Session } from './session.ts';
 import { projectSummary } from './project-summary.ts';
 import { imageDetail, imageFacets, listImageItems, photoFootprints, taskInfos } from '../db/read-model.ts';
 import { findCardVolumes } from './cards.ts';
-import { refreshCoverage, startClassify, startCoverage, startIngest, startOdm, type WorkEnv } from './work.ts';
+import { refreshClassification, refreshCoverage, startClassify, startCoverage, startIngest, startOdm, type WorkEnv } from './work.ts';
 import { credentialAccount, type CredentialStore } from '../sync/credentials.ts';
 import { loadTarget, resolveTarget } from '../sync/target.ts';
 import { getOverlapLayer, requireTask } from '../geo/coverage-service.ts';
@@ -21,6 +21,7 @@ import type { SyncTargetInfo } from '../../src-preload/contract.ts';
 import { importTasks } from '../geo/task-import.ts';
 import { unverifyTask, verifyTask } from '../geo/verify.ts';
 import { setManualDecision } from '../classify/manual.ts';
+import { setFlightHeight } from '../geo/entered-height.ts';
 import { buildReport } from '../report/report.ts';
 import type { Project } from '../project/project.ts';
 import { kernelEngine } from '../quality/engine.ts';
@@ -67,8 +68,11 @@ export function createHandlers(session: Session, transport: 'ipc' | 'http', nati
     'tasks.list': async () => taskInfos(db()),
     'tasks.import': async ({ fileName, contentBase64 }) => {
       const { project } = session.require();
-      const result = importTasks(project, keepImportedFile(project, fileName, contentBase64));
+      const kept = keepImportedFile(project, fileName, contentBase64);
+      const result = withPilotFileName(() => importTasks(project, kept), kept, fileName);
       changed('tasks');
+      // New or moved task outlines change which photos belong where: the photos are matched again, then covered.
+      if (result.added.length + result.updated.length > 0) refreshClassification(env());
       return { imported: result.added.length + result.updated.length, taskIds: [...result.added, ...result.updated, ...result.unchanged] };
     },
     'tasks.verify': async ({ taskId, force }) => {
@@ -89,10 +93,20 @@ export function createHandlers(session: Session, transport: 'ipc' | 'http', nati
       if (!detail) throw new AppError('not_found', `No photo ${id} in this project.`);
       return detail;
     },
+    'flights.setHeight': async ({ flightId, heightM }) => {
+      const { project } = session.require();
+      const photos = setFlightHeight(project, flightId, heightM);
+      changed('images');
+      refreshCoverage(env());
+      return { photos };
+    },
     'images.decide': async ({ ids, decision }) => {
       const changedRows = setManualDecision(session.require().project, ids, decision);
       changed('images');
-      if (changedRows.length > 0) refreshCoverage(env());
+      // A photo still waiting for classification gets its decision applied by a classify run; the others only move
+      // the coverage figures.
+      if (changedRows.some((r) => r.status === 'staged')) refreshClassification(env());
+      else if (changedRows.length > 0) refreshCoverage(env());
       return { changed: changedRows.length };
     },
     'report.get': async () => buildReport(session.require().project),
@@ -140,4 +154,20 @@ function keepImportedFile(project: Project, fileName: string, contentBase64: str
   const file = path.join(dir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${safe}`);
   fs.writeFileSync(file, Buffer.from(contentBase64, 'base64'));
   return file;
+}
+
+/**
+ * Runs the import of a kept copy, saying the pilot's own file name in any error instead of the kept copy's path
+ * (a folder and time-stamped name of ours the pilot never chose).
+ */
+function withPilotFileName<T>(run: () => T, kept: string, fileName: string): T {
+  try {
+    return run();
+  } catch (err) {
+    if (!(err instanceof AppError)) throw err;
+    const shown = path.basename(fileName);
+    const message = err.message.split(kept).join(shown).split(path.basename(kept)).join(shown);
+    const { file: _file, ...details } = err.details ?? {};
+    throw new AppError(err.code, message, { ...details, fileName: shown });
+  }
 }

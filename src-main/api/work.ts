@@ -43,9 +43,18 @@ export function startClassify(env: WorkEnv, params: { flightTail?: boolean }): s
   return env.jobs.start('classify', params, async (ctx) => {
     const summary = await classifyProject(env.project, { ...params, ...control(ctx) });
     env.emit('project.changed', { what: 'images' });
-    startCoverage(env);
+    refreshCoverage(env);
     return summary;
   });
+}
+
+/**
+ * The classify -> coverage chain after a change that can move photos between statuses or tasks (tasks imported,
+ * photos decided before classification): one run queued behind any running one is enough, as for coverage.
+ */
+export function refreshClassification(env: WorkEnv): void {
+  const waiting = env.jobs.list().some((j) => j.kind === 'classify' && j.state === 'queued');
+  if (!waiting) startClassify(env, {});
 }
 
 export function startIngest(env: WorkEnv, params: { source: string; inPlace?: boolean }): string {

@@ -62,6 +62,13 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return 0;
   }
   const found = findCommand(argv);
+  const group = found ? [] : commands.filter((c) => c.name.length > 1 && c.name[0] === argv[0]);
+  if (group.length > 0 && (argv.length === 1 || argv.slice(1).every((a) => a === '--help' || a === '-h'))) {
+    // `postflight tasks --help`: the commands of that group.
+    const text = [`Commands of postflight ${argv[0]}:`, ...group.map((c) => `  ${usageLine(c)}\n      ${c.summary}`), ''].join('\n');
+    (argv.length === 1 ? io.stderr : io.stdout).write(text);
+    return argv.length === 1 ? 2 : 0;
+  }
   if (!found) {
     io.stderr.write(`postflight: unknown command '${argv.join(' ')}'.\n\n${globalHelp()}`);
     return 2;

@@ -89,6 +89,9 @@ export interface ImageRow {
   flight_id: number | null;
   footprint: string | null;
   gsd_cm: number | null;
+  /** Flown height (m above take-off) the pilot entered for this photo's flight; null when not entered. */
+  entered_height_m: number | null;
+  entered_height_at: string | null;
   ingested_at: string;
   /** 'verified' when `stored_path` is a copy in the project checked against the card's md5; 'damaged' when a recheck found it no longer matches; null when there is no copy (in place, unreadable, duplicate). */
   copy_state: CopyState | null;

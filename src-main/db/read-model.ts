@@ -6,6 +6,7 @@
 import type { Database } from './database.ts';
 import { footprintOf, metadataOf, metricsOf } from './images.ts';
 import { toTaskRow, type RawTask } from './tasks.ts';
+import { listHeightUnknown, photoHeightUnknown } from './heights.ts';
 import type {
   ImageDetail,
   ImageFacets,
@@ -137,13 +138,14 @@ interface DetailRow extends ListRow {
   footprint: string | null;
   metrics_json: string | null;
   metadata_json: string | null;
+  entered_height_m: number | null;
 }
 
 export function imageDetail(db: Database, id: number): ImageDetail | null {
   const row = db
     .prepare<[number], DetailRow>(
       `SELECT ${LIST_COLUMNS}, i.md5, i.size, i.width, i.height, i.make, i.model, i.rel_alt, i.gsd_cm, i.footprint,
-         i.metrics_json, i.metadata_json
+         i.metrics_json, i.metadata_json, i.entered_height_m
        FROM images i LEFT JOIN tasks t ON t.id = i.task_id WHERE i.id = ?`,
     )
     .get(id);
@@ -161,6 +163,8 @@ export function imageDetail(db: Database, id: number): ImageDetail | null {
     footprint: footprintOf({ id, file_name: row.file_name, footprint: row.footprint }),
     metrics: metricsOf({ id, file_name: row.file_name, metrics_json: row.metrics_json }),
     metadata: metadataOf({ id, file_name: row.file_name, metadata_json: row.metadata_json }),
+    heightUnknown: photoHeightUnknown(row),
+    enteredHeightM: row.entered_height_m,
   };
 }
 
@@ -236,6 +240,12 @@ export function taskInfos(db: Database, taskId?: string): TaskInfo[] {
        FROM tasks t ${taskId === undefined ? '' : 'WHERE t.task_id = ?'} ORDER BY t.task_id`,
     )
     .all(...(taskId === undefined ? [] : [taskId]));
+  const heightUnknown = new Map<number, { flightId: number | null; count: number }[]>();
+  for (const h of listHeightUnknown(db)) {
+    const list = heightUnknown.get(h.taskRowId) ?? [];
+    list.push({ flightId: h.flightId, count: h.count });
+    heightUnknown.set(h.taskRowId, list);
+  }
   return rows.map((r) => {
     const t = toTaskRow(r);
     const cov = t.coverage;
@@ -255,6 +265,7 @@ export function taskInfos(db: Database, taskId?: string): TaskInfo[] {
       verified: t.verifiedAt !== null,
       verifyForced: t.verifyForced,
       syncedAt: t.syncedAt,
+      heightUnknown: heightUnknown.get(r.id) ?? [],
     };
   });
 }

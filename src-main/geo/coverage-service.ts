@@ -177,6 +177,7 @@ export function poseOf(row: ImageRow): PhotoPose {
     lon: row.lon,
     alt: row.alt,
     relAlt: row.rel_alt,
+    enteredHeightM: row.entered_height_m,
     gimbalPitch: row.gimbal_pitch,
     gimbalYaw: row.gimbal_yaw,
     gimbalRoll: row.gimbal_roll,

@@ -10,6 +10,8 @@ export interface PhotoPose {
   alt: number | null;
   /** Height above the take-off point (DJI RelativeAltitude), m. */
   relAlt: number | null;
+  /** Flown height the pilot entered for the photo's flight (m above take-off), for photos without a usable relAlt. */
+  enteredHeightM?: number | null;
   gimbalPitch: number | null;
   gimbalYaw: number | null;
   gimbalRoll: number | null;
@@ -35,7 +37,7 @@ export interface FootprintContext {
   maxOffNadirDeg?: number;
 }
 
-export type HeightSource = 'relative_altitude' | 'flight_height_setting' | 'gps_minus_takeoff';
+export type HeightSource = 'relative_altitude' | 'pilot_entered' | 'flight_height_setting' | 'gps_minus_takeoff';
 export type HeadingSource = 'gimbal_yaw' | 'flight_yaw' | 'track' | 'assumed_north';
 
 export interface Footprint {
@@ -78,6 +80,7 @@ export function computeFootprint(photo: PhotoPose, ctx: FootprintContext = {}): 
   if (!height) return skip('no_height', 'No height above ground: no relative altitude, flight-height setting or take-off altitude.');
   if (height.metres < MIN_HEIGHT_M) return skip('no_height', `The photo was taken ${height.metres.toFixed(1)} m above the ground.`);
   if (height.source === 'gps_minus_takeoff') flags.push('height_estimated');
+  if (height.source === 'pilot_entered') flags.push('height_entered_by_pilot');
 
   // DJI: pitch -90 is straight down; 0 is the horizon.
   if (!isNum(photo.gimbalPitch)) flags.push('pitch_assumed_nadir');
@@ -141,6 +144,9 @@ export function computeFootprint(photo: PhotoPose, ctx: FootprintContext = {}): 
 }
 
 function heightAboveGround(photo: PhotoPose, ctx: FootprintContext): { metres: number; source: HeightSource } | null {
+  // The pilot's figure stands in for a relative altitude that is missing or below take-off, never for a good one.
+  if (isNum(photo.relAlt) && photo.relAlt >= MIN_HEIGHT_M) return { metres: photo.relAlt, source: 'relative_altitude' };
+  if (isNum(photo.enteredHeightM)) return { metres: photo.enteredHeightM, source: 'pilot_entered' };
   if (isNum(photo.relAlt)) return { metres: photo.relAlt, source: 'relative_altitude' };
   if (isNum(ctx.flightHeightM)) return { metres: ctx.flightHeightM, source: 'flight_height_setting' };
   if (isNum(photo.alt) && isNum(ctx.takeoffAltM)) return { metres: photo.alt - ctx.takeoffAltM, source: 'gps_minus_takeoff' };

@@ -126,8 +126,11 @@ async function ingestCard(project: Project, run: RunContext, options: IngestOpti
   const meter = new RateMeter();
   let done = 0;
   let bytesDone = 0;
+  // The rate is over bytes actually read from the card: photos an earlier run recorded are skipped unread, and
+  // counting them would show re-ingests at thousands of MB/s.
+  let bytesRead = 0;
   const report = (message?: string) => {
-    const rate = meter.sample(bytesDone);
+    const rate = meter.sample(bytesRead);
     onProgress?.({
       stage: 'ingest',
       done,
@@ -163,6 +166,7 @@ async function ingestCard(project: Project, run: RunContext, options: IngestOpti
     }
     done++;
     bytesDone += entry.size;
+    bytesRead += entry.size;
     report(entry.relPath);
   };
 
@@ -199,6 +203,7 @@ async function ingestCard(project: Project, run: RunContext, options: IngestOpti
         else finish(entry, recordUnreadable(project, run, entry, read.error, existing?.id));
         done++;
         bytesDone += entry.size;
+        bytesRead += entry.size;
         continue;
       }
       // Hashed on the addon's thread pool (node:crypto without it) while the main thread goes on.

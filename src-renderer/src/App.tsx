@@ -3,6 +3,7 @@ import { createApiClient, type ApiClient } from './api/client.ts';
 import type { JobInfo, ProjectSummary, TaskInfo } from '../../src-preload/contract.ts';
 import { ApiProvider, errorMessage, useApi, useEvent } from './common/api-context.tsx';
 import { useJobs } from './jobs/useJobs.ts';
+import { isActive } from './jobs/format.ts';
 import { JobsPanel } from './jobs/JobsPanel.tsx';
 import { ProjectScreen } from './project/ProjectScreen.tsx';
 import { IngestPanel } from './ingest/IngestPanel.tsx';
@@ -46,7 +47,9 @@ export function App() {
 function Workspace() {
   const api = useApi();
   const [project, setProject] = useState<ProjectSummary | null>(null);
-  const [tasks, setTasks] = useState<TaskInfo[]>([]);
+  // Tasks are kept with the project they were read from: right after a switch, the previous project's list must not
+  // reach the new project's views (they would ask the core about tasks it does not have).
+  const [taskList, setTaskList] = useState<{ projectId: string | null; tasks: TaskInfo[] }>({ projectId: null, tasks: [] });
   const [revision, setRevision] = useState(0);
   const [view, setView] = useState<View>('map');
   const [detailId, setDetailId] = useState<number | null>(null);
@@ -70,21 +73,32 @@ function Workspace() {
       live = false;
     };
   }, [api, revision]);
+  const projectId = project?.id ?? null;
+  // Another project: nothing of the previous one's stays on screen (its tasks, its errors, the open photo).
+  const tasks = useMemo(() => (taskList.projectId === projectId ? taskList.tasks : []), [taskList, projectId]);
   useEffect(() => {
-    if (!project) return setTasks([]);
+    setError(null);
+    setDetailId(null);
+  }, [projectId]);
+  useEffect(() => {
+    if (!projectId) return;
     let live = true;
     api.call('tasks.list', {}).then(
-      (list) => live && setTasks(list),
+      (list) => live && setTaskList({ projectId, tasks: list }),
       (e: unknown) => live && setError(errorMessage(e)),
     );
     return () => {
       live = false;
     };
-  }, [api, project, revision]);
+  }, [api, projectId, revision]);
   useEvent('project.changed', refresh);
   const onJobFinished = useCallback((_job: JobInfo) => refresh(), [refresh]);
   const jobs = useJobs(project?.id ?? null, onJobFinished);
-  const ctx = useMemo<ProjectContext>(() => ({ project, tasks, revision, refresh, openPhoto: setDetailId }), [project, tasks, revision, refresh]);
+  const recomputing = jobs.some((j) => (j.kind === 'classify' || j.kind === 'coverage') && isActive(j));
+  const ctx = useMemo<ProjectContext>(
+    () => ({ project, tasks, revision, refresh, openPhoto: setDetailId, recomputing }),
+    [project, tasks, revision, refresh, recomputing],
+  );
 
   return (
     <div className="app">
@@ -118,7 +132,8 @@ function Workspace() {
           {error} <button type="button" onClick={() => setError(null)}>Dismiss</button>
         </p>
       )}
-      <main className="content" id="main">
+      {/* Keyed by project: switching projects starts every view afresh (filters, errors, the map fitted anew). */}
+      <main className="content" id="main" key={projectId ?? 'none'}>
         {view === 'project' || !project ? (
           <ProjectScreen
             project={project}
@@ -138,7 +153,7 @@ function Workspace() {
         ) : view === 'sync' ? (
           <SyncPanel {...ctx} jobs={jobs} />
         ) : (
-          <IngestPanel jobs={jobs} />
+          <IngestPanel jobs={jobs} taskCount={tasks.length} />
         )}
       </main>
       <JobsPanel jobs={jobs} />

@@ -35,6 +35,15 @@ describe('postflight CLI', () => {
     expect(runPostflight(['--version']).stdout).toBe(`postflight ${pkg.version}\n`);
   });
 
+  it('a command group has its own --help', () => {
+    const group = runPostflight(['tasks', '--help']);
+    expect(group.code).toBe(0);
+    expect(group.stdout).toContain('postflight tasks import <file>');
+    const bare = runPostflight(['tasks']);
+    expect(bare.code).toBe(2);
+    expect(bare.stderr).toContain('postflight tasks import');
+  });
+
   it('an unknown command or flag goes to stderr with a non-zero exit', () => {
     const unknown = runPostflight(['fly-me-home']);
     expect(unknown.code).not.toBe(0);

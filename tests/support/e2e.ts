@@ -50,3 +50,27 @@ export async function waitForJobs(base: URL, token: string, kinds: string[], tim
     await new Promise((r) => setTimeout(r, 500));
   }
 }
+
+/**
+ * One browser session against a fresh `postflight serve` of a new project in a temp folder (the app built first):
+ * what every e2e file starts with. `close` ends the browser and the server and removes the folder.
+ */
+export async function openApp(prefix: string, viewport = { width: 1400, height: 900 }) {
+  const { launchBrowser, watchPage } = await import('./browser.ts');
+  const { startServe } = await import('./cli.ts');
+  const { makeTemp, rmTemp } = await import('./paths.ts');
+  buildApp();
+  const dir = makeTemp(prefix);
+  const projectDir = path.join(dir, 'project');
+  const server = await startServe(projectDir, { POSTFLIGHT_STATE_DIR: path.join(dir, 'state') });
+  const browser = await launchBrowser();
+  const page = await browser.newPage({ viewport });
+  const watch = watchPage(page);
+  await page.goto(server.url.href);
+  const close = async () => {
+    await browser.close();
+    await server.stop();
+    rmTemp(dir);
+  };
+  return { dir, projectDir, server, browser, page, watch, close };
+}

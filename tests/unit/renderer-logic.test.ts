@@ -5,7 +5,7 @@ import { cullReducer, historyEntry, initialCull, keyCommand, targetIds, undoCall
 import { buildFilter, emptyFilters, galleryRows, NONE, rowOfIndex, verticalTarget } from '../../src-renderer/src/gallery/filters.ts';
 import { formatCount, formatEta, formatRate, lastEndedOfEachKind, mergeJob, progressFraction } from '../../src-renderer/src/jobs/format.ts';
 import { dataBounds, footprintFeatures, pointFeatures, taskFeatures } from '../../src-renderer/src/map/layers.ts';
-import { summaryParts } from '../../src-renderer/src/ingest/summary.ts';
+import { ingestWords } from '../../src-renderer/src/ingest/summary.ts';
 
 const task = (over: Partial<TaskInfo>): TaskInfo => ({
   taskId: 't',
@@ -23,6 +23,7 @@ const task = (over: Partial<TaskInfo>): TaskInfo => ({
   verified: false,
   verifyForced: false,
   syncedAt: null,
+  heightUnknown: [],
   ...over,
 });
 
@@ -76,7 +77,22 @@ describe('task state colouring', () => {
     // Gaps stored before kinds existed read as thin overlap.
     expect(gapTally(thin, 'thin_overlap')).toEqual({ count: 2, areaM2: 350 });
     expect(leaveSiteChecklist([done], 0).every((c) => c.ok)).toBe(true);
-    expect(leaveSiteChecklist([], 0).filter((c) => c.ok).map((c) => c.id)).toEqual(['jobs', 'unphotographed', 'thin_overlap']);
+    expect(leaveSiteChecklist([], 0).filter((c) => c.ok).map((c) => c.id)).toEqual(['jobs']); // no tasks: nothing is done
+  });
+
+  it('never says "no gaps" for a task without photos, names overridden tasks, and waits while recomputing', () => {
+    const byId = (list: ReturnType<typeof leaveSiteChecklist>) => Object.fromEntries(list.map((c) => [c.id, c]));
+    const unflown = task({ taskId: 'u' });
+    const done = task({ taskId: 'a', assignedCount: 9, coveragePct: 99, verified: true });
+    expect(byId(leaveSiteChecklist([done, unflown], 0)).unphotographed).toMatchObject({ ok: false, detail: 'No photos here: u (re-fly)' });
+    const forced = task({ taskId: 'f', assignedCount: 3, coveragePct: 40, verified: true, verifyForced: true, gaps: { type: 'FeatureCollection', features: [{ type: 'Feature', geometry: null, properties: { areaM2: 5 } }] } });
+    const list = byId(leaveSiteChecklist([done, forced], 0));
+    expect(list.covered).toMatchObject({ ok: true, detail: 'All covered (overridden: f)' });
+    expect(list.thin_overlap!.detail).toBe('Overlap enough for reconstruction (overridden: f)');
+    expect(list.verified).toMatchObject({ ok: true });
+    const waiting = leaveSiteChecklist([done], 0, true);
+    expect(waiting.filter((c) => c.ok).map((c) => c.id)).toEqual(['tasks', 'jobs']);
+    expect(byId(waiting).covered!.detail).toBe('recomputing…');
   });
 });
 
@@ -198,9 +214,17 @@ describe('jobs and map helpers', () => {
     expect(dataBounds(points, fp)).toEqual([[-92, 0], [1, 46.001]]);
   });
 
-  it('summarises an ingest result with its problems listed', () => {
-    const { figures, problems } = summaryParts({ found: 3, bytes: 2_500_000, counts: { staged: 2, duplicate: 0 }, errors: [{ path: 'a.JPG', message: 'unreadable' }] });
-    expect(figures).toEqual([['Found', '3'], ['Bytes', '2.5 MB'], ['Counts: Staged', '2']]);
-    expect(problems).toEqual(['a.JPG: unreadable']);
+  it('words an ingest result like the CLI, with the next step, and warns about a card without photos', () => {
+    const base = { source: '/media/card', mode: 'copy' as const, found: 3, ingested: 3, alreadyIngested: 0, bytes: 25_000_000, elapsedSeconds: 10 };
+    const w = ingestWords({ ...base, counts: { staged: 2, duplicate: 1 }, reasons: { duplicate: 1 }, errors: [{ path: 'a.JPG', message: 'unreadable' }] }, 0)!;
+    expect(w.tone).toBe('ok');
+    expect(w.headline).toBe('Ingested 3 photos in /media/card (25.0 MB in 10 s, 2.5 MB/s, copied and verified).');
+    expect(w.lines).toEqual(['2 ready for classification.', 'duplicates of photos already in the project: 1']);
+    expect(w.next).toMatch(/^Next: import the task file/);
+    expect(w.problems).toEqual(['a.JPG: unreadable']);
+    expect(ingestWords({ ...base, found: 0, ingested: 0, bytes: 0 }, 2)).toMatchObject({ tone: 'warning', headline: 'No photos found in /media/card.' });
+    const again = ingestWords({ ...base, ingested: 0, alreadyIngested: 3, bytes: 0, elapsedSeconds: 0.009 }, 2)!;
+    expect(again).toMatchObject({ tone: 'warning', headline: 'Nothing new in /media/card: all 3 photos were already in the project.' });
+    expect(JSON.stringify(again)).not.toMatch(/MB\/s/);
   });
 });

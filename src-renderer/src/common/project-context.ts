@@ -7,4 +7,6 @@ export interface ProjectContext {
   revision: number;
   refresh: () => void;
   openPhoto: (id: number) => void;
+  /** Classification or coverage is queued or running: figures on screen are about to change (say so, not them). */
+  recomputing: boolean;
 }

@@ -75,6 +75,7 @@ export function PhotoDetail(props: { id: number; revision: number; onClose: () =
         ['Flight', photo.flightId === null ? '–' : String(photo.flightId)],
         ['Position', photo.lat === null || photo.lon === null ? '–' : `${photo.lat.toFixed(6)}, ${photo.lon.toFixed(6)}`],
         ['Height above take-off', fmt(photo.relAlt, 1, ' m')],
+        ...(photo.enteredHeightM !== null ? [['Flown height', `${photo.enteredHeightM} m (entered by the pilot)`] as [string, string]] : []),
         ['Gimbal pitch', fmt(photo.gimbalPitch, 1, '°')],
         ['Camera', [photo.make, photo.model].filter(Boolean).join(' ') || '–'],
         ['Size', photo.width && photo.height ? `${photo.width} × ${photo.height}` : '–'],
@@ -121,6 +122,12 @@ export function PhotoDetail(props: { id: number; revision: number; onClose: () =
               <button type="button" className="reject" onClick={() => void decide('rejected')}>Reject (R)</button>
               <button type="button" onClick={() => void decide(null)} disabled={!photo?.manualDecision}>Clear my decision</button>
             </div>
+            {photo?.heightUnknown && (
+              <p role="note" className="warning-note" data-testid="detail-height-unknown">
+                Height above ground unknown: the photo has no usable height above take-off, so it has no footprint and
+                does not count for coverage. Enter the flight's flown height in the Tasks view.
+              </p>
+            )}
             <h3>Reasons</h3>
             {photo?.reasons.length ? (
               <ul className="reasons" data-testid="detail-reasons">

@@ -4,11 +4,10 @@ import { errorMessage, useApi } from '../common/api-context.tsx';
 import { FolderField } from '../common/FolderField.tsx';
 import { JobCard } from '../jobs/JobCard.tsx';
 import { isActive } from '../jobs/format.ts';
-import { summaryParts } from './summary.ts';
-import { Figures } from '../common/Figures.tsx';
+import { ingestWords } from './summary.ts';
 
 /** Offload an SD card (or any folder of photos): pick it, start, watch progress, read the summary. */
-export function IngestPanel({ jobs }: { jobs: JobInfo[] }) {
+export function IngestPanel({ jobs, taskCount }: { jobs: JobInfo[]; taskCount: number }) {
   const api = useApi();
   const [source, setSource] = useState('');
   const [inPlace, setInPlace] = useState(false);
@@ -35,7 +34,8 @@ export function IngestPanel({ jobs }: { jobs: JobInfo[] }) {
       setError(errorMessage(err));
     }
   };
-  const { figures, problems } = summaryParts(job?.state === 'done' ? job.result : null);
+  const words = ingestWords(job?.state === 'done' ? job.result : null, taskCount);
+  const problems = words?.problems ?? [];
 
   return (
     <div className="panel ingest">
@@ -71,10 +71,18 @@ export function IngestPanel({ jobs }: { jobs: JobInfo[] }) {
       {job && (
         <section className="card" aria-label="Ingest progress">
           <JobCard job={job} />
-          {job.state === 'done' && (
-            <div data-testid="ingest-summary">
-              <h3>Summary</h3>
-              <Figures rows={figures} />
+          {words && (
+            <div data-testid="ingest-summary" data-tone={words.tone} className={`ingest-summary tone-${words.tone}`} role={words.tone === 'warning' ? 'alert' : undefined}>
+              <h3>{words.tone === 'warning' ? 'Nothing to check' : 'Summary'}</h3>
+              <p className="headline">{words.headline}</p>
+              {words.lines.length > 0 && (
+                <ul>
+                  {words.lines.map((l, i) => (
+                    <li key={i}>{l}</li>
+                  ))}
+                </ul>
+              )}
+              <p className="next">{words.next}</p>
             </div>
           )}
           {problems.length > 0 && (

@@ -16,14 +16,15 @@ function refusalReasons(err: unknown): string[] | null {
   return reasons.map((r) => (typeof r === 'string' ? r : String((r as { message?: unknown }).message ?? JSON.stringify(r))));
 }
 
-export function TasksPanel({ tasks, refresh, revision, jobs }: ProjectContext & { jobs: readonly JobInfo[] }) {
-  const checklist = leaveSiteChecklist(tasks, jobs.filter(isActive).length);
+export function TasksPanel({ tasks, refresh, revision, jobs, recomputing }: ProjectContext & { jobs: readonly JobInfo[] }) {
+  const checklist = leaveSiteChecklist(tasks, jobs.filter(isActive).length, recomputing);
   const verified = tasks.filter((t) => t.verified);
   const ready = checklist.every((c) => c.ok);
   return (
     <div className="panel tasks">
       <section className="card" aria-labelledby="ready-heading" data-testid="checklist" data-ready={ready}>
-        <h2 id="ready-heading">Ready to leave site? {ready ? 'Yes' : 'Not yet'}</h2>
+        <h2 id="ready-heading">Ready to leave site? {ready ? 'Yes' : recomputing ? 'Recomputing…' : 'Not yet'}</h2>
+        <RecomputeButton recomputing={recomputing} />
         <ul className="checklist">
           {checklist.map((c) => (
             <li key={c.id} className={c.ok ? 'ok' : 'todo'}>
@@ -52,7 +53,7 @@ export function TasksPanel({ tasks, refresh, revision, jobs }: ProjectContext & 
         </thead>
         <tbody>
           {tasks.map((t) => (
-            <TaskRow key={t.taskId} task={t} onChanged={refresh} />
+            <TaskRow key={t.taskId} task={t} onChanged={refresh} recomputing={recomputing} />
           ))}
         </tbody>
       </table>
@@ -65,7 +66,88 @@ export function TasksPanel({ tasks, refresh, revision, jobs }: ProjectContext & 
   );
 }
 
-function TaskRow({ task, onChanged }: { task: TaskInfo; onChanged: () => void }) {
+/** Classify and cover the project again, for a pilot who wants to be sure (changes already trigger it by themselves). */
+function RecomputeButton({ recomputing }: { recomputing: boolean }) {
+  const api = useApi();
+  const [error, setError] = useState<string | null>(null);
+  return (
+    <p className="recompute">
+      <button
+        type="button"
+        disabled={recomputing}
+        onClick={() => {
+          setError(null);
+          api.call('classify.start', {}).catch((e: unknown) => setError(errorMessage(e)));
+        }}
+      >
+        {recomputing ? 'Recomputing…' : 'Recompute'}
+      </button>{' '}
+      <span className="muted">Match photos to tasks and compute coverage again.</span>
+      {error && <span role="alert" className="error"> {error}</span>}
+    </p>
+  );
+}
+
+/**
+ * Photos without a footprint for want of a height above take-off: said on the task (else its 0 % has no reason), with
+ * a field per flight for the height it was flown at.
+ */
+function HeightUnknown({ task, onChanged }: { task: TaskInfo; onChanged: () => void }) {
+  const api = useApi();
+  const [heights, setHeights] = useState<Record<string, string>>({});
+  const [error, setError] = useState<string | null>(null);
+  const total = task.heightUnknown.reduce((n, h) => n + h.count, 0);
+  if (total === 0) return null;
+  const save = async (flightId: number, text: string) => {
+    setError(null);
+    try {
+      await api.call('flights.setHeight', { flightId, heightM: Number(text) });
+      onChanged();
+    } catch (err) {
+      setError(errorMessage(err));
+    }
+  };
+  return (
+    <div className="height-unknown" data-testid="height-unknown">
+      <p className="warning-note">Height above ground unknown for {total} photo{total === 1 ? '' : 's'}: no footprint, no coverage from them.</p>
+      {task.heightUnknown.map((h) =>
+        h.flightId === null ? null : (
+          <form
+            key={h.flightId}
+            className="flown-height"
+            onSubmit={(e) => {
+              e.preventDefault();
+              void save(h.flightId!, heights[h.flightId!] ?? '');
+            }}
+          >
+            <label>
+              Flight {h.flightId} ({h.count}) flown at{' '}
+              <input
+                type="number"
+                min={2}
+                max={1000}
+                step="any"
+                required
+                size={5}
+                aria-label={`Flown height of flight ${h.flightId} in metres`}
+                value={heights[h.flightId] ?? ''}
+                onChange={(e) => setHeights({ ...heights, [h.flightId!]: e.currentTarget.value })}
+              />{' '}
+              m
+            </label>{' '}
+            <button type="submit">Use this height</button>
+          </form>
+        ),
+      )}
+      {error && <p role="alert" className="error">{error}</p>}
+    </div>
+  );
+}
+
+/** A figure of the last computation, or "recomputing…" while a newer one is on its way. */
+const figure = (recomputing: boolean, text: string) => (recomputing ? <span className="muted recomputing">recomputing…</span> : text);
+
+function TaskRow({ task, onChanged, recomputing }: { task: TaskInfo; onChanged: () => void; recomputing: boolean }) {
   const api = useApi();
   const [refused, setRefused] = useState<string[] | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -107,28 +189,35 @@ function TaskRow({ task, onChanged }: { task: TaskInfo; onChanged: () => void })
       <td>
         <span className="chip" style={{ borderColor: TASK_STATE_COLOURS[state] }}>
           {TASK_STATE_LABELS[state]}
-          {task.verifyForced && ' (override)'}
+          {task.verifyForced && ' (overridden)'}
         </span>
       </td>
-      <td>
-        {task.assignedCount} / {task.imageCount}
+      <td>{figure(recomputing, `${task.assignedCount} / ${task.imageCount}`)}</td>
+      <td data-testid="coverage">
+        {figure(recomputing, formatPct(task.coveragePct))}
+        {!recomputing && <HeightUnknown task={task} onChanged={onChanged} />}
       </td>
-      <td>{formatPct(task.coveragePct)}</td>
+      <td>{figure(recomputing, `${formatPct(task.overlap3Pct)} / ${formatPct(task.overlap5Pct)}`)}</td>
+      <td>{figure(recomputing, task.gsdCm === null ? '–' : `${task.gsdCm.toFixed(2)} cm/px`)}</td>
       <td>
-        {formatPct(task.overlap3Pct)} / {formatPct(task.overlap5Pct)}
-      </td>
-      <td>{task.gsdCm === null ? '–' : `${task.gsdCm.toFixed(2)} cm/px`}</td>
-      <td>
-        {unphotographed.count + thin.count === 0 && 'none'}
-        {unphotographed.count > 0 && (
-          <div title={GAP_KIND_LABELS.unphotographed}>
-            no photos: {unphotographed.count} ({Math.round(unphotographed.areaM2)} m²)
-          </div>
-        )}
-        {thin.count > 0 && (
-          <div title={GAP_KIND_LABELS.thin_overlap}>
-            thin overlap: {thin.count} ({Math.round(thin.areaM2)} m²)
-          </div>
+        {recomputing ? (
+          figure(true, '')
+        ) : state === 'not_flown' ? (
+          'all of it (not flown)'
+        ) : (
+          <>
+            {unphotographed.count + thin.count === 0 && 'none'}
+            {unphotographed.count > 0 && (
+              <div title={GAP_KIND_LABELS.unphotographed}>
+                no photos: {unphotographed.count} ({Math.round(unphotographed.areaM2)} m²)
+              </div>
+            )}
+            {thin.count > 0 && (
+              <div title={GAP_KIND_LABELS.thin_overlap}>
+                thin overlap: {thin.count} ({Math.round(thin.areaM2)} m²)
+              </div>
+            )}
+          </>
         )}
       </td>
       <td className="verify-cell">
@@ -149,9 +238,12 @@ function TaskRow({ task, onChanged }: { task: TaskInfo; onChanged: () => void })
                 <li key={i}>{r}</li>
               ))}
             </ul>
-            <button type="button" className="danger" disabled={busy} onClick={() => void verify(true)}>
-              Verify anyway (override)
-            </button>
+            {/* Overriding is for a task flown but short; a task with no photos is re-flown, not waved through. */}
+            {state !== 'not_flown' && (
+              <button type="button" className="danger" disabled={busy} onClick={() => void verify(true)}>
+                Verify anyway (override)
+              </button>
+            )}
           </div>
         )}
         {error && <p role="alert" className="error">{error}</p>}

@@ -79,33 +79,61 @@ export interface ChecklistItem {
   detail: string;
 }
 
-/** "Ready to leave site?": what must hold over all tasks before the pilot packs up. */
-export function leaveSiteChecklist(tasks: readonly TaskInfo[], activeJobs: number): ChecklistItem[] {
-  const names = (list: readonly TaskInfo[]) => list.map((t) => t.taskId).join(', ');
+/**
+ * "Ready to leave site?": what must hold over all tasks before the pilot packs up. A task never flown is all gap (it
+ * never passes "no gaps left"); a task verified by override passes, but is still named, marked "overridden", so the
+ * pilot sees what was waved through. While figures are being recomputed nothing is said to be ready.
+ */
+export function leaveSiteChecklist(tasks: readonly TaskInfo[], activeJobs: number, recomputing = false): ChecklistItem[] {
+  const names = (list: readonly TaskInfo[]) => list.map((t) => (t.verifyForced ? `${t.taskId} (overridden)` : t.taskId)).join(', ');
   const none = tasks.length === 0 ? 'No tasks' : null;
   const unflown = tasks.filter((t) => taskState(t) === 'not_flown');
-  const short = tasks.filter((t) => !t.verified && (t.coveragePct ?? 0) < COVERED_PCT);
-  const withKind = (kind: GapKind) => tasks.filter((t) => !t.verified && gapTally(t, kind).count > 0);
+  const isShort = (t: TaskInfo) => (t.coveragePct ?? 0) < COVERED_PCT;
+  // A task never flown (or not yet covered) is all unphotographed ground, whatever gap polygons it has.
+  const hasKind = (kind: GapKind) => (t: TaskInfo) =>
+    (kind === 'unphotographed' && (taskState(t) === 'not_flown' || t.coveragePct === null)) || gapTally(t, kind).count > 0;
+  const short = tasks.filter((t) => !t.verified && isShort(t));
+  const withKind = (kind: GapKind) => tasks.filter((t) => !t.verified && hasKind(kind)(t));
   const unphotographed = withKind('unphotographed');
   const thin = withKind('thin_overlap');
+  const overridden = (test: (t: TaskInfo) => boolean) => tasks.filter((t) => t.verifyForced && test(t));
   const unverified = tasks.filter((t) => !t.verified);
-  return [
+  const also = (list: readonly TaskInfo[]) => (list.length ? ` (overridden: ${list.map((t) => t.taskId).join(', ')})` : '');
+  const items: ChecklistItem[] = [
     { id: 'tasks', label: 'Tasks imported', ok: tasks.length > 0, detail: tasks.length ? `${tasks.length} tasks` : 'Import the task file first' },
     { id: 'jobs', label: 'All work finished', ok: activeJobs === 0, detail: activeJobs ? `${activeJobs} job(s) still running` : 'Nothing running' },
     { id: 'flown', label: 'Every task has photos', ok: tasks.length > 0 && unflown.length === 0, detail: none ?? (unflown.length ? `No photos: ${names(unflown)}` : 'All flown') },
-    { id: 'covered', label: `Every task covered (≥ ${COVERED_PCT}%)`, ok: tasks.length > 0 && short.length === 0, detail: none ?? (short.length ? `Short: ${names(short)}` : 'All covered') },
+    {
+      id: 'covered',
+      label: `Every task covered (≥ ${COVERED_PCT}%)`,
+      ok: tasks.length > 0 && short.length === 0,
+      detail: none ?? ((short.length ? `Short: ${names(short)}` : 'All covered') + also(overridden(isShort))),
+    },
     {
       id: 'unphotographed',
       label: 'No ground left without photos',
-      ok: unphotographed.length === 0,
-      detail: unphotographed.length ? `No photos here: ${names(unphotographed)} (re-fly)` : 'Every task fully photographed',
+      ok: tasks.length > 0 && unphotographed.length === 0,
+      detail:
+        none ??
+        ((unphotographed.length ? `No photos here: ${names(unphotographed)} (re-fly)` : 'Every task fully photographed') +
+          also(overridden(hasKind('unphotographed')))),
     },
     {
       id: 'thin_overlap',
       label: 'Enough overlap everywhere',
-      ok: thin.length === 0,
-      detail: thin.length ? `Too little overlap for reconstruction: ${names(thin)} (re-fly)` : 'Overlap enough for reconstruction',
+      ok: tasks.length > 0 && thin.length === 0,
+      detail:
+        none ??
+        ((thin.length ? `Too little overlap for reconstruction: ${names(thin)} (re-fly)` : 'Overlap enough for reconstruction') +
+          also(overridden(hasKind('thin_overlap')))),
     },
-    { id: 'verified', label: 'Every task verified', ok: tasks.length > 0 && unverified.length === 0, detail: none ?? (unverified.length ? `To verify: ${names(unverified)}` : 'All verified') },
+    {
+      id: 'verified',
+      label: 'Every task verified',
+      ok: tasks.length > 0 && unverified.length === 0,
+      detail: none ?? ((unverified.length ? `To verify: ${names(unverified)}` : 'All verified') + also(overridden(() => true))),
+    },
   ];
+  if (!recomputing) return items;
+  return items.map((c) => (c.id === 'tasks' || c.id === 'jobs' ? c : { ...c, ok: false, detail: 'recomputing…' }));
 }
