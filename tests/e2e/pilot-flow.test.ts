@@ -107,8 +107,8 @@ describe('the pilot flow, whatever the order of steps (browser against postfligh
     expect(await row3.getAttribute('data-state')).toBe('not_flown');
     const checklist = page.getByTestId('checklist');
     const item = (label: string) => checklist.locator('li', { hasText: label });
-    expect(await item('No gaps left').getAttribute('class')).toBe('todo');
-    expect(await item('No gaps left').textContent()).toMatch(/Gaps in .*3/);
+    expect(await item('No ground left without photos').getAttribute('class')).toBe('todo');
+    expect(await item('No ground left without photos').textContent()).toMatch(/No photos here: .*3/);
     await screenshot(page, 'flow-tasks-checklist');
 
     // A task with no photos can be refused, but never waved through.
