@@ -99,6 +99,7 @@ export class DronetmClient {
   private readonly retry: RetryPolicy;
   private readonly timeoutMs: number;
   private tokens: DronetmTokens | null | undefined;
+  private refreshing: Promise<DronetmTokens> | null = null;
 
   constructor(server: string, options: ClientOptions) {
     this.api = apiRoot(server);
@@ -243,8 +244,17 @@ export class DronetmClient {
     return this.tokens;
   }
 
+  /** One refresh at a time: parts in flight that all meet the expired token share it. */
+  private refresh(tokens: DronetmTokens): Promise<DronetmTokens> {
+    if (this.tokens && this.tokens.accessToken !== tokens.accessToken) return Promise.resolve(this.tokens);
+    this.refreshing ??= this.refreshNow(tokens).finally(() => {
+      this.refreshing = null;
+    });
+    return this.refreshing;
+  }
+
   /** GET /users/refresh-token with the refresh token as `access-token` (what DroneTM's web client does). */
-  private async refresh(tokens: DronetmTokens): Promise<DronetmTokens> {
+  private async refreshNow(tokens: DronetmTokens): Promise<DronetmTokens> {
     const expired = new AppError(
       'refused',
       `Your DroneTM sign-in at ${this.api} has expired. Sign in again: \`postflight login --dronetm ${this.api}\` (or from the Sync view).`,
@@ -334,11 +344,12 @@ export class DronetmClient {
       }
       return new AppError('remote_failed', `${where} could not ${what}: ${err.detail}`, details);
     }
-    const e = err as { name?: string; message?: string; cause?: { code?: string } };
+    const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string } };
+    const why = e.cause?.code ?? e.cause?.message ?? (e.name === 'TimeoutError' ? 'no answer in time' : e.message) ?? 'no connection';
     return new AppError(
       'remote_failed',
-      `${where} is not answering (${e.cause?.code ?? e.name ?? 'no connection'}): the server is down or this computer is offline. Try again when online; nothing sent is lost.`,
-      { server: this.api, cause: e.cause?.code ?? e.message },
+      `${where} is not answering (${why}): the server is down or this computer is offline. Try again when online; nothing sent is lost.`,
+      { server: this.api, cause: why },
     );
   }
 }

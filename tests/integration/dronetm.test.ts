@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { unzipSync } from 'fflate';
@@ -145,11 +146,16 @@ describe('DroneTM sign-in', () => {
     expect(bad.message).toMatch(/no longer accepts your sign-in/);
     const none = await rejection(new DronetmClient(dtm.url, { tokens: envTokens({}) }).whoAmI());
     expect(none.message).toMatch(/Not signed in to DroneTM/);
+    // A port that was just listening and is closed now: nothing answers there.
+    const closed = net.createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as net.AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
     const down = await rejection(
-      new DronetmClient('http://127.0.0.1:9', { tokens: envTokens({ DRONETM_ACCESS_TOKEN: dtm.tokensFor(PILOT.email).access_token }), retry: { attempts: 2, baseMs: 10, maxMs: 20 } }).project(PROJECT_ID),
+      new DronetmClient(`http://127.0.0.1:${port}`, { tokens: envTokens({ DRONETM_ACCESS_TOKEN: dtm.tokensFor(PILOT.email).access_token }), retry: { attempts: 2, baseMs: 10, maxMs: 20 } }).project(PROJECT_ID),
     );
     expect(down.code).toBe('remote_failed');
-    expect(down.message).toMatch(/is not answering .*server is down or this computer is offline/);
+    expect(down.message).toMatch(/is not answering \(ECONNREFUSED\): the server is down or this computer is offline/);
   });
 });
 
@@ -248,6 +254,24 @@ describe('sync to DroneTM', () => {
       expect(await remoteMd5(s3, bucket, key)).toBe([...md5.values()][0]);
       const signs = [...dtm.stats.signs].filter(([k]) => k.startsWith(`${key}#`));
       expect(signs.reduce((sum, [, n]) => sum + n, 0)).toBe(signs.length + 1);
+    } finally {
+      project.close();
+    }
+  });
+
+  it('refreshes an access token that expired before the sync, once, and sends everything on the new one', async () => {
+    const { project } = makeSyncProject(tempDir(), [
+      { taskId: '1', verified: true, photos: ['R1', 'R2', 'R3'].map((n, i) => ({ fileName: `${n}.JPG`, from: [photos[12 + i]!] })) },
+    ]);
+    try {
+      const store = memoryTokens();
+      const stale = dtm.tokensFor(PILOT.email, { accessTtlSeconds: -10 });
+      await store.set(`${dtm.url}/api`, { accessToken: stale.access_token, refreshToken: stale.refresh_token });
+      const before = dtm.stats.refreshes;
+      const report = await syncToDronetm(project, syncOptions({ tokens: store }));
+      expect(report.uploaded).toBe(3);
+      expect(dtm.stats.refreshes).toBe(before + 1);
+      expect(needsRefresh((await store.get(`${dtm.url}/api`))!.accessToken)).toBe(false);
     } finally {
       project.close();
     }
