@@ -7,7 +7,7 @@ import { transaction } from '../db/database.ts';
 import { footprintOf, listAltitudes, listImages, updateImage, type ImageRow } from '../db/images.ts';
 import type { StoredCoverage, StoredFootprint } from '../db/stored.ts';
 import { getTask, listTasks, setTaskCoverage, type TaskRow } from '../db/tasks.ts';
-import { analyseCoverage, type CoveragePhoto, type TaskCoverage } from './coverage.ts';
+import { analyseCoverage, type CoverageOptions, type CoveragePhoto, type TaskCoverage } from './coverage.ts';
 import { computeFootprint, type Footprint, type FootprintContext, type FootprintSkip, type PhotoPose } from './footprint.ts';
 import { localFrame } from './local-frame.ts';
 import { median } from './overlap.ts';
@@ -118,14 +118,7 @@ export interface OverlapLayer {
 }
 
 export function getOverlapLayer(project: Project, taskId: string, opts: { cellM?: number } = {}): OverlapLayer {
-  const task = requireTask(project, taskId);
-  const photos: CoveragePhoto[] = assignedPhotos(project, task).flatMap((row) => {
-    if (row.lat === null || row.lon === null) return [];
-    const f = footprintOf(row);
-    if (!f) return [];
-    return [{ lon: row.lon, lat: row.lat, footprint: f.geometry, gsdCm: f.properties.gsdCm }];
-  });
-  const { coverage, raster } = analyseCoverage(task.geometry, photos, { cellM: opts.cellM, gapBelow: coverageSettings(project.db).minOverlap });
+  const { coverage, raster } = analyseStored(project, requireTask(project, taskId), { cellM: opts.cellM });
   const { grid, counts, inTask, frame } = raster;
   const values = new Uint8Array(grid.cols * grid.rows);
   let maxCount = 0;
@@ -148,6 +141,20 @@ export function getOverlapLayer(project: Project, taskId: string, opts: { cellM?
     corners: [frame.toLonLat(grid.x0, grid.y0), frame.toLonLat(x1, grid.y0), frame.toLonLat(x1, y1), frame.toLonLat(grid.x0, y1)],
     gaps: coverage.gaps,
   };
+}
+
+/**
+ * The task's coverage rebuilt from the footprints stored by the last `computeCoverage`, with other options (a finer
+ * sliver limit, a raster cell): nothing is written.
+ */
+export function analyseStored(project: Project, task: TaskRow, opts: CoverageOptions = {}): ReturnType<typeof analyseCoverage> {
+  const photos: CoveragePhoto[] = assignedPhotos(project, task).flatMap((row) => {
+    if (row.lat === null || row.lon === null) return [];
+    const f = footprintOf(row);
+    if (!f) return [];
+    return [{ lon: row.lon, lat: row.lat, footprint: f.geometry, gsdCm: f.properties.gsdCm }];
+  });
+  return analyseCoverage(task.geometry, photos, { gapBelow: coverageSettings(project.db).minOverlap, ...opts });
 }
 
 export function requireTask(project: Project, taskId: string): TaskRow {

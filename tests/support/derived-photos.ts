@@ -281,6 +281,11 @@ export function withGimbalPitch(dir: string, pitch: number, opts: DeriveOptions 
 /** DateTimeOriginal, CreateDate and ModifyDate moved by `seconds` (clock wrong, or a later flight). */
 export function withTimeShift(dir: string, seconds: number, opts: DeriveOptions = {}): string {
   const exif = new ExifBlock(sourceBytes(opts));
+  shiftDates(exif, seconds);
+  return write(target(dir, `shift${seconds}s`, opts), exif.bytes);
+}
+
+function shiftDates(exif: ExifBlock, seconds: number): void {
   const exifIfd = exif.subIfd(EXIF_POINTER);
   const entries = [...exif.entries(exif.ifd0), ...(exifIfd === null ? [] : exif.entries(exifIfd))];
   for (const entry of entries.filter((e) => DATE_TAGS.has(e.tag) && e.type === 2)) {
@@ -290,7 +295,6 @@ export function withTimeShift(dir: string, seconds: number, opts: DeriveOptions 
     const moved = new Date(Date.UTC(+y, +mo! - 1, +d!, +h!, +mi!, +s!) + seconds * 1000).toISOString();
     exif.setAscii(entry, `${moved.slice(0, 10).replace(/-/g, ':')} ${moved.slice(11, 19)}`);
   }
-  return write(target(dir, `shift${seconds}s`, opts), exif.bytes);
 }
 
 function dms(value: number): [number, number][] {
@@ -304,6 +308,10 @@ function dms(value: number): [number, number][] {
 /** The photo placed at `lat`, `lon` (EXIF GPS and any XMP position), e.g. outside every task. */
 export function movedTo(dir: string, lat: number, lon: number, opts: DeriveOptions = {}): string {
   const exif = new ExifBlock(sourceBytes(opts));
+  return write(target(dir, 'moved', opts), editXmp(moveGps(exif, lat, lon), (xml) => moveXmpGps(xml, lat, lon), { optional: true }));
+}
+
+function moveGps(exif: ExifBlock, lat: number, lon: number): Buffer {
   const gps = exif.subIfd(GPS_POINTER);
   if (gps === null) throw new Error('derived-photos: the source has no GPS block to move');
   for (const entry of exif.entries(gps)) {
@@ -312,13 +320,39 @@ export function movedTo(dir: string, lat: number, lon: number, opts: DeriveOptio
     if (entry.tag === 3) exif.setAscii(entry, lon < 0 ? 'W' : 'E');
     if (entry.tag === 4) exif.setRationals(entry, dms(lon));
   }
-  const bytes = editXmp(
-    exif.bytes,
-    (xml) =>
-      /drone-dji:GpsLatitude/.test(xml)
-        ? setXmpProperty(setXmpProperty(xml, 'drone-dji:GpsLatitude', lat.toFixed(8)), 'drone-dji:GpsLongitude', lon.toFixed(8))
-        : xml,
-    { optional: true },
-  );
-  return write(target(dir, 'moved', opts), bytes);
+  return exif.bytes;
+}
+
+function moveXmpGps(xml: string, lat: number, lon: number): string {
+  return /drone-dji:GpsLatitude/.test(xml)
+    ? setXmpProperty(setXmpProperty(xml, 'drone-dji:GpsLatitude', lat.toFixed(8)), 'drone-dji:GpsLongitude', lon.toFixed(8))
+    : xml;
+}
+
+export interface Pose {
+  lat: number;
+  lon: number;
+  /** Height above the take-off point (drone-dji:RelativeAltitude), m. */
+  relAltM: number;
+  /** Heading of the aircraft and the gimbal, degrees clockwise from north. */
+  yawDeg: number;
+  /** Capture time moved by this many seconds (a later flight). */
+  timeShiftS: number;
+}
+
+/**
+ * The photo as if taken at another pose: GPS position, height above take-off, gimbal and aircraft yaw, capture time;
+ * the gimbal pointing straight down. What a flight of a planned mission would write, pixels of the original.
+ */
+export function withPose(dir: string, pose: Pose, opts: DeriveOptions = {}): string {
+  const exif = new ExifBlock(sourceBytes(opts));
+  shiftDates(exif, pose.timeShiftS);
+  const bytes = editXmp(moveGps(exif, pose.lat, pose.lon), (xml) => {
+    let out = moveXmpGps(xml, pose.lat, pose.lon);
+    out = setXmpProperty(out, 'drone-dji:RelativeAltitude', djiDegrees(pose.relAltM));
+    out = setXmpProperty(out, 'drone-dji:GimbalYawDegree', djiDegrees(pose.yawDeg));
+    out = setXmpProperty(out, 'drone-dji:FlightYawDegree', djiDegrees(pose.yawDeg));
+    return setXmpProperty(out, 'drone-dji:GimbalPitchDegree', djiDegrees(-90));
+  });
+  return write(target(dir, 'posed', opts), bytes);
 }

@@ -7,13 +7,18 @@ import { sharedData } from './paths.ts';
 export const BRIGHTON = path.join(sharedData, 'brighton_beach');
 
 /** The brighton_beach photos' pose columns as ingest would store them, read with exifr, in file (capture) order. */
-export async function brightonRows(): Promise<NewImage[]> {
-  const files = fs.readdirSync(BRIGHTON).filter((f) => /\.jpe?g$/i.test(f)).sort();
+export function brightonRows(): Promise<NewImage[]> {
+  return photoRows(BRIGHTON);
+}
+
+/** The pose columns of a folder of DJI photos as ingest would store them, read with exifr, in file order. */
+export async function photoRows(folder: string): Promise<NewImage[]> {
+  const files = fs.readdirSync(folder).filter((f) => /\.jpe?g$/i.test(f)).sort();
   return Promise.all(
     files.map(async (file): Promise<NewImage> => {
-      const m = await exifr.parse(path.join(BRIGHTON, file), { xmp: true, gps: true, exif: true, tiff: true });
+      const m = await exifr.parse(path.join(folder, file), { xmp: true, gps: true, exif: true, tiff: true });
       return {
-        source_root: BRIGHTON,
+        source_root: folder,
         source_path: file,
         file_name: file,
         status: 'staged',

@@ -1,5 +1,5 @@
 import type { Command, CommandSpec } from '../command.ts';
-import { classifySpec, ingestSpec, loginSpec, odmSpec, reportSpec, serveSpec, syncSpec, tasksImportSpec, tasksStreamSpec, verifySpec } from './specs.ts';
+import { classifySpec, ingestSpec, loginSpec, odmSpec, reflySpec, reportSpec, serveSpec, syncSpec, tasksImportSpec, tasksStreamSpec, verifySpec } from './specs.ts';
 
 /**
  * A command whose module (and the services, database driver and SDKs it imports) is loaded only when it runs, so
@@ -18,6 +18,7 @@ export const commands: readonly Command[] = [
   lazy(reportSpec, async () => (await import('./report.ts')).reportCommand),
   lazy(verifySpec, async () => (await import('./verify.ts')).verifyCommand),
   lazy(loginSpec, async () => (await import('./login.ts')).loginCommand),
+  lazy(reflySpec, async () => (await import('./refly.ts')).reflyCommand),
   lazy(syncSpec, async () => (await import('./sync.ts')).syncCommand),
   lazy(odmSpec, async () => (await import('./odm.ts')).odmCommand),
   lazy(serveSpec, async () => (await import('./serve.ts')).serveCommand),

@@ -82,6 +82,20 @@ export const loginSpec: CommandSpec = {
   },
 };
 
+export const reflySpec: CommandSpec = {
+  name: ['refly'],
+  summary: 'Plan the re-flight of a task\'s gaps and write it for the drone (.kmz DJI WPML, .kml, .plan QGroundControl, .geojson)',
+  options: {
+    project: { type: 'string', description: 'Project folder' },
+    task: { type: 'string', description: 'Task id' },
+    out: { type: 'string', description: 'File to write; its extension picks the format unless --format is given' },
+    format: { type: 'string', description: 'wpml | kml | qgc | geojson' },
+    overlap: { type: 'string', description: 'Front/side overlap in percent, e.g. 75/70 (the default)' },
+    height: { type: 'string', description: 'Flight height above take-off in metres (default: the height the task was flown at)' },
+    json: { type: 'boolean', description: 'Print the plan summary as JSON' },
+  },
+};
+
 export const syncSpec: CommandSpec = {
   name: ['sync'],
   summary: 'Upload verified tasks to the project S3 bucket or DroneTM project (resumable; run again to resume)',

@@ -1,0 +1,95 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { openProject } from '../../project/project.ts';
+import { exportPlan, formatFromFileName, REFLY_FORMATS, type ReflyFormat } from '../../refly/export.ts';
+import { planTaskRefly } from '../../refly/service.ts';
+import { requireString, UsageError, type CliIo, type Command, type ParsedArgs } from '../command.ts';
+import { reflySpec } from './specs.ts';
+
+/**
+ * `postflight refly --task <id> --out <file>`: plans lawnmower lines over the task's coverage gaps at the height and
+ * with the camera it was flown with, and writes them for the drone. A DJI plan over 250 photo points is split into
+ * `<name>-1.kmz`, `<name>-2.kmz`, ... in flight order.
+ */
+export const reflyCommand: Command = {
+  ...reflySpec,
+  async run(args: ParsedArgs, io: CliIo): Promise<number> {
+    const dir = requireString(args, 'project');
+    const taskId = requireString(args, 'task');
+    const out = requireString(args, 'out');
+    const format = pickFormat(out, args.values.format);
+    const overlap = parseOverlap(args.values.overlap);
+    const heightM = parseHeight(args.values.height);
+    const project = openProject(dir, { writer: 'refly' });
+    try {
+      const plan = planTaskRefly(project, taskId, { ...overlap, heightM });
+      const files = exportPlan(plan, format, { fileName: path.basename(out), title: `Postflight re-fly, task ${taskId}` });
+      const folder = path.dirname(path.resolve(out));
+      fs.mkdirSync(folder, { recursive: true });
+      const written = files.map((f) => {
+        const file = path.join(folder, f.fileName);
+        fs.writeFileSync(file, f.bytes);
+        return file;
+      });
+      const summary = {
+        taskId,
+        format,
+        files: written,
+        photoCount: plan.photos.length,
+        lineCount: plan.lines.length,
+        blocks: plan.blocks,
+        heightM: plan.heightM,
+        heightSource: plan.heightSource,
+        frontOverlap: plan.frontOverlap,
+        sideOverlap: plan.sideOverlap,
+        lengthM: Math.round(plan.lengthM),
+        flightTimeS: Math.round(plan.flightTimeS),
+        gapAreaM2: Math.round(plan.gapAreaM2),
+      };
+      if (args.values.json) {
+        io.stdout.write(JSON.stringify(summary) + '\n');
+        return 0;
+      }
+      const minutes = Math.ceil(plan.flightTimeS / 60);
+      io.stdout.write(
+        [
+          `Re-fly plan for task ${taskId}: ${plan.gaps.length} gap${plan.gaps.length === 1 ? '' : 's'} (${Math.round(plan.gapAreaM2)} m²) in ${plan.blocks} block${plan.blocks === 1 ? '' : 's'}.`,
+          `  ${plan.photos.length} photos on ${plan.lines.length} lines at ${plan.heightM.toFixed(1)} m above take-off (${plan.heightSource === 'photos' ? 'as flown' : plan.heightSource === 'given' ? 'as given' : 'project flight height'}), overlap ${Math.round(plan.frontOverlap * 100)}/${Math.round(plan.sideOverlap * 100)}%`,
+          `  about ${(plan.lengthM / 1000).toFixed(2)} km and ${minutes} min of flight`,
+          ...written.map((f) => `  wrote ${f}`),
+        ].join('\n') + '\n',
+      );
+      return 0;
+    } finally {
+      project.close();
+    }
+  },
+};
+
+function pickFormat(out: string, given: unknown): ReflyFormat {
+  if (typeof given === 'string') {
+    if ((REFLY_FORMATS as readonly string[]).includes(given)) return given as ReflyFormat;
+    throw new UsageError(`--format must be one of ${REFLY_FORMATS.join(', ')}; "${given}" is not`);
+  }
+  const fromName = formatFromFileName(out);
+  if (!fromName) {
+    throw new UsageError(`cannot tell the format from "${path.basename(out)}": name it .kmz (DJI), .kml, .plan (QGroundControl) or .geojson, or give --format`);
+  }
+  return fromName;
+}
+
+function parseOverlap(value: unknown): { frontOverlap?: number; sideOverlap?: number } {
+  if (typeof value !== 'string') return {};
+  const m = /^(\d{1,2}(?:\.\d+)?)\/(\d{1,2}(?:\.\d+)?)$/.exec(value.trim());
+  if (!m) throw new UsageError(`--overlap takes front/side in percent, e.g. 75/70; "${value}" is not that`);
+  const [front, side] = [Number(m[1]), Number(m[2])];
+  if (front > 95 || side > 95) throw new UsageError('--overlap above 95% would take a photo every few metres; use at most 95/95');
+  return { frontOverlap: front / 100, sideOverlap: side / 100 };
+}
+
+function parseHeight(value: unknown): number | undefined {
+  if (typeof value !== 'string') return undefined;
+  const h = Number(value);
+  if (!Number.isFinite(h) || h < 2 || h > 500) throw new UsageError(`--height takes metres above take-off between 2 and 500; "${value}" is not`);
+  return h;
+}
