@@ -213,6 +213,36 @@ export interface ImageFacets {
   lastCapture: string | null;
 }
 
+/**
+ * A task's re-fly plan as the app shows it. `geojson` is the plan as a FeatureCollection in flight order: lines
+ * (`role: "line"`, `heightM`, `yawDeg`), gaps (`role: "gap"`, `kind`, `areaM2`) and photo points (`role: "photo"`,
+ * `heightM` above take-off, `yawDeg`).
+ */
+export interface ReflyPlanInfo {
+  taskId: string;
+  photoCount: number;
+  lineCount: number;
+  blocks: number;
+  heightM: number;
+  heightSource: 'photos' | 'given' | 'flight_height_setting';
+  frontOverlap: number;
+  sideOverlap: number;
+  lengthM: number;
+  flightTimeS: number;
+  gapAreaM2: number;
+  /** DJI files the export makes (plans over 250 photo points are split). */
+  djiFiles: number;
+  geojson: { type: 'FeatureCollection'; features: unknown[] };
+}
+
+export const REFLY_EXPORT_FORMATS = ['wpml', 'kml', 'qgc', 'geojson'] as const;
+export type ReflyExportFormat = (typeof REFLY_EXPORT_FORMATS)[number];
+
+/** Mission files to save, bytes as base64 (the app has no path of the pilot's machine to write to). */
+export interface ReflyExport {
+  files: { fileName: string; contentBase64: string }[];
+}
+
 /** A mounted volume that looks like a camera card (it has a DCIM folder). */
 export interface CardVolume {
   dir: string;
@@ -245,6 +275,8 @@ export const METHOD_NAMES = [
   'sync.start',
   'odm.start',
   'coverage.overlapLayer',
+  'refly.plan',
+  'refly.export',
   'odm.runs',
   'odm.cancel',
   'sync.getTarget',

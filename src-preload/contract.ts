@@ -10,10 +10,10 @@
  * import. A new method: its name in METHOD_NAMES of contract-base.ts, its schema and result type in `methods` below.
  */
 import { z } from 'zod';
-import { IMAGE_STATUSES, type EventName, type Events, type MethodName } from './contract-base.ts';
+import { IMAGE_STATUSES, REFLY_EXPORT_FORMATS, type EventName, type Events, type MethodName } from './contract-base.ts';
 import type {
   CardVolume, Envelope, ImageDetail, ImageFacets, ImageListItem, JobInfo, OdmRunInfo, OverlapLayerInfo,
-  PhotoFootprint, ProjectSummary, SyncTarget, SyncTargetInfo, TaskInfo, CloudTargetInfo,
+  PhotoFootprint, ProjectSummary, ReflyExport, ReflyPlanInfo, SyncTarget, SyncTargetInfo, TaskInfo, CloudTargetInfo,
 } from './contract-base.ts';
 
 export * from './contract-base.ts';
@@ -41,6 +41,13 @@ function method<R>() {
 
 const none = z.object({}).strict();
 const taskRef = z.object({ taskId: z.string().min(1).max(200) }).strict();
+const reflyParams = taskRef.extend({
+  /** Front and side overlap, 0..0.95 (defaults 0.75 / 0.70). */
+  frontOverlap: z.number().min(0).max(0.95).optional(),
+  sideOverlap: z.number().min(0).max(0.95).optional(),
+  /** Height above take-off (m); by default the height the task was flown at. */
+  heightM: z.number().min(2).max(500).optional(),
+});
 type JobStarted = { jobId: string };
 
 /**
@@ -128,6 +135,10 @@ export const methods = {
     taskRef.extend({ engine: z.enum(['docker', 'nodeodm']).optional(), gpu: z.enum(['auto', 'on', 'off']).optional() }),
   ),
   'coverage.overlapLayer': method<OverlapLayerInfo>()(taskRef),
+  /** Plans the re-fly of the task's gaps (its coverage is computed afresh first). */
+  'refly.plan': method<ReflyPlanInfo>()(reflyParams),
+  /** The same plan as mission files: DJI WPML (.kmz, split at 250 points), KML, QGroundControl .plan or GeoJSON. */
+  'refly.export': method<ReflyExport>()(reflyParams.extend({ format: z.enum(REFLY_EXPORT_FORMATS) })),
   'odm.runs': method<OdmRunInfo[]>()(taskRef),
   /** Stops a run by its id, also one left behind by another Postflight process. */
   'odm.cancel': method<OdmRunInfo>()(z.object({ runId: z.string().uuid() }).strict()),

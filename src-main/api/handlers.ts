@@ -19,6 +19,8 @@ import type { TokenStore } from '../dronetm/auth.ts';
 import { odmRunInfo } from './odm-runs.ts';
 import type { SyncTargetInfo } from '../../src-preload/contract.ts';
 import { importTasks } from '../geo/task-import.ts';
+import { exportPlan, REFLY_EXTENSIONS } from '../refly/export.ts';
+import { planTaskRefly, reflyPlanInfo } from '../refly/service.ts';
 import { unverifyTask, verifyTask } from '../geo/verify.ts';
 import { setManualDecision } from '../classify/manual.ts';
 import { setFlightHeight } from '../geo/entered-height.ts';
@@ -114,6 +116,12 @@ export function createHandlers(session: Session, transport: 'ipc' | 'http', nati
     'ingest.start': async (params) => ({ jobId: startIngest(env(), params) }),
     'classify.start': async (params) => ({ jobId: startClassify(env(), params) }),
     'coverage.start': async () => ({ jobId: startCoverage(env()) }),
+    'refly.plan': async ({ taskId, ...opts }) => reflyPlanInfo(planTaskRefly(session.require().project, taskId, opts)),
+    'refly.export': async ({ taskId, format, ...opts }) => {
+      const plan = planTaskRefly(session.require().project, taskId, opts);
+      const files = exportPlan(plan, format, { fileName: `refly-task-${taskId}${REFLY_EXTENSIONS[format]}`, title: `Postflight re-fly, task ${taskId}` });
+      return { files: files.map((f) => ({ fileName: f.fileName, contentBase64: Buffer.from(f.bytes).toString('base64') })) };
+    },
     'coverage.overlapLayer': async ({ taskId }) => {
       const { cols, rows, values, corners } = getOverlapLayer(session.require().project, taskId);
       return { taskId, cols, rows, values, corners };

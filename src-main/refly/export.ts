@@ -23,6 +23,8 @@ const KML_NS = 'http://www.opengis.net/kml/2.2';
 export const MAX_WAYPOINTS_PER_FILE = 250;
 
 const EXTENSIONS: Record<string, ReflyFormat> = { '.kmz': 'wpml', '.kml': 'kml', '.plan': 'qgc', '.geojson': 'geojson', '.json': 'geojson' };
+/** The file extension each format is saved with. */
+export const REFLY_EXTENSIONS: Record<ReflyFormat, string> = { wpml: '.kmz', kml: '.kml', qgc: '.plan', geojson: '.geojson' };
 
 /** The format a file name asks for (`.kmz` is DJI WPML), or null. */
 export function formatFromFileName(fileName: string): ReflyFormat | null {

@@ -11,6 +11,8 @@ import { MIN_GAP_M2 } from '../geo/coverage.ts';
 import { median } from '../geo/overlap.ts';
 import { coverageSettings } from '../geo/settings.ts';
 import type { Project } from '../project/project.ts';
+import type { ReflyPlanInfo } from '../../src-preload/contract-base.ts';
+import { MAX_WAYPOINTS_PER_FILE, toGeoJson } from './export.ts';
 import { planRefly, type ReflyGap, type ReflyPlan } from './plan.ts';
 
 export interface ReflyOptions {
@@ -86,6 +88,25 @@ export function planTaskRefly(project: Project, taskId: string, opts: ReflyOptio
     start: first ? [first.lon!, first.lat!] : undefined,
   });
   return { ...plan, taskId, camera, heightSource: height.source };
+}
+
+/** What the app shows of a plan: figures and the plan as GeoJSON for the map. */
+export function reflyPlanInfo(plan: TaskReflyPlan): ReflyPlanInfo {
+  return {
+    taskId: plan.taskId,
+    photoCount: plan.photos.length,
+    lineCount: plan.lines.length,
+    blocks: plan.blocks,
+    heightM: plan.heightM,
+    heightSource: plan.heightSource,
+    frontOverlap: plan.frontOverlap,
+    sideOverlap: plan.sideOverlap,
+    lengthM: plan.lengthM,
+    flightTimeS: plan.flightTimeS,
+    gapAreaM2: plan.gapAreaM2,
+    djiFiles: Math.ceil(plan.photos.length / MAX_WAYPOINTS_PER_FILE),
+    geojson: toGeoJson(plan),
+  };
 }
 
 /** The camera most of the task's photos were taken with (model, lens and image size). */

@@ -12,7 +12,7 @@ import { DOMParser, type Document } from '@xmldom/xmldom';
 import { strFromU8, unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localFrame } from '../../src-main/geo/local-frame.ts';
-import { runPostflight } from '../support/cli.ts';
+import { callApi, runPostflight, startServe } from '../support/cli.ts';
 import { exactCopy, P4M_PHOTO, withPose } from '../support/derived-photos.ts';
 import { makeTemp, rmTemp, sharedData } from '../support/paths.ts';
 import { taskAround, taskFile } from '../support/refly-task.ts';
@@ -166,6 +166,25 @@ describe.each(SETS)('re-flying the gaps of a task over $name', ({ name, marginM,
     const firstPhoto = plan.features.find((f) => f.properties.role === 'photo')!.geometry.coordinates as [number, number];
     expect(waypoints[0]!.params[4]).toBeCloseTo(firstPhoto[1], 7);
     expect(waypoints[0]!.params[5]).toBeCloseTo(firstPhoto[0], 7);
+  });
+
+  it('serves the same plan and its files to the app through the contract', async () => {
+    const serve = await startServe(project);
+    try {
+      const planned = await callApi(serve.url, serve.token, 'refly.plan', { taskId: 'R1' });
+      const info = planned.result as { photoCount: number; lineCount: number; lengthM: number; flightTimeS: number; djiFiles: number; geojson: { features: PlanFeature[] } };
+      expect(info).toMatchObject({ photoCount: summary.photoCount, lineCount: summary.lineCount, djiFiles: 1 });
+      expect(Math.round(info.lengthM)).toBe(summary.lengthM);
+      expect(info.geojson.features.filter((f) => f.properties.role === 'photo')).toHaveLength(summary.photoCount);
+      const exported = await callApi(serve.url, serve.token, 'refly.export', { taskId: 'R1', format: 'wpml' });
+      const files = (exported.result as { files: { fileName: string; contentBase64: string }[] }).files;
+      expect(files.map((f) => f.fileName)).toEqual(['refly-task-R1.kmz']);
+      expect(Object.keys(unzipSync(new Uint8Array(Buffer.from(files[0]!.contentBase64, 'base64')))).sort()).toEqual(['wpmz/template.kml', 'wpmz/waylines.wpml']);
+      const bad = await callApi(serve.url, serve.token, 'refly.export', { taskId: 'R1', format: 'mp4' });
+      expect(bad.error?.code).toBe('invalid_input');
+    } finally {
+      await serve.stop();
+    }
   });
 
   it('brings the task to at least 97 % coverage once the plan is flown', async () => {

@@ -6,6 +6,7 @@
  * Metadata edits work on the bytes (EXIF IFD entries, the XMP packet) so that every other tag stays exactly as the
  * camera wrote it; pixel edits go through sharp with the metadata kept.
  */
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import sharp, { type Sharp } from 'sharp';
@@ -341,8 +342,8 @@ export interface Pose {
 }
 
 /**
- * The photo as if taken at another pose: GPS position, height above take-off, gimbal and aircraft yaw, capture time;
- * the gimbal pointing straight down. What a flight of a planned mission would write, pixels of the original.
+ * The photo as if taken at another pose: GPS position, height above take-off, gimbal and aircraft yaw, capture time
+ * (and a capture id of its own); the gimbal pointing straight down. What a flight of a planned mission would write, pixels of the original.
  */
 export function withPose(dir: string, pose: Pose, opts: DeriveOptions = {}): string {
   const exif = new ExifBlock(sourceBytes(opts));
@@ -352,6 +353,8 @@ export function withPose(dir: string, pose: Pose, opts: DeriveOptions = {}): str
     out = setXmpProperty(out, 'drone-dji:RelativeAltitude', djiDegrees(pose.relAltM));
     out = setXmpProperty(out, 'drone-dji:GimbalYawDegree', djiDegrees(pose.yawDeg));
     out = setXmpProperty(out, 'drone-dji:FlightYawDegree', djiDegrees(pose.yawDeg));
+    // A new trigger of the camera: multispectral DJIs group the files of one capture by this id.
+    if (/drone-dji:CaptureUUID/.test(out)) out = setXmpProperty(out, 'drone-dji:CaptureUUID', randomUUID().replace(/-/g, ''));
     return setXmpProperty(out, 'drone-dji:GimbalPitchDegree', djiDegrees(-90));
   });
   return write(target(dir, 'posed', opts), bytes);
