@@ -277,6 +277,38 @@ describe('sync to DroneTM', () => {
     }
   });
 
+  it('after a stop, list-parts adopts a part S3 holds that the journal lost, instead of sending it again', async () => {
+    const { project, md5 } = makeSyncProject(tempDir(), [{ taskId: '1', verified: true, photos: [{ fileName: 'LOST.JPG', from: photos.slice(0, 6) }] }]);
+    try {
+      const stop = new AbortController();
+      const paused = await rejection(
+        syncToDronetm(project, syncOptions({ concurrency: 1, maxBytesPerSecond: 20e6 }), {
+          signal: stop.signal,
+          onProgress: (p) => {
+            if ((p.bytesDone ?? 0) > 0.6 * (p.bytesTotal ?? 1)) stop.abort();
+          },
+        }),
+      );
+      expect(paused.code).toBe('cancelled');
+      const parts = project.db.prepare('SELECT part_number, size FROM upload_parts ORDER BY part_number').all() as { part_number: number; size: number }[];
+      expect(parts.length).toBeGreaterThanOrEqual(2);
+      // As if the process died between S3's answer and the journal write of the first part.
+      project.db.prepare('DELETE FROM upload_parts WHERE part_number = 1').run();
+      const size = (project.db.prepare('SELECT size FROM images').get() as { size: number }).size;
+      const held = parts.reduce((sum, p) => sum + p.size, 0);
+
+      proxy.resetStats();
+      const signsBefore = dtm.stats.signs.get(`projects/${PROJECT_ID}/user-uploads/LOST.JPG#1`);
+      const report = await syncToDronetm(project, syncOptions());
+      expect(report.uploaded).toBe(1);
+      expect(proxy.stats.bytesUp).toBeLessThanOrEqual(size - held + 100_000);
+      expect(dtm.stats.signs.get(`projects/${PROJECT_ID}/user-uploads/LOST.JPG#1`)).toBe(signsBefore);
+      expect(await remoteMd5(s3, bucket, `projects/${PROJECT_ID}/user-uploads/LOST.JPG`)).toBe([...md5.values()][0]);
+    } finally {
+      project.close();
+    }
+  });
+
   it('refuses a wrong token before sending anything, in words', async () => {
     const { project } = makeSyncProject(tempDir(), [{ taskId: '1', verified: true, photos: [{ fileName: 'NOPE.JPG', from: [photos[11]!] }] }]);
     try {
