@@ -249,6 +249,25 @@ export interface CardVolume {
   label: string;
 }
 
+/** A card's offload record (its last copy run's certificate), with today's state of its copies. */
+export interface CardOffloadInfo {
+  source: string;
+  cardLabel: string;
+  volumeId: string | null;
+  droneSerial: string | null;
+  photoCount: number;
+  /** Photos of this card with a verified copy in the project now. */
+  photosVerified: number;
+  bytes: number;
+  /** True only when every photo on the card has a verified copy (and none was found damaged since). */
+  safeToFormat: boolean;
+  /** Photos without a verified copy, with why (first 100). */
+  unverified: { path: string; reason: string }[];
+  /** Files on the card that were not copied (not photos, links leaving the card, unreadable folders). */
+  skippedCount: number;
+  checkedAt: string;
+}
+
 // ---------- method names (params schemas and result types: contract.ts) ----------
 
 export const METHOD_NAMES = [
@@ -258,6 +277,7 @@ export const METHOD_NAMES = [
   'project.recent',
   'app.pickFolder',
   'ingest.cards',
+  'ingest.offloads',
   'tasks.list',
   'tasks.import',
   'tasks.verify',

@@ -12,7 +12,7 @@
 import { z } from 'zod';
 import { IMAGE_STATUSES, REFLY_EXPORT_FORMATS, type EventName, type Events, type MethodName } from './contract-base.ts';
 import type {
-  CardVolume, Envelope, ImageDetail, ImageFacets, ImageListItem, JobInfo, OdmRunInfo, OverlapLayerInfo,
+  CardOffloadInfo, CardVolume, Envelope, ImageDetail, ImageFacets, ImageListItem, JobInfo, OdmRunInfo, OverlapLayerInfo,
   PhotoFootprint, ProjectSummary, ReflyExport, ReflyPlanInfo, SyncTarget, SyncTargetInfo, TaskInfo, CloudTargetInfo,
 } from './contract-base.ts';
 
@@ -86,6 +86,8 @@ export const methods = {
     z.object({ purpose: z.enum(['project', 'card']) }).strict(),
   ),
   'ingest.cards': method<CardVolume[]>()(none),
+  /** Every card a copy run finished on, and whether it is safe to format. */
+  'ingest.offloads': method<CardOffloadInfo[]>()(none),
   'tasks.list': method<TaskInfo[]>()(none),
   'tasks.import': method<{ imported: number; taskIds: string[] }>()(
     z

@@ -24,7 +24,7 @@ import { planTaskRefly, reflyPlanInfo } from '../refly/service.ts';
 import { unverifyTask, verifyTask } from '../geo/verify.ts';
 import { setManualDecision } from '../classify/manual.ts';
 import { setFlightHeight } from '../geo/entered-height.ts';
-import { buildReport } from '../report/report.ts';
+import { buildReport, reportCards } from '../report/report.ts';
 import type { Project } from '../project/project.ts';
 import { kernelEngine } from '../quality/engine.ts';
 
@@ -113,6 +113,20 @@ export function createHandlers(session: Session, transport: 'ipc' | 'http', nati
     },
     'report.get': async () => buildReport(session.require().project),
     'ingest.cards': async () => findCardVolumes(),
+    'ingest.offloads': async () =>
+      reportCards(session.require().project).map((c) => ({
+        source: c.source,
+        cardLabel: c.card_label,
+        volumeId: c.volume_id,
+        droneSerial: c.drone_serial,
+        photoCount: c.photo_count,
+        photosVerified: c.photos_verified_now,
+        bytes: c.bytes,
+        safeToFormat: c.safe_to_format,
+        unverified: c.unverified.slice(0, 100),
+        skippedCount: c.skipped.length,
+        checkedAt: c.created_at,
+      })),
     'ingest.start': async (params) => ({ jobId: startIngest(env(), params) }),
     'classify.start': async (params) => ({ jobId: startClassify(env(), params) }),
     'coverage.start': async () => ({ jobId: startCoverage(env()) }),

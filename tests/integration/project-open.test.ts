@@ -7,7 +7,8 @@ import { afterEach, expect, it } from 'vitest';
 import { Session } from '../../src-main/api/session.ts';
 import { createDispatch } from '../../src-main/api/dispatch.ts';
 import { createHandlers } from '../../src-main/api/handlers.ts';
-import type { JobInfo } from '../../src-preload/contract.ts';
+import type { CardOffloadInfo, JobInfo } from '../../src-preload/contract.ts';
+import { cardStateText } from '../../src-renderer/src/ingest/summary.ts';
 import { makeTemp, rmTemp } from '../support/paths.ts';
 import { makeCard } from '../support/card.ts';
 import { startServe } from '../support/cli.ts';
@@ -44,6 +45,10 @@ it('a mistyped folder or a project held by another Postflight fails to open and 
       await new Promise((r) => setTimeout(r, 50));
     }
     expect(jobs.find((j) => j.kind === 'ingest')?.state).toBe('done');
+    // The Ingest view's per-card state: the card the job copied is safe to format.
+    const offloads = (await call('ingest.offloads', {})).result as CardOffloadInfo[];
+    expect(offloads).toMatchObject([{ source: card.root, photoCount: 10, photosVerified: 10, safeToFormat: true, unverified: [] }]);
+    expect(cardStateText(offloads[0]!)).toBe('Safe to format: all 10 photos have a verified copy in the project.');
   } finally {
     await session.close();
     await server.stop();

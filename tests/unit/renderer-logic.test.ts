@@ -5,7 +5,7 @@ import { cullReducer, historyEntry, initialCull, keyCommand, targetIds, undoCall
 import { buildFilter, emptyFilters, galleryRows, NONE, rowOfIndex, verticalTarget } from '../../src-renderer/src/gallery/filters.ts';
 import { formatCount, formatEta, formatRate, lastEndedOfEachKind, mergeJob, progressFraction } from '../../src-renderer/src/jobs/format.ts';
 import { dataBounds, footprintFeatures, pointFeatures, taskFeatures } from '../../src-renderer/src/map/layers.ts';
-import { ingestWords } from '../../src-renderer/src/ingest/summary.ts';
+import { cardStateText, ingestWords } from '../../src-renderer/src/ingest/summary.ts';
 
 const task = (over: Partial<TaskInfo>): TaskInfo => ({
   taskId: 't',
@@ -226,5 +226,18 @@ describe('jobs and map helpers', () => {
     const again = ingestWords({ ...base, ingested: 0, alreadyIngested: 3, bytes: 0, elapsedSeconds: 0.009 }, 2)!;
     expect(again).toMatchObject({ tone: 'warning', headline: 'Nothing new in /media/card: all 3 photos were already in the project.' });
     expect(JSON.stringify(again)).not.toMatch(/MB\/s/);
+  });
+
+  it('says whether the card may be formatted, and counts photos copied now that were recorded without a copy', () => {
+    const base = { source: '/media/card', mode: 'copy' as const, found: 5, ingested: 0, alreadyIngested: 0, copiedNow: 5, bytes: 1, elapsedSeconds: 1 };
+    const safe = ingestWords({ ...base, card: { safe_to_format: true, photo_count: 5, photos_verified: 5 } }, 1)!;
+    expect(safe).toMatchObject({ tone: 'ok', headline: 'Copied and verified 5 photos in /media/card recorded earlier without a verified copy.' });
+    expect(safe.lines[0]).toBe('Safe to format: all 5 photos on the card have a verified copy.');
+    const unsafe = ingestWords({ ...base, card: { safe_to_format: false, photo_count: 5, photos_verified: 4 } }, 1)!;
+    expect(unsafe.lines[0]).toBe('Do not format the card: 1 of 5 photos have no verified copy.');
+    expect(ingestWords({ ...base, mode: 'in_place', copiedNow: 0, ingested: 5 }, 1)!.lines[0]).toMatch(/Do not format it/);
+    expect(cardStateText({ source: '/c', cardLabel: 'C', volumeId: null, droneSerial: null, photoCount: 3, photosVerified: 2, bytes: 1, safeToFormat: false, unverified: [], skippedCount: 0, checkedAt: '' })).toBe(
+      'Do not format: 1 of 3 photos have no verified copy yet.',
+    );
   });
 });

@@ -5,6 +5,7 @@ import { FolderField } from '../common/FolderField.tsx';
 import { JobCard } from '../jobs/JobCard.tsx';
 import { isActive } from '../jobs/format.ts';
 import { ingestWords } from './summary.ts';
+import { CardOffloads } from './CardOffloads.tsx';
 
 /** Offload an SD card (or any folder of photos): pick it, start, watch progress, read the summary. */
 export function IngestPanel({ jobs, taskCount }: { jobs: JobInfo[]; taskCount: number }) {
@@ -97,6 +98,7 @@ export function IngestPanel({ jobs, taskCount }: { jobs: JobInfo[]; taskCount: n
           )}
         </section>
       )}
+      <CardOffloads refreshKey={`${job?.id ?? ''}:${job?.state ?? ''}`} />
     </div>
   );
 }

@@ -1,3 +1,5 @@
+import type { CardOffloadInfo } from '../../../src-preload/contract.ts';
+
 /** What the core's ingest job returns (src-main/ingest/ingest.ts IngestSummary), as far as the summary words it. */
 export interface IngestResult {
   source?: string;
@@ -13,6 +15,11 @@ export interface IngestResult {
   errors?: { path: string; message: string }[];
   bytes?: number;
   elapsedSeconds?: number;
+  /** Photos recorded earlier without a verified copy (in place, damaged) that this run copied. */
+  copiedNow?: number;
+  retried?: number;
+  /** Copy runs: the card certificate. */
+  card?: { safe_to_format: boolean; photo_count: number; photos_verified: number } | null;
 }
 
 export interface IngestWords {
@@ -74,7 +81,17 @@ export function ingestWords(result: unknown, taskCount: number): IngestWords | n
   const headline =
     ingested > 0
       ? `Ingested ${plural(ingested, 'photo')}${from} (${mb(bytes)} in ${duration(seconds)}${speed}, ${how}).`
-      : `Nothing new${from}: all ${plural(already, 'photo')} were already in the project.`;
+      : (r.copiedNow ?? 0) > 0
+        ? `Copied and verified ${plural(r.copiedNow ?? 0, 'photo')}${from} recorded earlier without a verified copy.`
+        : `Nothing new${from}: all ${plural(already, 'photo')} were already in the project.`;
+  if (r.card) {
+    const c = r.card;
+    lines.push(
+      c.safe_to_format
+        ? `Safe to format: all ${c.photo_count} photos on the card have a verified copy.`
+        : `Do not format the card: ${c.photo_count - c.photos_verified} of ${c.photo_count} photos have no verified copy.`,
+    );
+  } else if (r.mode === 'in_place') lines.push('Indexed in place: the card holds the only copy. Do not format it.');
   if (ingested > 0 && already > 0) lines.push(`${plural(already, 'photo')} ${already === 1 ? 'was' : 'were'} already in the project from an earlier run.`);
   if (ingested > 0) lines.push(`${r.counts?.staged ?? 0} ready for classification.`);
   for (const [code, n] of Object.entries(r.reasons ?? {})) if (n > 0) lines.push(`${REASON_WORDS[code] ?? code}: ${n}`);
@@ -87,5 +104,12 @@ export function ingestWords(result: unknown, taskCount: number): IngestWords | n
     taskCount === 0
       ? 'Next: import the task file (Tasks view) so the photos are matched to tasks and coverage is computed.'
       : 'Next: classification and coverage run by themselves; then review the Map and the Gallery, and the checklist in Tasks.';
-  return { tone: ingested > 0 ? 'ok' : 'warning', headline, lines, next, problems };
+  return { tone: ingested > 0 || (r.copiedNow ?? 0) > 0 ? 'ok' : 'warning', headline, lines, next, problems };
+}
+
+/** The one sentence a pilot reads before formatting a card. */
+export function cardStateText(c: CardOffloadInfo): string {
+  if (c.safeToFormat) return `Safe to format: all ${c.photoCount} photos have a verified copy in the project.`;
+  const missing = c.photoCount - c.photosVerified;
+  return `Do not format: ${missing} of ${c.photoCount} photos have no verified copy yet.`;
 }
