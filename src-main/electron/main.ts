@@ -6,7 +6,6 @@
  */
 import path from 'node:path';
 import { app, BrowserWindow, session as electronSession } from 'electron';
-import { RENDERER_CSP } from '../common/csp.ts';
 import { connectCore } from '../core-host/client.ts';
 import { createMainWindow, rendererDir } from './window.ts';
 import { registerIpc, sendEvent } from './ipc.ts';
@@ -15,6 +14,7 @@ import { handleAppProtocol, registerPrivilegedSchemes } from './app-protocol.ts'
 import { pickFolder } from './dialogs.ts';
 import { safeStorageCredentials, safeStorageTokens } from './credential-store.ts';
 import { startCoreProcess } from './core-process.ts';
+import { hardenSession } from './hardening.ts';
 
 registerPrivilegedSchemes();
 
@@ -25,11 +25,7 @@ app.on('web-contents-created', (_event, contents) => {
 });
 
 void app.whenReady().then(() => {
-  // The app:// handler sets the CSP itself; this header covers the dev server's responses.
-  electronSession.defaultSession.webRequest.onHeadersReceived((details, callback) => {
-    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [RENDERER_CSP] } });
-  });
-  electronSession.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  hardenSession(electronSession.defaultSession);
   const core = connectCore(
     startCoreProcess({ recentFile: path.join(app.getPath('userData'), 'recent.json'), keychain: true, pickFolder: true }),
     {

@@ -51,13 +51,30 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const clients = new Set<WebSocket>();
   let port = 0;
 
-  const authorised = (req: http.IncomingMessage, url: URL): boolean => {
+  // Media is loaded by <img> and MapLibre, which cannot send a header: an HttpOnly, SameSite=Strict cookie scoped to
+  // /media/ carries a separate per-run secret (good for media only), set on every authorised API answer, so no media
+  // URL (logged, cached, copied) carries the token.
+  const mediaSecret = randomBytes(24).toString('base64url');
+  const mediaCookieName = () => `postflight_media_${port}`;
+  const bearer = (req: http.IncomingMessage): boolean => {
     const header = req.headers.authorization;
-    const given = header?.startsWith('Bearer ') ? header.slice(7) : url.searchParams.get('token');
+    return header?.startsWith('Bearer ') === true && safeEqual(header.slice(7), token);
+  };
+  const authorised = (req: http.IncomingMessage, url: URL): boolean => {
+    if (bearer(req)) return true;
+    const given = url.searchParams.get('token');
     return given !== null && safeEqual(given, token);
+  };
+  const mediaAuthorised = (req: http.IncomingMessage): boolean => {
+    if (bearer(req)) return true;
+    const cookie = cookieValue(req.headers.cookie, mediaCookieName());
+    return cookie !== null && safeEqual(cookie, mediaSecret);
   };
   const hostAllowed = (req: http.IncomingMessage): boolean =>
     req.headers.host === `127.0.0.1:${port}` || req.headers.host === `localhost:${port}`;
+  // Browsers always send Origin on a WebSocket: only our own page may listen (a tool without a browser sends none).
+  const originAllowed = (req: http.IncomingMessage): boolean =>
+    req.headers.origin === undefined || req.headers.origin === `http://127.0.0.1:${port}` || req.headers.origin === `http://localhost:${port}`;
 
   const server = http.createServer((req, res) => {
     void handle(req, res).catch((err: unknown) => {
@@ -78,10 +95,11 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       if (!authorised(req, url)) return sendJson(res, 401, { error: { code: 'refused', message: 'Missing or wrong token.' } });
       const body = await readJson(req);
       const envelope = await options.dispatch(decodePath(url.pathname.slice(5)), body);
+      res.setHeader('set-cookie', `${mediaCookieName()}=${mediaSecret}; HttpOnly; SameSite=Strict; Path=/media/`);
       return sendJson(res, 200, envelope);
     }
     if (url.pathname.startsWith('/media/')) {
-      if (!authorised(req, url)) return sendJson(res, 401, { error: { code: 'refused', message: 'Missing or wrong token.' } });
+      if (!mediaAuthorised(req)) return sendJson(res, 401, { error: { code: 'refused', message: 'Missing or wrong media cookie.' } });
       const ref = parseMediaPath(url.pathname.slice(6));
       if (!ref) return sendJson(res, 404, { error: { code: 'not_found', message: 'No such media.' } });
       const { file, contentType } = resolveMedia(options.session.require().project, ref);
@@ -97,6 +115,11 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     if (url.pathname !== '/events' || !hostAllowed(req) || !authorised(req, url)) {
       socket.write('HTTP/1.1 401 Unauthorized\r\n\r\n');
+      socket.destroy();
+      return;
+    }
+    if (!originAllowed(req)) {
+      socket.write('HTTP/1.1 403 Forbidden\r\n\r\n');
       socket.destroy();
       return;
     }
@@ -136,6 +159,15 @@ function decodePath(p: string): string {
   } catch {
     throw new AppError('invalid_input', 'Badly encoded path.');
   }
+}
+
+/** One cookie's value from a Cookie header, or null. */
+function cookieValue(header: string | undefined, name: string): string | null {
+  for (const part of header?.split(';') ?? []) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
+  }
+  return null;
 }
 
 function safeEqual(a: string, b: string): boolean {

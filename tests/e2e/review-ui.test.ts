@@ -380,7 +380,7 @@ describe('Postflight UI (browser against postflight serve)', () => {
       return { coordinates: src.coordinates, url: src.url };
     }, layerId);
     expect(coordinates.coordinates).toEqual(overlay.corners);
-    expect(coordinates.url).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:\\d+/media/overlay/${runs[0]!.id}\\?token=`));
+    expect(coordinates.url).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:\\d+/media/overlay/${runs[0]!.id}$`));
     await page.evaluate((c) => {
       const map = (globalThis as unknown as PageGlobals).__postflightMap as unknown as { fitBounds(b: [[number, number], [number, number]], o: object): void };
       const lons = c.map((p) => p[0]);

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
 import { callApi, runPostflight, startServe } from '../support/cli.ts';
 import { makeTemp, repoRoot, rmTemp, sharedData } from '../support/paths.ts';
 import { commands } from '../../src-main/cli/commands/index.ts';
@@ -89,7 +90,7 @@ describe('postflight serve (the browser harness)', () => {
   });
 
   it('answers a missing photo with 404 and a badly encoded path with 400, not a server error', async () => {
-    const missing = await fetch(new URL(`/media/photo/999999?token=${server.token}`, server.url));
+    const missing = await fetch(new URL('/media/photo/999999', server.url), { headers: { authorization: `Bearer ${server.token}` } });
     expect(missing.status).toBe(404);
     expect(((await missing.json()) as { error: { code: string } }).error.code).toBe('not_found');
     expect((await fetch(new URL('/%E0%A4%A', server.url))).status).toBe(400);
@@ -132,7 +133,12 @@ describe('postflight serve, media', () => {
   it('a browser that drops a photo download half-way does not bring the server down', async () => {
     const firstChunk = await new Promise<number>((resolve, reject) => {
       const req = http.get(
-        { host: '127.0.0.1', port: server.url.port, path: `/media/photo/1?token=${server.token}`, headers: { host: `127.0.0.1:${server.url.port}` } },
+        {
+          host: '127.0.0.1',
+          port: server.url.port,
+          path: '/media/photo/1',
+          headers: { host: `127.0.0.1:${server.url.port}`, authorization: `Bearer ${server.token}` },
+        },
         (res) => {
           res.once('data', (chunk: Buffer) => {
             resolve(res.statusCode ?? 0);
@@ -148,5 +154,38 @@ describe('postflight serve, media', () => {
     expect(server.child.exitCode).toBeNull();
     const r = await callApi(server.url, server.token, 'project.current');
     expect(r.result).toMatchObject({ name: 'project' });
+  });
+
+  it('media URLs carry no token: a token in the query is refused, the HttpOnly media cookie from an API answer works', async () => {
+    const base = new URL(server.url.origin);
+    expect((await fetch(new URL(`/media/thumb/1?token=${server.token}`, base))).status).toBe(401);
+    const answer = await fetch(new URL('/api/app.info', base), { method: 'POST', headers: { authorization: `Bearer ${server.token}` }, body: '{}' });
+    const setCookie = answer.headers.get('set-cookie') ?? '';
+    expect(setCookie).toMatch(/HttpOnly/);
+    expect(setCookie).toMatch(/SameSite=Strict/);
+    expect(setCookie).toMatch(/Path=\/media\//);
+    expect(setCookie).not.toContain(server.token);
+    const cookie = setCookie.split(';')[0]!;
+    const thumb = await fetch(new URL('/media/thumb/1', base), { headers: { cookie } });
+    expect(thumb.status).toBe(200);
+    expect(thumb.headers.get('content-type')).toMatch(/^image\//);
+    const forged = await fetch(new URL('/media/thumb/1', base), { headers: { cookie: `${cookie.split('=')[0]}=forged` } });
+    expect(forged.status).toBe(401);
+  });
+
+  it("the events WebSocket refuses another site's page (Origin) and accepts our own", async () => {
+    const events = `ws://127.0.0.1:${server.url.port}/events?token=${server.token}`;
+    const opens = (origin: string) =>
+      new Promise<boolean>((resolve) => {
+        const ws = new WebSocket(events, { origin });
+        ws.once('open', () => {
+          ws.close();
+          resolve(true);
+        });
+        ws.once('error', () => resolve(false));
+      });
+    expect(await opens('http://evil.example')).toBe(false);
+    expect(await opens(`http://127.0.0.1:${Number(server.url.port) + 1}`)).toBe(false);
+    expect(await opens(`http://127.0.0.1:${server.url.port}`)).toBe(true);
   });
 });

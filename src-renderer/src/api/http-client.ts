@@ -57,6 +57,7 @@ export function httpClient(token: string, origin: string): ApiClient {
       listeners.set(event, set);
       return () => set.delete(listener as (payload: unknown) => void);
     },
-    mediaUrl: (kind, id) => `${origin}/media/${kind}/${encodeURIComponent(id)}?token=${encodeURIComponent(token)}`,
+    // No token in media URLs: the server's HttpOnly media cookie (set on API answers) authorises them.
+    mediaUrl: (kind, id) => `${origin}/media/${kind}/${encodeURIComponent(id)}`,
   };
 }
