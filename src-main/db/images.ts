@@ -176,6 +176,17 @@ export interface OriginalImage {
   copy_state: CopyState | null;
 }
 
+/** Where each flight's first located photo was taken: the take-off point's best stand-in for the terrain model. */
+export function listFlightStarts(db: Database): Map<number, { lat: number; lon: number }> {
+  // SQLite takes the bare columns from the row holding the MIN().
+  const rows = prepared(
+    db,
+    `SELECT flight_id, lat, lon, MIN(coalesce(captured_at, captured_local, '') || printf('%012d', id)) AS k
+       FROM images WHERE flight_id IS NOT NULL AND lat IS NOT NULL AND lon IS NOT NULL GROUP BY flight_id`,
+  ).all() as { flight_id: number; lat: number; lon: number }[];
+  return new Map(rows.map((r) => [r.flight_id, { lat: r.lat, lon: r.lon }]));
+}
+
 /** The GPS altitude of every photo that has one, with its height above take-off when the camera wrote it. */
 export function listAltitudes(db: Database): { alt: number; rel_alt: number | null }[] {
   return prepared(db, 'SELECT alt, rel_alt FROM images WHERE alt IS NOT NULL ORDER BY id').all() as { alt: number; rel_alt: number | null }[];

@@ -100,6 +100,8 @@ export const storedCoverageSchema = z.object({
   skipped: z.record(z.string(), z.number()),
   /** Assumptions behind the figures, e.g. 'height_estimated' when some heights came from GPS minus take-off. */
   flags: z.array(z.string()),
+  /** How heights above ground were found: the project's DEM for every footprint, none, or some (photos off the DEM). */
+  heightModel: z.enum(['flat', 'dem', 'mixed']).optional(),
 });
 export type StoredCoverage = z.output<typeof storedCoverageSchema>;
 
@@ -217,3 +219,26 @@ export const storedOdmOutputsSchema = z.object({
     .optional(),
   overlayError: z.string().optional(),
 });
+
+// --- Terrain (setting terrain.dem) -----------------------------------------------------------------------------------
+
+/**
+ * Setting `terrain.dem`: the georeferencing of the project's elevation grid (geo/dem.ts), whose float32 cells are in
+ * the project's dem/terrain.f32. Cell (col, row) has its centre at origin + (col + 0.5, row + 0.5) * res.
+ */
+export const storedDemHeaderSchema = z.object({
+  epsg: z.number(),
+  width: z.number(),
+  height: z.number(),
+  originX: z.number(),
+  originY: z.number(),
+  resX: z.number(),
+  /** Negative for a north-up grid. */
+  resY: z.number(),
+  noData: z.number().nullable(),
+  /** The file it came from, when, and its extent in WGS84 [west, south, east, north]. */
+  source: z.string(),
+  importedAt: z.string(),
+  bounds: z.tuple([z.number(), z.number(), z.number(), z.number()]),
+});
+export type DemHeader = z.output<typeof storedDemHeaderSchema>;

@@ -4,11 +4,12 @@ import { runSteps, runStepsYielding, type Steps } from '../common/yield.ts';
 import type { Project } from '../project/project.ts';
 import { pickStream } from '../classify/captures.ts';
 import { transaction } from '../db/database.ts';
-import { footprintOf, listAltitudes, listImages, updateImage, type ImageRow } from '../db/images.ts';
+import { footprintOf, listAltitudes, listFlightStarts, listImages, updateImage, type ImageRow } from '../db/images.ts';
 import type { StoredCoverage, StoredFootprint } from '../db/stored.ts';
 import { getTask, listTasks, setTaskCoverage, type TaskRow } from '../db/tasks.ts';
 import { analyseCoverage, type CoverageOptions, type CoveragePhoto, type TaskCoverage } from './coverage.ts';
 import { computeFootprint, type Footprint, type FootprintContext, type FootprintSkip, type PhotoPose } from './footprint.ts';
+import { heightAboveTerrain, projectTerrain, type Terrain } from './dem.ts';
 import { localFrame } from './local-frame.ts';
 import { median } from './overlap.ts';
 import { coverageSettings } from './settings.ts';
@@ -50,6 +51,8 @@ function* coverageSteps(project: Project, opts: ComputeCoverageOptions): Steps<C
     takeoffAltM: estimateTakeoffAlt(listAltitudes(db)),
     maxOffNadirDeg: settings.maxOffNadirDeg,
   };
+  const terrain = projectTerrain(project);
+  const starts = terrain ? listFlightStarts(db) : new Map<number, { lat: number; lon: number }>();
   const computedAt = new Date().toISOString();
   const results: { task: TaskRow; coverage: StoredCoverage; photos: { row: ImageRow; fp: Footprint | null }[] }[] = [];
   const stopIfCancelled = () => {
@@ -63,13 +66,14 @@ function* coverageSteps(project: Project, opts: ComputeCoverageOptions): Steps<C
     const tracks = trackYaws(rows);
     const skipped: Partial<Record<FootprintSkip, number>> = {};
     const flags = new Set<string>();
+    const terrainHeights = terrain ? rows.map((row) => terrainHeightOf(terrain, row, starts, rows, ctxBase.takeoffAltM ?? null)) : [];
     const photos: { row: ImageRow; fp: Footprint | null }[] = [];
     for (const [k, row] of rows.entries()) {
       if (k % 1000 === 999) {
         yield;
         stopIfCancelled();
       }
-      const r = computeFootprint(poseOf(row), { ...ctxBase, trackYawDeg: tracks[k] });
+      const r = computeFootprint(poseOf(row), { ...ctxBase, trackYawDeg: tracks[k], terrainHeightM: terrainHeights[k] ?? null });
       if (!r.ok) {
         skipped[r.skip] = (skipped[r.skip] ?? 0) + 1;
         photos.push({ row, fp: null });
@@ -85,7 +89,14 @@ function* coverageSteps(project: Project, opts: ComputeCoverageOptions): Steps<C
     results.push({
       task,
       photos,
-      coverage: { ...coverage, computedAt, footprintCount: covered.length, skipped, flags: [...flags].sort() },
+      coverage: {
+        ...coverage,
+        computedAt,
+        footprintCount: covered.length,
+        skipped,
+        flags: [...flags].sort(),
+        heightModel: heightModel(photos.flatMap(({ fp }) => (fp ? [fp.heightSource] : []))),
+      },
     });
   }
   transaction(db, () => {
@@ -98,6 +109,31 @@ function* coverageSteps(project: Project, opts: ComputeCoverageOptions): Steps<C
   });
   opts.onProgress?.({ stage: 'coverage', done: tasks.length, total: tasks.length });
   return { tasks: results.map((r) => ({ taskId: r.task.taskId, coverage: r.coverage })) };
+}
+
+/**
+ * The camera's height above the DEM under it: its height above take-off (relative altitude, else GPS altitude over
+ * the estimated take-off altitude) corrected by the ground's rise from the take-off point, which is taken as where
+ * the photo's flight began (else the task's first photo).
+ */
+function terrainHeightOf(
+  terrain: Terrain,
+  row: ImageRow,
+  starts: Map<number, { lat: number; lon: number }>,
+  rows: readonly ImageRow[],
+  takeoffAltM: number | null,
+): number | null {
+  if (row.lat === null || row.lon === null) return null;
+  const aboveTakeoff = row.rel_alt ?? (row.alt !== null && takeoffAltM !== null ? row.alt - takeoffAltM : null);
+  const first = rows.find((r) => r.lat !== null && r.lon !== null);
+  const takeoff = (row.flight_id !== null ? starts.get(row.flight_id) : undefined) ?? (first && { lat: first.lat!, lon: first.lon! });
+  if (aboveTakeoff === null || !takeoff) return null;
+  return heightAboveTerrain(terrain, { lon: row.lon, lat: row.lat, heightAboveTakeoffM: aboveTakeoff }, takeoff);
+}
+
+function heightModel(sources: readonly string[]): 'flat' | 'dem' | 'mixed' {
+  const dem = sources.filter((s) => s === 'dem').length;
+  return dem === 0 ? 'flat' : dem === sources.length ? 'dem' : 'mixed';
 }
 
 /**

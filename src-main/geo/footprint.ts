@@ -27,6 +27,11 @@ export interface PhotoPose {
 }
 
 export interface FootprintContext {
+  /**
+   * Height above the ground under the camera from the project's DEM (geo/dem.ts heightAboveTerrain); when given it
+   * replaces the flat-ground heights below.
+   */
+  terrainHeightM?: number | null;
   /** Project flight-height setting (m above ground), used when the photo has no relative altitude. */
   flightHeightM?: number | null;
   /** Estimated GPS altitude of the take-off point, the last resort for height above ground. */
@@ -37,7 +42,7 @@ export interface FootprintContext {
   maxOffNadirDeg?: number;
 }
 
-export type HeightSource = 'relative_altitude' | 'pilot_entered' | 'flight_height_setting' | 'gps_minus_takeoff';
+export type HeightSource = 'dem' | 'relative_altitude' | 'pilot_entered' | 'flight_height_setting' | 'gps_minus_takeoff';
 export type HeadingSource = 'gimbal_yaw' | 'flight_yaw' | 'track' | 'assumed_north';
 
 export interface Footprint {
@@ -66,7 +71,8 @@ const MIN_HEIGHT_M = 2;
 const RAD = Math.PI / 180;
 
 /**
- * The ground quadrilateral seen by the camera, assuming flat ground at the take-off level. The four corner rays of
+ * The ground quadrilateral seen by the camera, on flat ground at the level under the camera (the DEM's when the project
+ * has one, else the take-off level). The four corner rays of
  * the image are rotated by the gimbal's off-nadir pitch and roll and its heading, and intersected with the ground,
  * so a forward tilt both widens and shifts the footprint.
  */
@@ -144,9 +150,12 @@ export function computeFootprint(photo: PhotoPose, ctx: FootprintContext = {}): 
 }
 
 function heightAboveGround(photo: PhotoPose, ctx: FootprintContext): { metres: number; source: HeightSource } | null {
-  // The pilot's figure stands in for a relative altitude that is missing or below take-off, never for a good one.
-  if (isNum(photo.relAlt) && photo.relAlt >= MIN_HEIGHT_M) return { metres: photo.relAlt, source: 'relative_altitude' };
-  if (isNum(photo.enteredHeightM)) return { metres: photo.enteredHeightM, source: 'pilot_entered' };
+  // The pilot's figure stands in for a relative altitude that is missing or below take-off, never for a good one; the
+  // DEM corrects the good one (and GPS heights) for the ground's rise under the photo.
+  const relOk = isNum(photo.relAlt) && photo.relAlt >= MIN_HEIGHT_M;
+  if (!relOk && isNum(photo.enteredHeightM)) return { metres: photo.enteredHeightM, source: 'pilot_entered' };
+  if (isNum(ctx.terrainHeightM)) return { metres: ctx.terrainHeightM, source: 'dem' };
+  if (relOk) return { metres: photo.relAlt!, source: 'relative_altitude' };
   if (isNum(photo.relAlt)) return { metres: photo.relAlt, source: 'relative_altitude' };
   if (isNum(ctx.flightHeightM)) return { metres: ctx.flightHeightM, source: 'flight_height_setting' };
   if (isNum(photo.alt) && isNum(ctx.takeoffAltM)) return { metres: photo.alt - ctx.takeoffAltM, source: 'gps_minus_takeoff' };

@@ -44,3 +44,23 @@ export function utmToLonLat(easting: number, northing: number, zone: UtmZone): [
   const lambda = lambda0 + Math.atan2(Math.sinh(etaP), Math.cos(xiP));
   return [(lambda * 180) / Math.PI, (phi * 180) / Math.PI];
 }
+
+const ALPHA = [n / 2 - (2 * n ** 2) / 3 + (5 * n ** 3) / 16, (13 * n ** 2) / 48 - (3 * n ** 3) / 5, (61 * n ** 3) / 240];
+const E2N = (2 * Math.sqrt(n)) / (1 + n);
+
+/** [lon, lat] in degrees to easting/northing in metres in `zone` (forward Krüger series, same accuracy). */
+export function lonLatToUtm(lon: number, lat: number, zone: UtmZone): [number, number] {
+  const phi = (lat * Math.PI) / 180;
+  const lambda = ((lon - ((zone.zone - 1) * 6 - 180 + 3)) * Math.PI) / 180;
+  const t = Math.sinh(Math.atanh(Math.sin(phi)) - E2N * Math.atanh(E2N * Math.sin(phi)));
+  const xiP = Math.atan2(t, Math.cos(lambda));
+  const etaP = Math.atanh(Math.sin(lambda) / Math.sqrt(1 + t * t));
+  let xi = xiP;
+  let eta = etaP;
+  for (let j = 1; j <= 3; j++) {
+    const a = ALPHA[j - 1]!;
+    xi += a * Math.sin(2 * j * xiP) * Math.cosh(2 * j * etaP);
+    eta += a * Math.cos(2 * j * xiP) * Math.sinh(2 * j * etaP);
+  }
+  return [FALSE_EASTING + K0 * RECTIFYING_RADIUS * eta, (zone.south ? FALSE_NORTHING_SOUTH : 0) + K0 * RECTIFYING_RADIUS * xi];
+}

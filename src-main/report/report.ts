@@ -52,6 +52,8 @@ export interface ReportTask {
   unphotographed_m2: number | null;
   thin_overlap_m2: number | null;
   verified: boolean;
+  /** Heights above ground from the project's DEM ('dem'), flat ground at take-off level ('flat') or both ('mixed'). */
+  height_model: 'flat' | 'dem' | 'mixed' | null;
   /** Multi-file captures matched to the task: how many, how many lack a band, and the sentence the pilot reads. */
   captures: { count: number; incomplete: number; summary: string } | null;
 }
@@ -157,6 +159,7 @@ export function buildReport(project: Project): Report {
       thin_overlap_m2: cov?.thinOverlapAreaM2 ?? null,
       verified: t.verifiedAt !== null,
       captures: captureSummary(capturesOf.get(t.id)),
+      height_model: cov ? (cov.heightModel ?? 'flat') : null,
     };
   });
 

@@ -48,6 +48,8 @@ export function formatReport(report: Report): string {
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
     for (const r of [header, ...rows]) lines.push('  ' + r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd());
     for (const t of report.tasks) if (t.captures) lines.push(`  ${t.task_id}: ${t.captures.summary}`);
+    const models = { dem: 'heights above the imported terrain (DEM)', flat: 'flat ground at take-off level', mixed: 'DEM where it reaches, flat ground elsewhere' };
+    for (const t of report.tasks) if (t.height_model) lines.push(`  ${t.task_id}: footprints on ${models[t.height_model]}`);
   }
   return lines.join('\n') + '\n';
 }

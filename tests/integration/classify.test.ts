@@ -202,7 +202,7 @@ describe('classifyProject on a real project file', () => {
     );
     expect(good).toMatchObject({ path: `DCIM/100MEDIA/${good.file_name}`, status: 'assigned', task_id: 'A', flight_id: 1, reasons: [] });
     expect(report.tasks.map((t) => Object.keys(t).sort())[0]).toEqual(
-      ['task_id', 'image_count', 'assigned_count', 'coverage_pct', 'overlap3_pct', 'overlap5_pct', 'gsd_cm', 'gaps', 'unphotographed_m2', 'thin_overlap_m2', 'verified', 'captures'].sort(),
+      ['task_id', 'image_count', 'assigned_count', 'coverage_pct', 'overlap3_pct', 'overlap5_pct', 'gsd_cm', 'gaps', 'unphotographed_m2', 'thin_overlap_m2', 'verified', 'captures', 'height_model'].sort(),
     );
     const assignedA = [...expected.values()].filter((w) => w.status === 'assigned' && w.task === 1).length;
     expect(report.tasks[0]).toMatchObject({ task_id: 'A', assigned_count: assignedA, verified: false });

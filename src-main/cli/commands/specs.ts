@@ -22,9 +22,10 @@ export const ingestSpec: CommandSpec = {
 export const tasksImportSpec: CommandSpec = {
   name: ['tasks', 'import'],
   summary: 'Import task polygons (GeoJSON, DroneTM export, KML, KMZ or DJI flight plan); same ids are updated',
-  args: '<file> | --dronetm <url>',
+  args: '<file> | --dronetm <url> | --dem <elevation.tif>',
   options: {
     project: { type: 'string', description: 'Project folder' },
+    dem: { type: 'string', description: 'An elevation GeoTIFF (EPSG:4326 or UTM) for heights above real ground; with or without a task file' },
     json: { type: 'boolean', description: 'Print the result as JSON' },
     dronetm: { type: 'string', description: 'Pull the tasks of a DroneTM project online from this server (token: DRONETM_ACCESS_TOKEN)' },
     'dronetm-project': { type: 'string', description: 'The DroneTM project uuid (saved; with --dronetm)' },

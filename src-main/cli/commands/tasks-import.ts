@@ -1,4 +1,5 @@
 import { openProject } from '../../project/project.ts';
+import { importDem } from '../../geo/dem.ts';
 import { importTasks } from '../../geo/task-import.ts';
 import { requireString, UsageError, type CliIo, type Command, type ParsedArgs } from '../command.ts';
 import { tasksImportSpec } from './specs.ts';
@@ -13,10 +14,17 @@ export const tasksImportCommand: Command = {
       return runDronetmImport(args, io);
     }
     const file = args.positionals[0];
-    if (!file || args.positionals.length > 1) throw new UsageError('give exactly one task file');
+    const dem = typeof args.values.dem === 'string' ? args.values.dem : null;
+    if ((!file && !dem) || args.positionals.length > 1) throw new UsageError('give exactly one task file, or --dem <elevation.tif>');
     const project = openProject(requireString(args, 'project'), { writer: 'tasks import' });
     try {
-      const r = importTasks(project, file);
+      if (dem) {
+        const h = await importDem(project, dem);
+        const [w, s, e, n] = h.bounds.map((v) => v.toFixed(5));
+        io.stdout.write(`Terrain ${h.source}: ${h.width} x ${h.height} cells in EPSG:${h.epsg}, covering ${w},${s} to ${e},${n}. Footprints now use heights above it.\n`);
+        if (!file) return 0;
+      }
+      const r = importTasks(project, file!);
       if (args.values.json) {
         io.stdout.write(JSON.stringify(r) + '\n');
         return 0;
