@@ -3,12 +3,16 @@ import * as maplibregl from 'maplibre-gl';
 import type { GeoJSONSource, ImageSource, Map as MlMap, StyleSpecification } from 'maplibre-gl';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import workerUrl from '../../../node_modules/maplibre-gl/dist/maplibre-gl-worker.mjs?worker&url';
-import type { OdmRunInfo, PhotoFootprint, TaskInfo } from '../../../src-preload/contract.ts';
+import type { OdmRunInfo, PhotoFootprint, ReflyPlanInfo, TaskInfo } from '../../../src-preload/contract.ts';
 import type { ApiClient } from '../api/client.ts';
 import { errorMessage, useApi } from '../common/api-context.tsx';
 import type { ProjectContext } from '../common/project-context.ts';
 import { useImageList } from '../gallery/useImageList.ts';
-import { formatPct, TASK_STATE_COLOURS, TASK_STATE_LABELS, type TaskState } from '../tasks/task-state.ts';
+import { ReflyPanel } from '../refly/ReflyPanel.tsx';
+import { reflyMapFeatures } from '../refly/refly.ts';
+import {
+  formatPct, GAP_KIND_COLOURS, GAP_KIND_LABELS, TASK_STATE_COLOURS, TASK_STATE_LABELS, type GapKind, type TaskState,
+} from '../tasks/task-state.ts';
 import { addPmtilesBasemap, removeBasemap } from './basemap.ts';
 import {
   dataBounds,
@@ -163,15 +167,28 @@ function useOrthophotos(api: ApiClient, tasks: readonly TaskInfo[], revision: nu
   return images;
 }
 
+/** Planned re-fly lines and photo points: yellow, apart from the task, gap and photo colours. */
+const REFLY_COLOUR = '#ffd600';
+
 function addOverlayLayers(map: MlMap): void {
-  for (const id of ['footprints', 'gaps', 'tasks', 'points']) map.addSource(id, { type: 'geojson', data: EMPTY });
+  for (const id of ['footprints', 'gaps', 'tasks', 'points', 'refly']) map.addSource(id, { type: 'geojson', data: EMPTY });
   // Footprints stack translucently, so ground seen by more photos reads darker: the overlap layer.
   map.addLayer({ id: 'footprint-fill', type: 'fill', source: 'footprints', paint: { 'fill-color': '#1565c0', 'fill-opacity': 0.12 } });
   map.addLayer({ id: 'footprint-line', type: 'line', source: 'footprints', paint: { 'line-color': '#0d47a1', 'line-width': 0.5, 'line-opacity': 0.5 } });
-  map.addLayer({ id: 'gap-fill', type: 'fill', source: 'gaps', paint: { 'fill-color': '#d50000', 'fill-opacity': 0.45 } });
-  map.addLayer({ id: 'gap-line', type: 'line', source: 'gaps', paint: { 'line-color': '#d50000', 'line-width': 2 } });
+  // Gaps by kind: no photos here vs too little overlap.
+  const gapColour = ['match', ['get', 'kind'], 'unphotographed', GAP_KIND_COLOURS.unphotographed, GAP_KIND_COLOURS.thin_overlap] as never;
+  map.addLayer({ id: 'gap-fill', type: 'fill', source: 'gaps', paint: { 'fill-color': gapColour, 'fill-opacity': 0.45 } });
+  map.addLayer({ id: 'gap-line', type: 'line', source: 'gaps', paint: { 'line-color': gapColour, 'line-width': 2 } });
   map.addLayer({ id: 'task-fill', type: 'fill', source: 'tasks', paint: { 'fill-color': ['get', 'colour'], 'fill-opacity': 0.18 } });
   map.addLayer({ id: 'task-line', type: 'line', source: 'tasks', paint: { 'line-color': ['get', 'colour'], 'line-width': 3 } });
+  map.addLayer({ id: 'refly-line', type: 'line', source: 'refly', filter: ['==', ['get', 'role'], 'line'], paint: { 'line-color': REFLY_COLOUR, 'line-width': 3, 'line-dasharray': [2, 1] } });
+  map.addLayer({
+    id: 'refly-photo',
+    type: 'circle',
+    source: 'refly',
+    filter: ['==', ['get', 'role'], 'photo'],
+    paint: { 'circle-radius': 3, 'circle-color': REFLY_COLOUR, 'circle-stroke-color': '#000000', 'circle-stroke-width': 1 },
+  });
   map.addLayer({
     id: 'photo-points',
     type: 'circle',
@@ -210,6 +227,7 @@ export function ReviewMap({ tasks, revision, openPhoto }: ProjectContext) {
   const open = useRef(openPhoto);
   open.current = openPhoto;
   const overlap = useOverlapImages(api, tasks, setError);
+  const [reflyPlan, setReflyPlan] = useState<ReflyPlanInfo | null>(null);
   const orthophotos = useOrthophotos(api, tasks, revision, setError);
 
   useEffect(() => {
@@ -232,6 +250,11 @@ export function ReviewMap({ tasks, revision, openPhoto }: ProjectContext) {
       m.remove();
     };
   }, []);
+
+  useEffect(() => {
+    if (!map) return;
+    (map.getSource('refly') as GeoJSONSource).setData(reflyMapFeatures(reflyPlan) as never);
+  }, [map, reflyPlan]);
 
   useEffect(() => {
     api.call('images.footprints', { limit: MOSAIC_LIMIT }).then(setFootprints, (e: unknown) => setError(errorMessage(e)));
@@ -324,6 +347,7 @@ export function ReviewMap({ tasks, revision, openPhoto }: ProjectContext) {
         )}
         {error && <span role="alert" className="error">{error}</span>}
       </div>
+      <ReflyPanel tasks={tasks} onPlan={setReflyPlan} />
       <div className="map-wrap">
         <div
           ref={container}
@@ -333,13 +357,13 @@ export function ReviewMap({ tasks, revision, openPhoto }: ProjectContext) {
           role="region"
           aria-label="Review map: click a photo point to open it"
         />
-        <Legend overlap={visible.overlap} />
+        <Legend overlap={visible.overlap} refly={reflyPlan !== null} />
       </div>
     </div>
   );
 }
 
-function Legend({ overlap }: { overlap: boolean }) {
+function Legend({ overlap, refly }: { overlap: boolean; refly: boolean }) {
   return (
     <aside className="legend" aria-label="Legend">
       {overlap && (
@@ -364,9 +388,17 @@ function Legend({ overlap }: { overlap: boolean }) {
           <span className="swatch round" style={{ background: STATUS_COLOURS[s] }} /> {STATUS_LABELS[s]}
         </div>
       ))}
-      <div>
-        <span className="swatch" style={{ background: '#d50000' }} /> Gap
-      </div>
+      <h3>Gaps</h3>
+      {(Object.keys(GAP_KIND_LABELS) as GapKind[]).map((k) => (
+        <div key={k} data-testid={`legend-gap-${k}`}>
+          <span className="swatch" style={{ background: GAP_KIND_COLOURS[k] }} /> {GAP_KIND_LABELS[k]}
+        </div>
+      ))}
+      {refly && (
+        <div data-testid="legend-refly">
+          <span className="swatch" style={{ background: REFLY_COLOUR }} /> Re-fly lines and photo points
+        </div>
+      )}
     </aside>
   );
 }
