@@ -6,7 +6,7 @@ import { pushOdmResult } from '../dronetm/odm-push.ts';
 import { loadDronetmLink, loadSyncKind, resolveDronetmLink, setSyncKind } from '../dronetm/project-link.ts';
 import { syncToDronetm } from '../dronetm/sync.ts';
 import { importDronetmTasks } from '../dronetm/tasks.ts';
-import { requireTask } from '../geo/coverage-service.ts';
+import { requireTask } from '../db/tasks.ts';
 import type { CredentialStore } from '../sync/credentials.ts';
 import type { ApiHandlers } from './dispatch.ts';
 import type { Session } from './session.ts';
@@ -89,7 +89,7 @@ export function cloudHandlers(session: Session, credentials: CredentialStore, to
     'odm.push': async ({ taskId }) => {
       const e = env();
       const link = requireLink();
-      const task = requireTask(e.project, taskId);
+      const task = requireTask(e.project.db, taskId);
       const jobId = e.jobs.start('sync', { taskId, target: 'dronetm', odmPush: true }, (ctx) =>
         pushOdmResult(e.project, task.id, { link, tokens }, { signal: ctx.signal, onProgress: ctx.onProgress }),
       );

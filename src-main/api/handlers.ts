@@ -10,7 +10,8 @@ import { findCardVolumes } from './cards.ts';
 import { refreshClassification, refreshCoverage, startClassify, startCoverage, startIngest, startOdm, type WorkEnv } from './work.ts';
 import { credentialAccount, type CredentialStore } from '../sync/credentials.ts';
 import { loadTarget, resolveTarget } from '../sync/target.ts';
-import { getOverlapLayer, requireTask } from '../geo/coverage-service.ts';
+import { getOverlapLayer } from '../geo/coverage-service.ts';
+import { requireTask } from '../db/tasks.ts';
 import { cancelOdm } from '../odm/service.ts';
 import { listOdmRuns } from '../db/odm-runs.ts';
 import { memoryCredentials } from './memory-credentials.ts';
@@ -156,7 +157,7 @@ export function createHandlers(session: Session, transport: 'ipc' | 'http', nati
     'odm.start': async (params) => ({ jobId: startOdm(env(), params) }),
     'odm.runs': async ({ taskId }) => {
       const { project } = session.require();
-      return listOdmRuns(project.db, requireTask(project, taskId).id).map(odmRunInfo);
+      return listOdmRuns(project.db, requireTask(project.db, taskId).id).map(odmRunInfo);
     },
     'odm.cancel': async ({ runId }) => odmRunInfo(await cancelOdm(session.require().project, runId)),
     ...cloudHandlers(session, credentials, native.dronetmTokens),

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../common/errors.ts';
-import type { Project } from '../project/project.ts';
+import { photoFile, type Project } from '../project/project.ts';
 import { getImage } from '../db/images.ts';
 import { getOdmRun } from '../db/odm-runs.ts';
 import type { MediaKind } from '../../src-preload/contract.ts';
@@ -23,21 +23,23 @@ const CONTENT_TYPES: Record<string, string> = {
  * the database, so traversal outside the project's files is impossible by construction.
  */
 export function resolveMedia(project: Project, ref: MediaRef): { file: string; contentType: string } {
-  const stored = ref.kind === 'overlay' ? overlayFile(project, ref.id) : photoFile(project, ref.kind, ref.id);
-  if (!stored) throw new AppError('not_found', `No ${ref.kind} ${ref.id}.`);
-  const file = path.isAbsolute(stored) ? stored : project.resolve(stored);
+  const file = ref.kind === 'overlay' ? overlayFile(project, ref.id) : imageFile(project, ref.kind, ref.id);
+  if (!file) throw new AppError('not_found', `No ${ref.kind} ${ref.id}.`);
   if (!fs.existsSync(file)) throw new AppError('not_found', `The ${ref.kind} file ${ref.id} is missing.`);
   const contentType = CONTENT_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
   return { file, contentType };
 }
 
-function photoFile(project: Project, kind: 'thumb' | 'photo', id: number): string | null | undefined {
+function imageFile(project: Project, kind: 'thumb' | 'photo', id: number): string | null {
   const row = getImage(project.db, id);
-  return kind === 'thumb' ? row?.thumb_path : row?.stored_path;
+  if (!row) return null;
+  if (kind === 'photo') return photoFile(project, row);
+  return row.thumb_path === null ? null : project.resolve(row.thumb_path);
 }
 
-function overlayFile(project: Project, runId: string): string | undefined {
-  return getOdmRun(project.db, runId)?.outputs?.overlay?.png;
+function overlayFile(project: Project, runId: string): string | null {
+  const png = getOdmRun(project.db, runId)?.outputs?.overlay?.png;
+  return png === undefined ? null : project.resolve(png);
 }
 
 const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';

@@ -8,7 +8,8 @@ import type { JobContext, JobRunner } from '../jobs/jobs.ts';
 import type { EventSink } from '../jobs/jobs.ts';
 import { runIngest } from '../ingest/ingest.ts';
 import { classifyProject } from '../classify/classify.ts';
-import { computeCoverageYielding, requireTask } from '../geo/coverage-service.ts';
+import { computeCoverageYielding } from '../geo/coverage-service.ts';
+import { requireTask } from '../db/tasks.ts';
 import { syncVerifiedTasks } from '../sync/sync.ts';
 import { resolveTarget } from '../sync/target.ts';
 import { credentialAccount, type CredentialStore } from '../sync/credentials.ts';
@@ -77,7 +78,7 @@ export function startSync(env: WorkEnv, params: { taskId?: string }, credentialS
 }
 
 export function startOdm(env: WorkEnv, params: { taskId: string; engine?: 'docker' | 'nodeodm'; gpu?: 'auto' | 'on' | 'off' }): string {
-  const task = requireTask(env.project, params.taskId);
+  const task = requireTask(env.project.db, params.taskId);
   return env.jobs.start('odm', params, async (ctx) =>
     runOdm(env.project, task.id, { engine: params.engine, gpu: params.gpu }, { ...control(ctx), onLog: ctx.log }),
   );

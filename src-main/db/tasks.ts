@@ -1,6 +1,16 @@
 import type { MultiPolygon, Polygon } from 'geojson';
+import { AppError } from '../common/errors.ts';
 import type { Database } from './database.ts';
 import { decodeStored, decodeStoredOrNull, storedCoverageSchema, taskGeometrySchema, type StoredAt, type StoredCoverage } from './stored.ts';
+
+/**
+ * A task named both ways, the one shape modules pass around: `rowId` is what other tables reference
+ * (images.task_id, odm_runs.task_id, uploads.task_id, events.task_id), `taskId` the text id pilots see and type.
+ */
+export interface TaskRef {
+  rowId: number;
+  taskId: string;
+}
 
 /** What an import writes for one task. `taskId` is the id pilots see. */
 export interface TaskInput {
@@ -80,6 +90,15 @@ export function getTask(db: Database, taskId: string): TaskRow | undefined {
   const r = db.prepare<[string], RawTask>('SELECT * FROM tasks WHERE task_id = ?').get(taskId);
   return r && toTaskRow(r);
 }
+
+/** The task pilots call `taskId`; a worded not_found when the project has none. The one text-id lookup. */
+export function requireTask(db: Database, taskId: string): TaskRow {
+  const task = getTask(db, taskId);
+  if (!task) throw new AppError('not_found', `There is no task "${taskId}" in this project.`, { taskId });
+  return task;
+}
+
+export const taskRefOf = (task: TaskRow): TaskRef => ({ rowId: task.id, taskId: task.taskId });
 
 export function getTaskByRowId(db: Database, id: number): TaskRow | undefined {
   const r = db.prepare<[number], RawTask>('SELECT * FROM tasks WHERE id = ?').get(id);

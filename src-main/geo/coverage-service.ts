@@ -6,7 +6,7 @@ import { pickStream } from '../classify/captures.ts';
 import { transaction } from '../db/database.ts';
 import { footprintOf, listAltitudes, listFlightStarts, listImages, updateImage, type ImageRow } from '../db/images.ts';
 import type { StoredCoverage, StoredFootprint } from '../db/stored.ts';
-import { getTask, listTasks, setTaskCoverage, type TaskRow } from '../db/tasks.ts';
+import { listTasks, requireTask, setTaskCoverage, type TaskRow } from '../db/tasks.ts';
 import { analyseCoverage, type CoverageOptions, type CoveragePhoto, type TaskCoverage } from './coverage.ts';
 import { computeFootprint, type Footprint, type FootprintContext, type FootprintSkip, type PhotoPose } from './footprint.ts';
 import { heightAboveTerrain, projectTerrain, type Terrain } from './dem.ts';
@@ -43,7 +43,7 @@ export function computeCoverageYielding(project: Project, opts: ComputeCoverageO
 
 function* coverageSteps(project: Project, opts: ComputeCoverageOptions): Steps<ComputeCoverageResult> {
   const db = project.db;
-  const tasks = opts.taskIds ? opts.taskIds.map((id) => requireTask(project, id)) : listTasks(db);
+  const tasks = opts.taskIds ? opts.taskIds.map((id) => requireTask(project.db, id)) : listTasks(db);
   const settings = coverageSettings(db);
   const ctxBase: FootprintContext = {
     flightHeightM: settings.flightHeightM,
@@ -154,7 +154,7 @@ export interface OverlapLayer {
 }
 
 export function getOverlapLayer(project: Project, taskId: string, opts: { cellM?: number } = {}): OverlapLayer {
-  const { coverage, raster } = analyseStored(project, requireTask(project, taskId), { cellM: opts.cellM });
+  const { coverage, raster } = analyseStored(project, requireTask(project.db, taskId), { cellM: opts.cellM });
   const { grid, counts, inTask, frame } = raster;
   const values = new Uint8Array(grid.cols * grid.rows);
   let maxCount = 0;
@@ -191,12 +191,6 @@ export function analyseStored(project: Project, task: TaskRow, opts: CoverageOpt
     return [{ lon: row.lon, lat: row.lat, footprint: f.geometry, gsdCm: f.properties.gsdCm }];
   });
   return analyseCoverage(task.geometry, photos, { gapBelow: coverageSettings(project.db).minOverlap, ...opts });
-}
-
-export function requireTask(project: Project, taskId: string): TaskRow {
-  const task = getTask(project.db, taskId);
-  if (!task) throw new AppError('not_found', `There is no task "${taskId}" in this project.`, { taskId });
-  return task;
 }
 
 function toStoredFootprint(fp: Footprint): StoredFootprint {

@@ -1,9 +1,9 @@
 import { AppError } from '../common/errors.ts';
 import { transaction } from '../db/database.ts';
 import { appendEvent } from '../db/events.ts';
-import { getTaskByRowId, setTaskVerified, type TaskRow } from '../db/tasks.ts';
+import { getTaskByRowId, requireTask, setTaskVerified, type TaskRow } from '../db/tasks.ts';
 import type { Project } from '../project/project.ts';
-import { computeCoverage, requireTask } from './coverage-service.ts';
+import { computeCoverage } from './coverage-service.ts';
 import { verifyThresholds, type VerifyThresholds } from './settings.ts';
 
 export interface VerifyReason {
@@ -40,7 +40,7 @@ export function verifyTask(project: Project, taskId: string, opts: { force?: boo
   const db = project.db;
   computeCoverage(project, { taskIds: [taskId] });
   return transaction(db, () => {
-    const task = requireTask(project, taskId);
+    const task = requireTask(project.db, taskId);
     const reasons = verifyReasons(task, verifyThresholds(db));
     if (reasons.length > 0 && !opts.force) {
       throw new AppError('refused', `Task ${taskId} cannot be verified: ${reasons.map((r) => r.message).join(' ')}`, {
@@ -63,7 +63,7 @@ export function verifyTask(project: Project, taskId: string, opts: { force?: boo
 export function unverifyTask(project: Project, taskId: string): TaskRow {
   const db = project.db;
   return transaction(db, () => {
-    const task = requireTask(project, taskId);
+    const task = requireTask(project.db, taskId);
     if (task.verifiedAt === null) return task;
     setTaskVerified(db, task.id, null);
     appendEvent(db, { kind: 'task_unverified', taskId: task.id, payload: { taskId, wasForced: task.verifyForced } });

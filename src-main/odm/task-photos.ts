@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../common/errors.ts';
 import { listAcceptedPhotos } from '../db/images.ts';
-import { getTask, getTaskByRowId } from '../db/tasks.ts';
-import type { Project } from '../project/project.ts';
+import { getTaskByRowId } from '../db/tasks.ts';
+import { photoFile, type Project } from '../project/project.ts';
 
 export interface OdmTask {
   id: number;
@@ -33,13 +33,6 @@ export function loadVerifiedTask(project: Project, taskRowId: number): OdmTask {
   return { id: row.id, taskId: row.taskId, name: row.name, gsdCm: gsd > 0 ? gsd : photosGsd(project, row.id) };
 }
 
-/** The row id of a task from the id pilots see. */
-export function taskRowIdOf(project: Project, taskId: string): number {
-  const row = getTask(project.db, taskId);
-  if (!row) throw new AppError('not_found', `There is no task ${taskId} in this project.`, { taskId });
-  return row.id;
-}
-
 function photosGsd(project: Project, taskRowId: number): number | null {
   const gsds = listAcceptedPhotos(project.db, taskRowId)
     .flatMap((r) => (r.stored_path !== null && r.gsd_cm !== null && r.gsd_cm > 0 ? [r.gsd_cm] : []))
@@ -49,11 +42,10 @@ function photosGsd(project: Project, taskRowId: number): number | null {
 
 /** The task's accepted photos that have a file in the project (or in place on the card). */
 export function taskPhotos(project: Project, taskRowId: number): TaskPhoto[] {
-  return listAcceptedPhotos(project.db, taskRowId).flatMap((r) =>
-    r.stored_path === null
-      ? []
-      : [{ imageId: r.id, fileName: r.file_name, file: path.isAbsolute(r.stored_path) ? r.stored_path : project.resolve(r.stored_path) }],
-  );
+  return listAcceptedPhotos(project.db, taskRowId).flatMap((r) => {
+    const file = photoFile(project, r);
+    return file === null ? [] : [{ imageId: r.id, fileName: r.file_name, file }];
+  });
 }
 
 /** Unique file names for the photos (two cards can both have DJI_0001.JPG), the same on every call. */

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../common/errors.ts';
 import { openDatabase, type Database } from '../db/database.ts';
+import type { ImageRow } from '../db/images.ts';
 import { acquireProjectLock } from './lock.ts';
 import { ensureProjectRow, type ProjectInfo } from '../db/project-row.ts';
 
@@ -25,6 +26,17 @@ export interface OpenOptions {
   name?: string;
   /** Open to write, as this command ("ingest", "serve"...): takes the project's writer lock (see lock.ts). */
   writer?: string;
+}
+
+/**
+ * Where a photo's bytes are, the one rule: its stored copy in the project folder (`stored_path` relative to it), or
+ * for an in-place ingest the original it points at (`stored_path` absolute). Null for a photo with no bytes of its
+ * own (a duplicate, whose original is the photo that counts): it is never read from the card behind the project's back.
+ */
+export function photoFile(project: Pick<Project, 'resolve'>, image: Pick<ImageRow, 'stored_path'>): string | null {
+  const stored = image.stored_path;
+  if (stored === null) return null;
+  return path.isAbsolute(stored) ? stored : project.resolve(stored);
 }
 
 /**

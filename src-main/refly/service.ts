@@ -6,7 +6,8 @@ import type { Feature, Polygon } from 'geojson';
 import { AppError } from '../common/errors.ts';
 import { listAcceptedPhotos, type ImageRow } from '../db/images.ts';
 import type { CameraInput } from '../geo/cameras.ts';
-import { analyseStored, computeCoverage, requireTask } from '../geo/coverage-service.ts';
+import { analyseStored, computeCoverage } from '../geo/coverage-service.ts';
+import { requireTask } from '../db/tasks.ts';
 import { MIN_GAP_M2 } from '../geo/coverage.ts';
 import { median } from '../geo/overlap.ts';
 import { coverageSettings } from '../geo/settings.ts';
@@ -37,7 +38,7 @@ export interface TaskReflyPlan extends ReflyPlan {
  * with. Worded refusals: no photos, no camera size, no height (asks for one), nothing to re-fly.
  */
 export function planTaskRefly(project: Project, taskId: string, opts: ReflyOptions = {}): TaskReflyPlan {
-  const task = requireTask(project, taskId);
+  const task = requireTask(project.db, taskId);
   const photos = listAcceptedPhotos(project.db, task.id);
   if (photos.length === 0) {
     throw new AppError(

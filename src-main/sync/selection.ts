@@ -1,13 +1,10 @@
-import path from 'node:path';
 import { AppError } from '../common/errors.ts';
-import type { Project } from '../project/project.ts';
+import { photoFile, type Project } from '../project/project.ts';
 import { footprintOf, listAcceptedPhotos, listReasons, type ImageRow } from '../db/images.ts';
-import { getTask, listTasksToSync, setTaskSynced, type TaskRow } from '../db/tasks.ts';
+import { getTask, listTasksToSync, setTaskSynced, type TaskRef, type TaskRow } from '../db/tasks.ts';
 
 /** A verified task as sync sees it. */
-export interface SyncTask {
-  rowId: number;
-  taskId: string;
+export interface SyncTask extends TaskRef {
   name: string | null;
   geometry: unknown;
   verifiedAt: string;
@@ -73,7 +70,7 @@ export function taskPhotos(project: Project, taskRowId: number): SyncPhoto[] {
   return rows.map((r) => ({
     imageId: r.id,
     fileName: r.file_name,
-    file: photoFile(project, r),
+    file: bytesOf(project, r),
     size: r.size,
     md5: r.md5,
     status: r.status,
@@ -89,10 +86,12 @@ export function taskPhotos(project: Project, taskRowId: number): SyncPhoto[] {
   }));
 }
 
-/** Copied photos live in the project folder; in-place ingests point at their absolute original. */
-function photoFile(project: Project, r: ImageRow): string {
-  if (r.stored_path) return path.isAbsolute(r.stored_path) ? r.stored_path : project.resolve(r.stored_path);
-  return path.join(r.source_root, r.source_path);
+function bytesOf(project: Project, r: ImageRow): string {
+  const file = photoFile(project, r);
+  if (file === null) {
+    throw new AppError('not_found', `${r.file_name} has no stored copy in the project to send; ingest its card again.`, { imageId: r.id });
+  }
+  return file;
 }
 
 export function markTaskSynced(project: Project, taskRowId: number): string {

@@ -4,7 +4,7 @@ import { UsageError, requireString } from '../command.ts';
 import type { GpuMode } from '../../odm/docker-engine.ts';
 import { parseOptionPairs } from '../../odm/options.ts';
 import { reapOrphans, runOdm } from '../../odm/service.ts';
-import { taskRowIdOf } from '../../odm/task-photos.ts';
+import { requireTask } from '../../db/tasks.ts';
 import { withProjectWork } from '../project-work.ts';
 import { envTokens } from '../../dronetm/auth.ts';
 import { pushOdmResult } from '../../dronetm/odm-push.ts';
@@ -20,7 +20,7 @@ export const odmCommand: Command = {
       const out = await withProjectWork(io, requireString(args, 'project'), async (project, control) => {
         const server = typeof args.values.dronetm === 'string' ? args.values.dronetm : undefined;
         const link = resolveDronetmLink(project.db, { server });
-        return pushOdmResult(project, taskRowIdOf(project, requireString(args, 'task')), { link, tokens: envTokens(io.env) }, control);
+        return pushOdmResult(project, requireTask(project.db, requireString(args, 'task')).id, { link, tokens: envTokens(io.env) }, control);
       }, { writer: 'odm --push' });
       io.stdout.write(
         args.values.json
@@ -36,7 +36,7 @@ export const odmCommand: Command = {
     const url = args.values['nodeodm-url'] as string | undefined;
     // The output is built inside (it needs the open project) and written after the progress bar is gone.
     const output = await withProjectWork(io, requireString(args, 'project'), async (project, control) => {
-      const taskRowId = taskRowIdOf(project, requireString(args, 'task'));
+      const taskRowId = requireTask(project.db, requireString(args, 'task')).id;
       // A CLI run is an app start too: containers left by a killed run are cleaned up first.
       if (engine === 'docker') await reapOrphans(project);
       const run = await runOdm(

@@ -1,5 +1,5 @@
-import { setTaskStream } from '../../db/tasks.ts';
-import { computeCoverage, requireTask } from '../../geo/coverage-service.ts';
+import { computeCoverage } from '../../geo/coverage-service.ts';
+import { requireTask, setTaskStream } from '../../db/tasks.ts';
 import { openProject } from '../../project/project.ts';
 import { requireString, UsageError, type CliIo, type Command, type ParsedArgs } from '../command.ts';
 import { tasksStreamSpec } from './specs.ts';
@@ -15,7 +15,7 @@ export const tasksStreamCommand: Command = {
     if (!taskId || !stream || args.positionals.length > 2) throw new UsageError('give a task id and a stream (wide, zoom, thermal, a band name, or colour)');
     const project = openProject(requireString(args, 'project'));
     try {
-      const task = requireTask(project, taskId);
+      const task = requireTask(project.db, taskId);
       setTaskStream(project.db, task.id, stream === 'colour' ? null : stream);
       const [result] = computeCoverage(project, { taskIds: [taskId] }).tasks;
       io.stdout.write(`Task ${taskId} now counts ${stream === 'colour' ? 'the colour image' : `the ${stream} file`} of each capture: ${result!.coverage.footprintCount} photos, coverage ${result!.coverage.coveragePct.toFixed(0)}%.\n`);
