@@ -1,95 +1,166 @@
 /**
- * Ingest throughput on ../shared/data/brighton_beach (--in-place), beside two floors measured in the same run on
- * the same bytes: reading + MD5, and a full-resolution JPEG decode (sharp, same parallelism as the ingest).
- * Then, each in its own process: whole-ingest photos/s with the native and the TypeScript kernels, and peak RSS at
- * 1x and 10x the files to show memory stays flat as the card grows.
- * Usage: node bench/ingest.ts [--scale N]   (with --scale, runs one ingest at that scale and prints JSON)
+ * Ingest against its floors, all measured in this run on the same 180 distinct photos (the 18 Brighton Beach photos
+ * x 10, each copy with its own JPEG comment so every file differs in bytes and the duplicate check cannot short-cut
+ * it), as CPU time so that other load on the machine does not skew the ratios:
+ * - the luma-decode floor: read each file and decode its luma at full size, nothing else (what `djpeg -grayscale`
+ *   does), with the same libjpeg-turbo build the addon uses;
+ * - DroneTM's per-photo pipeline (bench/dronetm_baseline.py: python3 + OpenCV, hash, EXIF, thumbnail, Laplacian);
+ * - ingest --in-place (hash, metadata, metrics, thumbnail, database row) in a child process, native and TypeScript.
+ * Floor and ingest alternate over --runs rounds (default 3) and the median ratio is the result. Then peak RSS of an
+ * ingest of 10x the photos (1 800) against the 180 one shows whether memory stays flat.
+ * Usage: node bench/ingest.ts [--runs N] [--no-memory]   (internal: --child <card>)
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import sharp from 'sharp';
 import { openProject } from '../src-main/project/project.ts';
 import { DEFAULT_INGEST_CONCURRENCY, runIngest } from '../src-main/ingest/ingest.ts';
-import { medianSeconds, parallel, row, timed } from './support.ts';
+import { loadEngine } from '../src-main/quality/measure.ts';
+import { median, parallel } from './support.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const dataset = path.resolve(here, '../../shared/data/brighton_beach');
-// The ingest's own default; the floors get the same number of photos in flight.
 const concurrency = DEFAULT_INGEST_CONCURRENCY;
 
-/** A card holding `scale` distinct copies of every photo (bytes appended after the JPEG end marker change the md5). */
-function makeCard(scale: number): string {
+interface IngestRun {
+  files: number;
+  cpuSeconds: number;
+  wallSeconds: number;
+  maxRssMb: number;
+  engine: string;
+}
+
+/** The photo with a COM segment right after SOI naming its copy: a valid, distinct JPEG. */
+function distinctCopy(jpeg: Buffer, copy: number): Buffer {
+  const text = Buffer.from(`postflight bench copy ${copy}`);
+  const segment = Buffer.alloc(4);
+  segment.writeUInt16BE(0xfffe, 0);
+  segment.writeUInt16BE(text.length + 2, 2);
+  return Buffer.concat([jpeg.subarray(0, 2), segment, text, jpeg.subarray(2)]);
+}
+
+/** A card of `copies` x the dataset, in DCIM/1xxMEDIA folders like a drone's. */
+function makeCard(copies: number): string {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'postflight-bench-card-'));
-  const files = fs.readdirSync(dataset).filter((f) => /\.jpe?g$/i.test(f));
-  for (let copy = 0; copy < scale; copy++) {
-    const dir = path.join(root, 'DCIM', `${100 + copy}MEDIA`);
+  const names = fs.readdirSync(dataset).filter((f) => /\.jpe?g$/i.test(f)).sort();
+  const photos = names.map((f) => fs.readFileSync(path.join(dataset, f)));
+  for (let copy = 0; copy < copies; copy++) {
+    const dir = path.join(root, 'DCIM', `${100 + (copy % 900)}MEDIA`);
     fs.mkdirSync(dir, { recursive: true });
-    for (const f of files) {
-      const bytes = fs.readFileSync(path.join(dataset, f));
-      fs.writeFileSync(path.join(dir, f), copy === 0 ? bytes : Buffer.concat([bytes, Buffer.from(`copy${copy}`)]));
-    }
+    photos.forEach((bytes, i) => fs.writeFileSync(path.join(dir, `C${String(copy).padStart(4, '0')}_${names[i]}`), distinctCopy(bytes, copy)));
   }
   return root;
 }
 
-async function ingestOnce(card: string): Promise<{ seconds: number; files: number; bytes: number }> {
+function cardFiles(card: string): string[] {
+  return fs.readdirSync(card, { recursive: true, encoding: 'utf8' }).filter((f) => /\.jpe?g$/i.test(f)).map((f) => path.join(card, f)).sort();
+}
+
+const cpuSeconds = (u: NodeJS.CpuUsage): number => (u.user + u.system) / 1e6;
+
+/** In a child process: one in-place ingest of the card into a fresh project; prints its CPU, wall time and peak RSS. */
+async function childIngest(card: string): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'postflight-bench-project-'));
+  const engine = loadEngine({ log: () => {} });
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
   const project = openProject(dir, { create: true });
   try {
-    const { seconds, value } = await timed(() => runIngest(project, { source: card, inPlace: true, concurrency }));
-    return { seconds, files: value.ingested, bytes: value.bytes };
+    const summary = await runIngest(project, { source: card, inPlace: true, concurrency });
+    const run: IngestRun = {
+      files: summary.ingested,
+      cpuSeconds: cpuSeconds(process.cpuUsage(cpu0)),
+      wallSeconds: (performance.now() - t0) / 1000,
+      maxRssMb: process.resourceUsage().maxRSS / 1024,
+      engine: engine.detail,
+    };
+    process.stdout.write(`${JSON.stringify(run)}\n`);
   } finally {
     project.close();
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 
-if (process.argv.includes('--scale')) {
-  const scale = Number(process.argv[process.argv.indexOf('--scale') + 1]);
-  const card = makeCard(scale);
-  const r = await ingestOnce(card);
-  fs.rmSync(card, { recursive: true, force: true });
-  process.stdout.write(JSON.stringify({ ...r, maxRssMb: process.resourceUsage().maxRSS / 1024 }) + '\n');
-} else {
-  const card = makeCard(1);
-  const files = fs.readdirSync(path.join(card, 'DCIM', '100MEDIA')).map((f) => path.join(card, 'DCIM', '100MEDIA', f));
-  const totalBytes = files.reduce((n, f) => n + fs.statSync(f).size, 0);
-  console.log(`ingest bench: ${files.length} photos, ${(totalBytes / 1e6).toFixed(1)} MB, ${concurrency} at a time, ${os.availableParallelism()} cores`);
+function ingestInChild(card: string, env: NodeJS.ProcessEnv = {}): IngestRun {
+  const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--child', card], { encoding: 'utf8', env: { ...process.env, ...env } });
+  if (r.status !== 0) throw new Error(`ingest child failed: ${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').at(-1)!) as IngestRun;
+}
 
-  const readMd5 = await medianSeconds(() =>
-    parallel(files, concurrency, async (f) => createHash('md5').update(await fs.promises.readFile(f)).digest('hex')),
-  );
-  const decode = await medianSeconds(() =>
-    parallel(files, concurrency, async (f) => sharp(await fs.promises.readFile(f)).raw().toBuffer()),
-  );
-  const ingestTimes: number[] = [];
-  for (let i = 0; i < 3; i++) ingestTimes.push((await ingestOnce(card)).seconds);
-  const ingest = ingestTimes.sort((a, b) => a - b)[1]!;
-  fs.rmSync(card, { recursive: true, force: true });
-
-  console.log(row('floor: read + md5', readMd5, null));
-  console.log(row('floor: full-resolution decode (sharp RGB)', decode, null));
-  console.log(row('ingest --in-place (metadata, metrics, thumbs)', ingest, decode,
-    `${(files.length / ingest).toFixed(1)} photos/s, ${(totalBytes / 1e6 / ingest).toFixed(1)} MB/s`));
-  console.log(`goal: ingest within 2x of the decode floor -> ${ingest / decode <= 2 ? 'met' : 'NOT met'} (${(ingest / decode).toFixed(2)}x)`);
-
-  // Each of these runs in its own process: peak RSS is per process, and the kernel engine is chosen once per process.
-  const runs: { label: string; scale: number; env?: NodeJS.ProcessEnv }[] = [
-    { label: 'native kernels, 1x', scale: 1 },
-    { label: 'TypeScript kernels (POSTFLIGHT_NATIVE=off), 1x', scale: 1, env: { POSTFLIGHT_NATIVE: 'off' } },
-    { label: 'native kernels, 10x', scale: 10 },
-  ];
-  for (const run of runs) {
-    const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--scale', String(run.scale)], {
-      encoding: 'utf8',
-      env: { ...process.env, ...run.env },
-    });
-    if (r.status !== 0) throw new Error(r.stderr);
-    const m = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { seconds: number; files: number; maxRssMb: number };
-    console.log(`${`${run.label}: ${m.files} photos`.padEnd(52)} ${m.seconds.toFixed(2).padStart(7)} s  ${(m.files / m.seconds).toFixed(1)} photos/s  peak RSS ${m.maxRssMb.toFixed(0)} MB`);
+function droneTm(card: string): { cpuSeconds: number; wallSeconds: number; files: number } {
+  const thumbs = fs.mkdtempSync(path.join(os.tmpdir(), 'postflight-bench-dronetm-'));
+  try {
+    // The system Python, where Debian's python3-opencv is (as .ci/run installs it), unless told otherwise.
+    const python = process.env.POSTFLIGHT_PYTHON ?? (fs.existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3');
+    const r = spawnSync(python, [path.join(here, 'dronetm_baseline.py'), card, thumbs], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`DroneTM baseline failed (python3 with OpenCV needed): ${r.stderr || r.error?.message}`);
+    return JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { cpuSeconds: number; wallSeconds: number; files: number };
+  } finally {
+    fs.rmSync(thumbs, { recursive: true, force: true });
   }
 }
+
+async function main(): Promise<void> {
+  const runs = process.argv.includes('--runs') ? Number(process.argv[process.argv.indexOf('--runs') + 1]) : 3;
+  const engine = loadEngine({ log: () => {} });
+  const decodeFloor = engine.decodeFloor;
+  if (!decodeFloor) throw new Error(`the luma-decode floor needs the addon with its JPEG decoder (engine: ${engine.detail}); npm run build:native`);
+  const card = makeCard(10);
+  const files = cardFiles(card);
+  const bytes = files.reduce((n, f) => n + fs.statSync(f).size, 0);
+  console.log(`ingest bench: ${files.length} distinct photos (${(bytes / 1e6).toFixed(0)} MB), ${concurrency} at a time, ${os.availableParallelism()} cores; ${engine.detail}`);
+  console.log('CPU seconds (all threads) per round; ratios against the floor measured in the same round');
+
+  const floor = async (): Promise<number> => {
+    const cpu0 = process.cpuUsage();
+    await parallel(files, concurrency, async (f) => decodeFloor(await fs.promises.readFile(f), 0));
+    return cpuSeconds(process.cpuUsage(cpu0));
+  };
+  await floor(); // warms the page cache and the addon
+  const rounds: { floor: number; ingest: IngestRun; droneTm: ReturnType<typeof droneTm> }[] = [];
+  for (let i = 0; i < runs; i++) {
+    const round = { floor: await floor(), ingest: ingestInChild(card), droneTm: droneTm(card) };
+    rounds.push(round);
+    const { ingest } = round;
+    console.log(
+      `round ${i + 1}: floor ${round.floor.toFixed(2)} s, ingest ${ingest.cpuSeconds.toFixed(2)} s (${(ingest.cpuSeconds / round.floor).toFixed(2)}x, ` +
+        `${ingest.wallSeconds.toFixed(1)} s wall), DroneTM ${round.droneTm.cpuSeconds.toFixed(2)} s (${round.droneTm.wallSeconds.toFixed(1)} s wall)`,
+    );
+  }
+  const perPhoto = (s: number): string => `${((1000 * s) / files.length).toFixed(1)} ms/photo`;
+  const mFloor = median(rounds.map((r) => r.floor));
+  const mIngest = median(rounds.map((r) => r.ingest.cpuSeconds));
+  const ratio = median(rounds.map((r) => r.ingest.cpuSeconds / r.floor));
+  const vsDroneTmCpu = median(rounds.map((r) => r.droneTm.cpuSeconds / r.ingest.cpuSeconds));
+  const vsDroneTmWall = median(rounds.map((r) => r.droneTm.wallSeconds / r.ingest.wallSeconds));
+  console.log(`luma-decode floor (read + libjpeg-turbo luma)   ${mFloor.toFixed(2)} s CPU  ${perPhoto(mFloor)}`);
+  console.log(`ingest --in-place, native                      ${mIngest.toFixed(2)} s CPU  ${perPhoto(mIngest)}`);
+  console.log(`DroneTM pipeline (python3 + OpenCV)            ${median(rounds.map((r) => r.droneTm.cpuSeconds)).toFixed(2)} s CPU`);
+  console.log(`goal: ingest CPU <= 1.5x the luma-decode floor -> ${ratio <= 1.5 ? 'met' : 'NOT met'} (${ratio.toFixed(2)}x, median of ${runs})`);
+  console.log(
+    `goal: >= 5x faster than DroneTM -> ${vsDroneTmWall >= 5 ? 'met' : 'NOT met'} in wall time (${vsDroneTmWall.toFixed(1)}x; ` +
+      `DroneTM runs one photo at a time, ingest ${concurrency}); ${vsDroneTmCpu.toFixed(1)}x less CPU`,
+  );
+
+  const ts = ingestInChild(card, { POSTFLIGHT_NATIVE: 'off' });
+  console.log(`TypeScript kernels (POSTFLIGHT_NATIVE=off)     ${ts.cpuSeconds.toFixed(2)} s CPU  ${perPhoto(ts.cpuSeconds)}  ${(ts.cpuSeconds / mIngest).toFixed(1)}x native`);
+
+  if (!process.argv.includes('--no-memory')) {
+    const small = rounds.map((r) => r.ingest.maxRssMb);
+    const bigCard = makeCard(100);
+    try {
+      const big = ingestInChild(bigCard);
+      const flat = big.maxRssMb / Math.max(...small);
+      console.log(`peak RSS: ${Math.max(...small).toFixed(0)} MB for ${files.length} photos, ${big.maxRssMb.toFixed(0)} MB for ${big.files} (${perPhoto(big.cpuSeconds)})`);
+      console.log(`goal: peak memory flat from ${files.length} to ${big.files} photos -> ${flat <= 1.25 ? 'met' : 'NOT met'} (${flat.toFixed(2)}x)`);
+    } finally {
+      fs.rmSync(bigCard, { recursive: true, force: true });
+    }
+  }
+  fs.rmSync(card, { recursive: true, force: true });
+}
+
+if (process.argv.includes('--child')) await childIngest(process.argv[process.argv.indexOf('--child') + 1]!);
+else await main();
