@@ -31,32 +31,27 @@ inline uint32_t Load32(const uint8_t* p) {
          (static_cast<uint32_t>(p[3]) << 24);
 }
 
-void Block(uint32_t state[4], const uint8_t* block, const uint32_t* k) {
-  uint32_t m[16];
-  for (int i = 0; i < 16; i++) m[i] = Load32(block + 4 * i);
-  uint32_t a = state[0], b = state[1], c = state[2], d = state[3];
-  for (int i = 0; i < 64; i++) {
-    uint32_t f;
-    int g;
-    if (i < 16) {
-      f = (b & c) | (~b & d);
-      g = i;
-    } else if (i < 32) {
-      f = (d & b) | (~d & c);
-      g = (5 * i + 1) & 15;
-    } else if (i < 48) {
-      f = b ^ c ^ d;
-      g = (3 * i + 5) & 15;
-    } else {
-      f = c ^ (b | ~d);
-      g = (7 * i) & 15;
-    }
-    const uint32_t next = b + Rotl(a + f + k[i] + m[g], kShift[i]);
+// One 16-step round: F mixes b, c, d; the message word of step i is m[(start + stride * i) % 16].
+template <typename F>
+inline void Round(uint32_t& a, uint32_t& b, uint32_t& c, uint32_t& d, const uint32_t* m, const uint32_t* k,
+                  const int* shift, int start, int stride, F f) {
+  for (int i = 0; i < 16; i++) {
+    const uint32_t next = b + Rotl(a + f(b, c, d) + k[i] + m[(start + stride * i) & 15], shift[i & 3]);
     a = d;
     d = c;
     c = b;
     b = next;
   }
+}
+
+void Block(uint32_t state[4], const uint8_t* block, const uint32_t* k) {
+  uint32_t m[16];
+  for (int i = 0; i < 16; i++) m[i] = Load32(block + 4 * i);
+  uint32_t a = state[0], b = state[1], c = state[2], d = state[3];
+  Round(a, b, c, d, m, k, kShift, 0, 1, [](uint32_t x, uint32_t y, uint32_t z) { return z ^ (x & (y ^ z)); });
+  Round(a, b, c, d, m, k + 16, kShift + 16, 1, 5, [](uint32_t x, uint32_t y, uint32_t z) { return y ^ (z & (x ^ y)); });
+  Round(a, b, c, d, m, k + 32, kShift + 32, 5, 3, [](uint32_t x, uint32_t y, uint32_t z) { return x ^ y ^ z; });
+  Round(a, b, c, d, m, k + 48, kShift + 48, 0, 7, [](uint32_t x, uint32_t y, uint32_t z) { return y ^ (x | ~z); });
   state[0] += a;
   state[1] += b;
   state[2] += c;

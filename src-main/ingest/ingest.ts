@@ -10,6 +10,7 @@ import { countSafeOnCard, findSourceImage, getOffloadRow, setCopy, type SourceIm
 import { readPhotoMetadata, type PhotoMetadata } from './metadata.ts';
 import { makeThumbnail, makeThumbnailFromPixels, previewFits } from './thumbnail.ts';
 import { md5Hex, measurePhotoWithPreview, type QualityMetrics } from '../quality/measure.ts';
+import { PhotoBuffers } from './photo-buffers.ts';
 import { cardIdentity, countPhotos, errnoOf, isSameCard, scanSource, type ScanEntry } from './scan.ts';
 import { projectWriteError, removePartialCopies, writeVerifiedCopy } from './offload.ts';
 import { certifyCard, type CardCertificate } from './certificate.ts';
@@ -148,6 +149,8 @@ async function ingestCard(project: Project, run: RunContext, options: IngestOpti
   // md5 -> the last job working on those bytes in this run: the next one waits for it, so the original is always the
   // first in scan order and two jobs never write the same copy at once, however the workers interleave.
   const lastWithBytes = new Map<string, Promise<unknown>>();
+  // The photos in flight (queued, running, being read) reuse these instead of a fresh buffer each.
+  const buffers = new PhotoBuffers(queue.concurrency * 3 + 2);
   let stop: unknown = null;
   const finish = (entry: PhotoEntry, status: ImageStatus) => {
     summary.counts[status]++;
@@ -196,7 +199,7 @@ async function ingestCard(project: Project, run: RunContext, options: IngestOpti
       await queue.onSizeLessThan(queue.concurrency * 2);
       // The card is read here, in scan order, one file at a time (what an SD card does best); the workers get the
       // bytes. Read failures that are not the card going away become that photo's row.
-      const read = await readCard(entry);
+      const read = await readCard(entry, buffers);
       if ('error' in read) {
         if (isSourceGone(read.error, run.card)) throw read.error;
         if (needsCopy) summary.errors.push({ path: entry.relPath, message: `could not be read from the card (${errnoOf(read.error) ?? (read.error as Error).message}); it has no verified copy yet.` });
@@ -217,7 +220,10 @@ async function ingestCard(project: Project, run: RunContext, options: IngestOpti
             } else summary.alreadyIngested++;
           }
         : async () => finish(entry, await ingestPhoto(project, run, entry, read.bytes, md5, existing?.id));
-      lastWithBytes.set(md5, queue.add(() => processOne(entry, work, after)));
+      lastWithBytes.set(
+        md5,
+        queue.add(() => processOne(entry, work, after).finally(() => buffers.release(read.bytes))),
+      );
     }
   } catch (err) {
     stop ??= err;
@@ -238,12 +244,12 @@ interface RunContext {
 }
 
 /** Reads one photo from the card; too-large files are not read at all. */
-async function readCard(entry: PhotoEntry): Promise<{ bytes: Buffer } | { error: unknown }> {
+async function readCard(entry: PhotoEntry, buffers: PhotoBuffers): Promise<{ bytes: Buffer } | { error: unknown }> {
   if (entry.size > MAX_PHOTO_BYTES) {
     return { error: new Error(`${(entry.size / 2 ** 30).toFixed(1)} GiB is larger than any photo Postflight checks`) };
   }
   try {
-    return { bytes: await fs.promises.readFile(entry.absPath) };
+    return { bytes: await buffers.read(entry.absPath) };
   } catch (error) {
     return { error };
   }
