@@ -28,8 +28,6 @@ export interface JobChange {
   progress?: Progress;
   result?: unknown;
   error?: unknown;
-  /** Count one more start of the work. */
-  attempt?: boolean;
 }
 
 const now = (): string => new Date().toISOString();
@@ -70,7 +68,6 @@ export function updateJob(db: Database, id: string, change: JobChange): void {
     sets.push('error_json = @error');
     values.error = JSON.stringify(change.error);
   }
-  if (change.attempt) sets.push('attempts = attempts + 1');
   db.prepare(`UPDATE jobs SET ${sets.join(', ')} WHERE id = @id`).run(values);
 }
 

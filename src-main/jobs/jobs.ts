@@ -107,7 +107,7 @@ export class JobRunner {
       this.update(id, { state: 'cancelled' });
       return;
     }
-    this.update(id, { state: 'running', attempt: true });
+    this.update(id, { state: 'running' });
     let lastWrite = 0;
     let pending: Progress | null = null;
     const flush = () => {
