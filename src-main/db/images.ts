@@ -263,18 +263,6 @@ export function replaceReasons(
   for (const r of reasons) insert.run(imageId, r.code, r.message, source);
 }
 
-/** Sets a photo's status and replaces its automatic reasons (all of them, or only those of `codes`). */
-export function setImageStatus(
-  db: Database,
-  imageId: number,
-  status: ImageStatus,
-  reasons: readonly Reason[],
-  codes?: readonly ReasonCode[],
-): void {
-  prepared(db, 'UPDATE images SET status = ? WHERE id = ?').run(status, imageId);
-  replaceReasons(db, imageId, 'auto', reasons, codes);
-}
-
 /** The photo's stored footprint, or null before coverage gave it one. */
 export function footprintOf(row: Pick<ImageRow, 'id' | 'file_name' | 'footprint'>): StoredFootprint | null {
   return decodeStoredOrNull(storedFootprintSchema, row.footprint, {

@@ -24,7 +24,3 @@ export function errorMessage(err: unknown): string {
   if (err instanceof ApiCallError || err instanceof Error) return err.message;
   return String(err);
 }
-
-export function isUnsupported(err: unknown): boolean {
-  return err instanceof ApiCallError && err.code === 'unsupported';
-}
