@@ -26,8 +26,25 @@ export function resolveMedia(project: Project, ref: MediaRef): { file: string; c
   const file = ref.kind === 'overlay' ? overlayFile(project, ref.id) : imageFile(project, ref.kind, ref.id);
   if (!file) throw new AppError('not_found', `No ${ref.kind} ${ref.id}.`);
   if (!fs.existsSync(file)) throw new AppError('not_found', `The ${ref.kind} file ${ref.id} is missing.`);
+  // Only files really under the project folder, or (photos indexed in place) under the card root their row was
+  // read from, are served: a link or a row pointing elsewhere (/etc/shadow) is refused, real paths compared.
+  const roots = [project.dir];
+  if (ref.kind === 'photo') {
+    const root = getImage(project.db, ref.id)?.source_root;
+    if (root) roots.push(root);
+  }
+  if (!roots.some((root) => isUnder(file, root))) throw new AppError('not_found', `The ${ref.kind} file ${ref.id} is not in the project or on its card.`);
   const contentType = CONTENT_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
   return { file, contentType };
+}
+
+function isUnder(file: string, root: string): boolean {
+  try {
+    const rel = path.relative(fs.realpathSync(root), fs.realpathSync(file));
+    return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
+  } catch {
+    return false;
+  }
 }
 
 function imageFile(project: Project, kind: 'thumb' | 'photo', id: number): string | null {

@@ -9,6 +9,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openProject } from '../../src-main/project/project.ts';
 import { cliBin, runPostflight, startServe } from '../support/cli.ts';
 import { LOCK_FILE, readLockOwner } from '../../src-main/project/lock.ts';
+import { insertImage } from '../../src-main/db/images.ts';
+import { resolveMedia } from '../../src-main/api/media.ts';
 import { makeTemp, rmTemp } from '../support/paths.ts';
 import { listFiles, makeCard, md5File } from '../support/card.ts';
 
@@ -283,5 +285,66 @@ describe('card faults: never lose a photo', () => {
     expect(again.stdout).toMatch(/Copied and verified 2 photo/);
     expect(again.stdout).toMatch(/Safe to format/);
     expectAllCopied(dir, c);
+  });
+
+  it('item 6: links leaving the card are listed, never followed or copied; the media route serves nothing outside project and card', () => {
+    const c = card(2);
+    fs.symlinkSync('/etc/passwd', path.join(c.dcim, 'passwd.JPG'));
+    fs.symlinkSync('/etc', path.join(c.root, 'DCIM', 'etc'));
+    fs.symlinkSync(c.files[0]!, path.join(c.dcim, 'SAME_CARD.JPG')); // inside the card: followed
+    const dir = project();
+    const r = runPostflight(['ingest', c.root, '--project', dir, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const summary = JSON.parse(r.stdout) as { skipped: { path: string; reason: string }[]; counts: Record<string, number>; card: { safe_to_format: boolean } };
+    const outside = 'link to a place outside the card (not followed)';
+    expect(summary.skipped).toEqual(
+      expect.arrayContaining([
+        { path: 'DCIM/100MEDIA/passwd.JPG', reason: outside },
+        { path: 'DCIM/etc', reason: outside },
+      ]),
+    );
+    expect(summary.counts.duplicate).toBe(1); // SAME_CARD.JPG is the first photo's bytes
+    expect(rows(dir).map((row) => row.source_path).filter((p) => /passwd|etc\//.test(p))).toEqual([]);
+    expect(listFiles(path.join(dir, 'images')).some((f) => f.includes('passwd'))).toBe(false);
+
+    // A row pointing through a link at /etc/shadow (as an in-place ingest before this fix recorded it) is not served.
+    const p = openProject(dir);
+    try {
+      fs.symlinkSync('/etc/shadow', path.join(c.dcim, 'shadow.JPG'));
+      const base = { source_root: c.root, file_name: 'x.JPG', status: 'staged' as const, ingested_at: new Date().toISOString() };
+      const evil = insertImage(p.db, { ...base, source_path: 'DCIM/100MEDIA/shadow.JPG', stored_path: path.join(c.dcim, 'shadow.JPG') });
+      const direct = insertImage(p.db, { ...base, source_path: 'DCIM/100MEDIA/direct.JPG', stored_path: '/etc/passwd' });
+      const onCard = insertImage(p.db, { ...base, source_path: `DCIM/100MEDIA/${c.files[1]}`, stored_path: path.join(c.dcim, c.files[1]!), size: 1 });
+      for (const id of [evil, direct]) expect(() => resolveMedia(p, { kind: 'photo', id })).toThrow(/not in the project or on its card/);
+      expect(resolveMedia(p, { kind: 'photo', id: onCard }).file).toBe(path.join(c.dcim, c.files[1]!));
+      const copied = rows(dir).find((row) => row.copy_state === 'verified')!;
+      const copiedId = p.db.prepare('SELECT id FROM images WHERE stored_path = ?').pluck().get(copied.stored_path) as number;
+      expect(resolveMedia(p, { kind: 'photo', id: copiedId }).file).toBe(path.join(dir, copied.stored_path!));
+    } finally {
+      p.close();
+    }
+  });
+
+  it.skipIf(!asRoot)('clear errors: a full disk stops the copy at once, worded, partial files removed, run interrupted (tmpfs)', (ctx) => {
+    const c = card(12);
+    const dir = project();
+    const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=16m', 'tmpfs', dir], { encoding: 'utf8' });
+    if (mounted.status !== 0) {
+      ctx.skip(`cannot mount a tmpfs here (${mounted.stderr.trim()}): disk-full case not run`);
+      return;
+    }
+    try {
+      const r = runPostflight(['ingest', c.root, '--project', dir]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/The project's disk is full \(\d+ MB free\)\. The copy stopped; partial files were removed\./);
+      expect(r.stderr).toMatch(/\d+ of 12 photos from this card are safe in the project \(verified copies\); do not format the card\./);
+      expect(r.stderr).not.toMatch(/ENOSPC: |at .*\.ts:\d+/);
+      expect(listFiles(path.join(dir, 'images')).filter((f) => f.endsWith('.postflight-partial'))).toEqual([]);
+      expect(lastRunState(dir)).toBe('interrupted');
+      // Whatever was recorded is a verified copy on disk.
+      for (const row of rows(dir)) if (row.copy_state === 'verified') expect(md5File(path.join(dir, row.stored_path!))).toBe(row.md5);
+    } finally {
+      spawnSync('umount', [dir]);
+    }
   });
 });
