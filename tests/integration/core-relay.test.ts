@@ -4,35 +4,20 @@
  * dialog and a real sealed vault for the keychain, so a refusal (no keyring) reaches the pilot worded as main said it.
  */
 import path from 'node:path';
-import { createCipheriv, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectCore, forkCoreHost, type CoreClient } from '../../src-main/core-host/client.ts';
-import { NO_KEYRING_MESSAGE, sealedVault, type SafeStorageLike } from '../../src-main/electron/sealed-vault.ts';
+import { NO_KEYRING_MESSAGE, sealedVault } from '../../src-main/electron/sealed-vault.ts';
 import type { S3Credentials } from '../../src-main/sync/credentials.ts';
 import { makeTemp, rmTemp } from '../support/paths.ts';
+import { safeStorageStandIn } from '../support/safe-storage.ts';
 
 let temp = '';
 let client: CoreClient;
 let backend = 'gnome_libsecret';
 const picked: string[] = [];
 
-/** safeStorage as main has it: sealing with a key only this process knows, reporting the chosen Linux backend. */
-const safe: SafeStorageLike = (() => {
-  const key = randomBytes(32);
-  return {
-    isEncryptionAvailable: () => true,
-    getSelectedStorageBackend: () => backend,
-    encryptString: (plain) => {
-      const iv = randomBytes(16);
-      const c = createCipheriv('aes-256-ctr', key, iv);
-      return Buffer.concat([iv, c.update(plain, 'utf8'), c.final()]);
-    },
-    decryptString: (sealed) => {
-      const d = createCipheriv('aes-256-ctr', key, sealed.subarray(0, 16));
-      return Buffer.concat([d.update(sealed.subarray(16)), d.final()]).toString('utf8');
-    },
-  };
-})();
+/** safeStorage as main has it, reporting the Linux backend the test sets. */
+const safe = safeStorageStandIn(() => backend);
 
 beforeAll(async () => {
   temp = makeTemp('postflight-relay-');

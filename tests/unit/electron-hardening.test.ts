@@ -2,33 +2,15 @@
  * Electron-facing policy run as plain modules under Node (the Electron binary cannot run here): the keychain vault
  * refuses Linux's fixed-key `basic_text` backend, and the window session grants no permission, asked or checked.
  */
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { hardenSession, type HardenableSession } from '../../src-main/electron/hardening.ts';
-import { NO_KEYRING_MESSAGE, sealedVault, type SafeStorageLike } from '../../src-main/electron/sealed-vault.ts';
+import { NO_KEYRING_MESSAGE, sealedVault } from '../../src-main/electron/sealed-vault.ts';
 import { makeTemp, rmTemp } from '../support/paths.ts';
+import { safeStorageStandIn } from '../support/safe-storage.ts';
 
-/** Electron's safeStorage as the vault sees it: real AES-GCM sealing, with the backend Chromium would report. */
-function safeStorageWith(backend: string): SafeStorageLike {
-  const key = randomBytes(32);
-  return {
-    isEncryptionAvailable: () => true,
-    getSelectedStorageBackend: () => backend,
-    encryptString: (plain) => {
-      const iv = randomBytes(12);
-      const c = createCipheriv('aes-256-gcm', key, iv);
-      const body = Buffer.concat([c.update(plain, 'utf8'), c.final()]);
-      return Buffer.concat([iv, c.getAuthTag(), body]);
-    },
-    decryptString: (sealed) => {
-      const d = createDecipheriv('aes-256-gcm', key, sealed.subarray(0, 12));
-      d.setAuthTag(sealed.subarray(12, 28));
-      return Buffer.concat([d.update(sealed.subarray(28)), d.final()]).toString('utf8');
-    },
-  };
-}
+const safeStorageWith = (backend: string) => safeStorageStandIn(() => backend);
 
 const KEYS = { accessKeyId: 'AKIAEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' };
 
