@@ -110,6 +110,11 @@ export interface ImageDetail extends ImageListItem {
   heightUnknown: boolean;
   /** The flown height the pilot entered for this photo's flight, if any (m above take-off). */
   enteredHeightM: number | null;
+  /**
+   * Motion smear predicted from metadata (exposure time x ground speed / GSD), pixels; over 0.5 the photo carries a
+   * `motion` warning. Show it beside `sharpness`: it still speaks where texture is too poor for the pixel measure.
+   */
+  motionPx: number | null;
 }
 
 export interface TaskInfo {

@@ -31,7 +31,9 @@ import type { LatLon } from './geodesy.ts';
 import { buildTaskMatcher } from './match.ts';
 import { loadQualityThresholds } from './quality.ts';
 import { findStationary } from './stationary.ts';
-import { CLASSIFY_CODES, deriveStatus } from './status.ts';
+import { estimateMotion, motionFinding, trackSpeeds } from './motion.ts';
+import { CLASSIFY_CODES, deriveStatus, rejects } from './status.ts';
+import { footprintContext } from '../geo/coverage-service.ts';
 import { loadClassifyThresholds } from './thresholds.ts';
 
 export interface ClassifyOptions extends WorkControl {
@@ -79,6 +81,8 @@ interface Finding {
   kept: ReasonCode[];
   /** This module's reasons from the previous run, which this run replaces. */
   replaced: Reason[];
+  /** Predicted motion smear (px), null when exposure, speed or ground pixel is unknown. */
+  motionPx: number | null;
 }
 
 /** Same findings in the same order, so the stored rows can stay. */
@@ -151,7 +155,7 @@ export async function classifyProject(project: Project, opts: ClassifyOptions = 
       else taskId = m.taskId;
     }
     if (outside) reasons.push(outside);
-    findings.set(row.id, { row, position: check.position, taskId, reasons, kept, replaced });
+    findings.set(row.id, { row, position: check.position, taskId, reasons, kept, replaced, motionPx: null });
     if (findings.size % 5000 === 0) step('checks', findings.size, rows.length);
     if (slice.due()) {
       await slice.pause();
@@ -182,8 +186,9 @@ export async function classifyProject(project: Project, opts: ClassifyOptions = 
   // A flight's passes see only the photos still in the running: a blurred or black frame is no waypoint.
   const usable = (p: TrackPhoto): boolean => {
     const f = findings.get(p.id)!;
-    return f.kept.length === 0 && f.reasons.every((r) => r.code === 'outside');
+    return f.kept.length === 0 && f.reasons.every((r) => !rejects(r.code));
   };
+  addMotionFindings(findings, flights, captureOf, footprintContext(db));
   for (const [i, flight] of flights.entries()) {
     if (slice.due()) {
       await slice.pause();
@@ -223,7 +228,7 @@ export async function classifyProject(project: Project, opts: ClassifyOptions = 
     const flightOf = replaceFlights(db, flightRecords);
     for (const f of findings.values()) {
       // An outside note only explains an otherwise good photo; a rejected one already says why it is unusable.
-      const rejected = f.kept.length > 0 || f.reasons.some((r) => r.code !== 'outside');
+      const rejected = f.kept.length > 0 || f.reasons.some((r) => rejects(r.code));
       const reasons = rejected ? f.reasons.filter((r) => r.code !== 'outside') : f.reasons;
       // Rows are only written where something changed, so a rerun over an unchanged project writes next to nothing.
       if (!sameReasons(f.replaced, reasons)) replaceReasons(db, f.row.id, 'auto', reasons, REPLACED_CODES);
@@ -231,11 +236,33 @@ export async function classifyProject(project: Project, opts: ClassifyOptions = 
       const now = (redecided.has(f.row.id) && getImage(db, f.row.id)) || f.row;
       const status = deriveStatus([...f.kept, ...reasons.map((r) => r.code)], f.taskId, now.manual_decision);
       const flightId = flightOf.get(f.row.id) ?? null;
-      if (status !== now.status || f.taskId !== now.task_id || flightId !== now.flight_id) {
-        updateImage(db, f.row.id, { status, task_id: f.taskId, flight_id: flightId });
+      if (status !== now.status || f.taskId !== now.task_id || flightId !== now.flight_id || f.motionPx !== now.motion_px) {
+        updateImage(db, f.row.id, { status, task_id: f.taskId, flight_id: flightId, motion_px: f.motionPx });
       }
     }
   });
   step('done', rows.length, rows.length);
   return { ...reportSummary(project), flight_tail: flightTail };
+}
+
+/**
+ * Predicted motion smear of every photo: its own recorded velocity, else the ground speed along its flight (a
+ * capture's files share the speed of the file on the flight path). Smear over the limit adds a `motion` warning.
+ */
+function addMotionFindings(
+  findings: Map<number, Finding>,
+  flights: readonly TrackPhoto[][],
+  captureOf: Map<number, Capture<ImageRow>>,
+  ctx: ReturnType<typeof footprintContext>,
+): void {
+  const speeds = new Map<number, number>();
+  for (const flight of flights) for (const [id, v] of trackSpeeds(flight)) speeds.set(id, v);
+  for (const f of findings.values()) {
+    const c = captureOf.get(f.row.id);
+    const tracked = speeds.get(f.row.id) ?? (c ? speeds.get(representative(c).id) : undefined) ?? null;
+    const m = estimateMotion(f.row, tracked, ctx);
+    f.motionPx = m === null ? null : Math.round(m.smearPx * 100) / 100;
+    const warning = m && motionFinding(m, f.row.exposure_s!, f.row.sharpness);
+    if (warning) f.reasons.push(warning);
+  }
 }

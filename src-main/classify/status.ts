@@ -5,7 +5,12 @@ export const CLASSIFY_CODES: readonly ReasonCode[] = REASON_CODES.filter((c) => 
 
 const UNREADABLE: ReadonlySet<ReasonCode> = new Set(['exif', 'gps']);
 /** Codes that never reject a photo by themselves. */
-const NOT_REJECTING: ReadonlySet<ReasonCode> = new Set(['outside', 'manual', 'duplicate', 'calibration_panel']);
+const NOT_REJECTING: ReadonlySet<ReasonCode> = new Set(['outside', 'manual', 'duplicate', 'calibration_panel', 'motion']);
+
+/** True when the code rejects a photo by itself; `outside`, `motion` (a warning) and the like only explain. */
+export function rejects(code: ReasonCode): boolean {
+  return !NOT_REJECTING.has(code);
+}
 
 /**
  * A photo's status from its automatic reasons, its task and the pilot's decision — the single rule used by a
@@ -16,6 +21,6 @@ export function deriveStatus(autoCodes: readonly ReasonCode[], taskId: number | 
   if (manual === 'rejected') return 'rejected';
   if (manual === 'accepted') return taskId === null ? 'unmatched' : 'assigned';
   if (autoCodes.some((c) => UNREADABLE.has(c))) return 'invalid_exif';
-  if (autoCodes.some((c) => !NOT_REJECTING.has(c))) return 'rejected';
+  if (autoCodes.some(rejects)) return 'rejected';
   return taskId === null ? 'unmatched' : 'assigned';
 }

@@ -27,6 +27,7 @@ export const REASON_CODES = [
   'incomplete_capture',
   'calibration_panel',
   'outside',
+  'motion',
   'stationary',
   'flight_tail',
   'manual',
@@ -101,6 +102,16 @@ export interface ImageRow {
   band: string | null;
   band_index: number | null;
   sensor_kind: 'visible' | 'multispectral' | 'thermal' | null;
+  /** Aircraft velocity north / east when the photo was taken (DJI FlightXSpeed / FlightYSpeed), m/s. */
+  speed_x_mps: number | null;
+  speed_y_mps: number | null;
+  /** Predicted motion smear in pixels (exposure time x ground speed / GSD), written by classification. */
+  motion_px: number | null;
+  /** DJI RtkFlag (50 fixed, 32-49 float, 16 single point, 0 none) and its standard deviations (m). */
+  rtk_flag: number | null;
+  rtk_std_lon_m: number | null;
+  rtk_std_lat_m: number | null;
+  rtk_std_hgt_m: number | null;
 }
 
 export type CopyState = 'verified' | 'damaged';
@@ -117,7 +128,7 @@ const COLUMNS: ReadonlySet<string> = new Set<keyof Writable>([
   'gimbal_yaw', 'gimbal_roll', 'flight_pitch', 'flight_yaw', 'flight_roll', 'make', 'model', 'serial', 'focal_mm',
   'focal35_mm', 'width', 'height', 'iso', 'exposure_s', 'metadata_json', 'metrics_json', 'sharpness', 'thumb_path',
   'task_id', 'flight_id', 'footprint', 'gsd_cm', 'ingested_at', 'copy_state', 'capture_key', 'band', 'band_index',
-  'sensor_kind',
+  'sensor_kind', 'speed_x_mps', 'speed_y_mps', 'motion_px', 'rtk_flag', 'rtk_std_lon_m', 'rtk_std_lat_m', 'rtk_std_hgt_m',
 ]);
 
 // Prepared once per database and SQL text: classification writes every photo of a project in one go.

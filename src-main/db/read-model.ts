@@ -139,13 +139,14 @@ interface DetailRow extends ListRow {
   metrics_json: string | null;
   metadata_json: string | null;
   entered_height_m: number | null;
+  motion_px: number | null;
 }
 
 export function imageDetail(db: Database, id: number): ImageDetail | null {
   const row = db
     .prepare<[number], DetailRow>(
       `SELECT ${LIST_COLUMNS}, i.md5, i.size, i.width, i.height, i.make, i.model, i.rel_alt, i.gsd_cm, i.footprint,
-         i.metrics_json, i.metadata_json, i.entered_height_m
+         i.metrics_json, i.metadata_json, i.entered_height_m, i.motion_px
        FROM images i LEFT JOIN tasks t ON t.id = i.task_id WHERE i.id = ?`,
     )
     .get(id);
@@ -165,6 +166,7 @@ export function imageDetail(db: Database, id: number): ImageDetail | null {
     metadata: metadataOf({ id, file_name: row.file_name, metadata_json: row.metadata_json }),
     heightUnknown: photoHeightUnknown(row),
     enteredHeightM: row.entered_height_m,
+    motionPx: row.motion_px,
   };
 }
 

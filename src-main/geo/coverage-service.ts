@@ -45,12 +45,7 @@ function* coverageSteps(project: Project, opts: ComputeCoverageOptions): Steps<C
   const db = project.db;
   const tasks = opts.taskIds ? opts.taskIds.map((id) => requireTask(project.db, id)) : listTasks(db);
   const settings = coverageSettings(db);
-  const ctxBase: FootprintContext = {
-    flightHeightM: settings.flightHeightM,
-    // Two columns, not the photo rows: this runs again after every cull.
-    takeoffAltM: estimateTakeoffAlt(listAltitudes(db)),
-    maxOffNadirDeg: settings.maxOffNadirDeg,
-  };
+  const ctxBase = footprintContext(db);
   const terrain = projectTerrain(project);
   const starts = terrain ? listFlightStarts(db) : new Map<number, { lat: number; lon: number }>();
   const computedAt = new Date().toISOString();
@@ -206,6 +201,17 @@ function assignedPhotos(project: Project, task: TaskRow): ImageRow[] {
   const key = (r: ImageRow) => r.captured_at ?? '';
   const rows = listImages(project.db, { status: 'assigned', taskId: task.id }).sort((a, b) => key(a).localeCompare(key(b)) || a.id - b.id);
   return pickStream(rows, task.stream);
+}
+
+/** What every footprint of the project shares: the flight-height setting, the take-off altitude, the tilt limit. */
+export function footprintContext(db: Project['db']): FootprintContext {
+  const settings = coverageSettings(db);
+  return {
+    flightHeightM: settings.flightHeightM,
+    // Two columns, not the photo rows: this runs again after every cull.
+    takeoffAltM: estimateTakeoffAlt(listAltitudes(db)),
+    maxOffNadirDeg: settings.maxOffNadirDeg,
+  };
 }
 
 export function poseOf(row: ImageRow): PhotoPose {

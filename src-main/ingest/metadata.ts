@@ -26,6 +26,11 @@ export interface RtkInfo {
   stdHgt: number | null;
 }
 
+export interface FlightSpeed {
+  xMps: number;
+  yMps: number;
+}
+
 /** One photo's metadata, normalised. JSON-serialisable; every field is null when the photo does not say. */
 export interface PhotoMetadata extends CaptureTime {
   lat: number | null;
@@ -41,6 +46,8 @@ export interface PhotoMetadata extends CaptureTime {
   aircraft: Attitude<AircraftSource> | null;
   cameraPitchSource: CameraPitchSource;
   rtk: RtkInfo | null;
+  /** The aircraft's velocity when the photo was taken (DJI FlightXSpeed/FlightYSpeed: north and east, m/s). */
+  speed: FlightSpeed | null;
   make: string | null;
   model: string | null;
   serial: string | null;
@@ -134,6 +141,8 @@ function buildMetadata(pixels: PixelFacts, { groups, error }: ParsedTags): Photo
     stdHgt: toNumber(dji('RtkStdHgt')),
   };
   const time = readCaptureTime(groups);
+  const speedX = toNumber(dji('FlightXSpeed'));
+  const speedY = toNumber(dji('FlightYSpeed'));
   const model = firstOf(text('ifd0', 'Model'), text('tiff', 'Model'), text('ihdr', 'Model'));
   const serial = firstOf(
     text('exif', 'BodySerialNumber'),
@@ -153,6 +162,7 @@ function buildMetadata(pixels: PixelFacts, { groups, error }: ParsedTags): Photo
     positionSource: position.ok ? position.position.source : null,
     ...readAttitude(groups),
     rtk: Object.values(rtk).some((v) => v !== null) ? rtk : null,
+    speed: speedX !== null && speedY !== null ? { xMps: speedX, yMps: speedY } : null,
     make: firstOf(text('ifd0', 'Make'), text('tiff', 'Make'), text('ihdr', 'Make')),
     model,
     serial,

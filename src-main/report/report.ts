@@ -24,6 +24,8 @@ export interface ReportImage {
   lon: number | null;
   captured_at: string | null;
   sharpness: number | null;
+  /** Motion smear predicted from metadata (exposure x ground speed / GSD), px; over 0.5 is a `motion` warning. */
+  motion_px: number | null;
   gimbal_pitch: number | null;
   /** GeoJSON polygon of the ground the photo sees, once coverage has run. */
   footprint: unknown;
@@ -134,6 +136,7 @@ export function buildReport(project: Project): Report {
       lon: r.lon,
       captured_at: r.captured_at,
       sharpness: r.sharpness,
+      motion_px: r.motion_px,
       gimbal_pitch: r.gimbal_pitch,
       footprint: footprintOf(r),
       gsd_cm: r.gsd_cm,

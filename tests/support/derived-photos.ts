@@ -279,6 +279,18 @@ export function withGimbalPitch(dir: string, pitch: number, opts: DeriveOptions 
   return write(target(dir, `pitch${pitch}`, opts), bytes);
 }
 
+const EXPOSURE_TIME = 0x829a;
+
+/** EXIF ExposureTime set to `seconds` (a slow shutter); the rest of the photo exactly as the camera wrote it. */
+export function withExposureTime(dir: string, seconds: number, opts: DeriveOptions = {}): string {
+  const exif = new ExifBlock(sourceBytes(opts));
+  const exifIfd = exif.subIfd(EXIF_POINTER);
+  const entry = exifIfd === null ? undefined : exif.entries(exifIfd).find((e) => e.tag === EXPOSURE_TIME);
+  if (!entry) throw new Error('derived-photos: the source has no ExposureTime to change');
+  exif.setRationals(entry, [[Math.round(seconds * 1_000_000), 1_000_000]]);
+  return write(target(dir, `exposure${seconds}s`, opts), exif.bytes);
+}
+
 /** DateTimeOriginal, CreateDate and ModifyDate moved by `seconds` (clock wrong, or a later flight). */
 export function withTimeShift(dir: string, seconds: number, opts: DeriveOptions = {}): string {
   const exif = new ExifBlock(sourceBytes(opts));
