@@ -14,7 +14,8 @@ import { coverageSettings } from '../geo/settings.ts';
 import type { Project } from '../project/project.ts';
 import type { ReflyPlanInfo } from '../../src-preload/contract-base.ts';
 import { MAX_WAYPOINTS_PER_FILE, toGeoJson } from './export.ts';
-import { planRefly, type ReflyGap, type ReflyPlan } from './plan.ts';
+import { unflownStretches, type Wayline } from './flight-plan.ts';
+import { DEFAULT_FRONT_OVERLAP, DEFAULT_SIDE_OVERLAP, groundFootprint, planRefly, type ReflyGap, type ReflyPlan } from './plan.ts';
 
 export interface ReflyOptions {
   /** Front and side overlap, 0..1. */
@@ -22,8 +23,10 @@ export interface ReflyOptions {
   sideOverlap?: number;
   /** Flight height above take-off (m); by default the height the task's photos were taken at. */
   heightM?: number;
-  /** Plan these areas instead of the coverage gaps (e.g. the unflown stretches of an imported flight plan). */
+  /** Plan these areas instead of the coverage gaps. */
   areas?: Feature<Polygon, ReflyGap>[];
+  /** Plan the stretches of these planned lines along which no accepted photo was taken, instead of the gaps. */
+  fromPlan?: Wayline[];
 }
 
 export interface TaskReflyPlan extends ReflyPlan {
@@ -62,6 +65,16 @@ export function planTaskRefly(project: Project, taskId: string, opts: ReflyOptio
     );
   }
   let areas = opts.areas;
+  if (!areas && opts.fromPlan) {
+    const fp = groundFootprint(camera, height.metres);
+    const front = opts.frontOverlap ?? DEFAULT_FRONT_OVERLAP;
+    const side = opts.sideOverlap ?? DEFAULT_SIDE_OVERLAP;
+    const flown = photos.flatMap((p) => (p.lat !== null && p.lon !== null ? [{ lon: p.lon, lat: p.lat }] : []));
+    areas = unflownStretches(opts.fromPlan, flown, { acrossM: fp.acrossM * (1 - side), alongM: fp.alongM, minM: fp.alongM * (1 - front) });
+    if (areas.length === 0) {
+      throw new AppError('refused', `Task ${taskId}: every line of the flight plan has accepted photos along it; nothing of the plan is left to fly.`, { taskId });
+    }
+  }
   if (!areas) {
     // Fresh figures, as verify does: photos culled since the last computation must not hide or invent a gap. The plan
     // covers every gap down to DroneTM's 100 m², also those too small for the report's list (left out there as

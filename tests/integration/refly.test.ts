@@ -91,7 +91,7 @@ describe.each(SETS)('re-flying the gaps of a task over $name', ({ name, marginM,
     const out = path.join(tmp, 'out', 'refly.geojson');
     summary = JSON.parse(run('refly', '--project', project, '--task', 'R1', '--out', out, '--json').stdout) as PlanSummary;
     plan = JSON.parse(fs.readFileSync(out, 'utf8'));
-  }, 120_000);
+  }, 300_000);
   afterAll(() => rmTemp(tmp));
 
   it('reports the gaps by kind, each with its area, none a sliver', () => {
@@ -168,6 +168,14 @@ describe.each(SETS)('re-flying the gaps of a task over $name', ({ name, marginM,
     expect(waypoints[0]!.params[5]).toBeCloseTo(firstPhoto[0], 7);
   });
 
+  it('plans the stretches of a flight plan that have no photos yet (--from-plan)', () => {
+    const out = path.join(tmp, 'out', 'from-plan.geojson');
+    const r = JSON.parse(run('refly', '--project', project, '--task', 'R1', '--from-plan', path.join(tmp, 'out', 'refly.kmz'), '--out', out, '--json').stdout) as PlanSummary;
+    expect(r.photoCount).toBeGreaterThan(0);
+    const unflown = (JSON.parse(fs.readFileSync(out, 'utf8')) as { features: PlanFeature[] }).features.filter((f) => f.properties.role === 'gap');
+    expect(unflown.length).toBeGreaterThan(0);
+  });
+
   it('serves the same plan and its files to the app through the contract', async () => {
     const serve = await startServe(project);
     try {
@@ -209,7 +217,11 @@ describe.each(SETS)('re-flying the gaps of a task over $name', ({ name, marginM,
     const after = taskReport();
     expect(after.coverage_pct!).toBeGreaterThanOrEqual(97);
     expect(after.coverage_pct!).toBeGreaterThan(before.coverage_pct!);
-  }, 180_000);
+    // Planned vs flown: every line of the plan now has accepted photos along it.
+    const again = runPostflight(['refly', '--project', project, '--task', 'R1', '--from-plan', path.join(tmp, 'out', 'refly.kmz'), '--out', path.join(tmp, 'out', 'again.kmz')]);
+    expect(again.code).not.toBe(0);
+    expect(again.stderr).toMatch(/every line of the flight plan has accepted photos along it/);
+  }, 600_000);
 });
 
 describe('re-fly refusals', () => {

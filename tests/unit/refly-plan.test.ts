@@ -1,10 +1,14 @@
 import type { Feature, Polygon } from 'geojson';
 import { strFromU8, unzipSync } from 'fflate';
-import { describe, expect, it } from 'vitest';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { analyseCoverage } from '../../src-main/geo/coverage.ts';
 import { computeFootprint } from '../../src-main/geo/footprint.ts';
 import { localFrame } from '../../src-main/geo/local-frame.ts';
 import { exportPlan, formatFromFileName, MAX_WAYPOINTS_PER_FILE, WPML_NS } from '../../src-main/refly/export.ts';
+import { readFlightPlan, unflownStretches } from '../../src-main/refly/flight-plan.ts';
 import { idealPhotoCount, planRefly, type ReflyGap, type ReflyPlan } from '../../src-main/refly/plan.ts';
 import { SURVEY_ORIGIN, pose } from '../support/geo-lawnmower.ts';
 
@@ -111,5 +115,49 @@ describe('re-fly exporters', () => {
     const small = planRefly({ gaps: [gap(0, 0, 40, 40)], heightM: 100, camera: CAMERA });
     expect(exportPlan(small, 'wpml', { fileName: 'a.kmz', title: 't' }).map((f) => f.fileName)).toEqual(['a.kmz']);
     expect(['x.kmz', 'x.KML', 'x.plan', 'x.geojson', 'x.json', 'x.txt'].map(formatFromFileName)).toEqual(['wpml', 'kml', 'qgc', 'geojson', 'geojson', null]);
+  });
+});
+
+describe('planned vs flown', () => {
+  const plan = planRefly({ gaps: [gap(0, 0, 120, 400)], heightM: 100, camera: CAMERA });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'postflight-plan-'));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('reads back the waylines of a DJI WPML KMZ and of KML lines', () => {
+    const [kmz] = exportPlan(plan, 'wpml', { fileName: 'p.kmz', title: 't' });
+    fs.writeFileSync(path.join(dir, 'p.kmz'), kmz!.bytes);
+    const [kml] = exportPlan(plan, 'kml', { fileName: 'p.kml', title: 't' });
+    fs.writeFileSync(path.join(dir, 'p.kml'), kml!.bytes);
+    for (const file of ['p.kmz', 'p.kml']) {
+      const lines = readFlightPlan(path.join(dir, file));
+      expect(lines, file).toHaveLength(plan.lines.length);
+      lines.forEach((l, i) => {
+        expect(l[0][0]).toBeCloseTo(plan.lines[i]!.coordinates[0][0], 7);
+        expect(l[1][1]).toBeCloseTo(plan.lines[i]!.coordinates[1][1], 7);
+      });
+    }
+    fs.writeFileSync(path.join(dir, 'bad.kmz'), 'not a zip');
+    expect(() => readFlightPlan(path.join(dir, 'bad.kmz'))).toThrow(/not a readable KMZ/);
+  });
+
+  it('finds the stretches an aborted flight left, and only those', () => {
+    const lines = readFlightPlan(path.join(dir, 'p.kmz'));
+    // The flight stopped half-way along the third line.
+    const thirdStart = plan.photos.findIndex((p) => p.line === 2);
+    const thirdCount = plan.lines[2]!.photoCount;
+    const flown = plan.photos.slice(0, thirdStart + Math.floor(thirdCount / 2));
+    const opts = { acrossM: plan.lineSpacingM, alongM: plan.footprint.alongM, minM: plan.photoSpacingM };
+    expect(unflownStretches(lines, plan.photos, opts)).toEqual([]);
+    const missing = unflownStretches(lines, flown, opts);
+    // Half of line 3 and all of the lines after it.
+    expect(missing).toHaveLength(plan.lines.length - 2);
+    const missingArea = missing.reduce((a, m) => a + m.properties.areaM2, 0);
+    const lineLength = (l: (typeof lines)[number]) => Math.hypot(...frame.toXY(l[1][0], l[1][1]).map((v, k) => v - frame.toXY(l[0][0], l[0][1])[k]!) as [number, number]);
+    const expected = lines.slice(3).reduce((a, l) => a + lineLength(l), 0) + lineLength(lines[2]!) / 2;
+    expect(missingArea / plan.lineSpacingM).toBeGreaterThan(expected - plan.footprint.alongM);
+    expect(missingArea / plan.lineSpacingM).toBeLessThan(expected + plan.footprint.alongM);
+    // Re-planned, the stretches are covered again.
+    const again = planRefly({ gaps: missing, heightM: 100, camera: CAMERA });
+    for (const m of missing) expect(coverageOf(again, m.geometry).overlap3Pct).toBe(100);
   });
 });

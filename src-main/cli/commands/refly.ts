@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { openProject } from '../../project/project.ts';
 import { exportPlan, formatFromFileName, REFLY_FORMATS, type ReflyFormat } from '../../refly/export.ts';
+import { readFlightPlan } from '../../refly/flight-plan.ts';
 import { planTaskRefly } from '../../refly/service.ts';
 import { requireString, UsageError, type CliIo, type Command, type ParsedArgs } from '../command.ts';
 import { reflySpec } from './specs.ts';
@@ -22,7 +23,8 @@ export const reflyCommand: Command = {
     const heightM = parseHeight(args.values.height);
     const project = openProject(dir, { writer: 'refly' });
     try {
-      const plan = planTaskRefly(project, taskId, { ...overlap, heightM });
+      const fromPlan = typeof args.values['from-plan'] === 'string' ? readFlightPlan(args.values['from-plan']) : undefined;
+      const plan = planTaskRefly(project, taskId, { ...overlap, heightM, fromPlan });
       const files = exportPlan(plan, format, { fileName: path.basename(out), title: `Postflight re-fly, task ${taskId}` });
       const folder = path.dirname(path.resolve(out));
       fs.mkdirSync(folder, { recursive: true });

@@ -93,6 +93,7 @@ export const reflySpec: CommandSpec = {
     format: { type: 'string', description: 'wpml | kml | qgc | geojson' },
     overlap: { type: 'string', description: 'Front/side overlap in percent, e.g. 75/70 (the default)' },
     height: { type: 'string', description: 'Flight height above take-off in metres (default: the height the task was flown at)' },
+    'from-plan': { type: 'string', description: 'The task\'s flight plan (DJI WPML .kmz or KML lines): re-fly the stretches of its lines without accepted photos' },
     json: { type: 'boolean', description: 'Print the plan summary as JSON' },
   },
 };
