@@ -6,6 +6,8 @@ import { NVIDIA_GPUS } from './docker-engine.ts';
 /** Labels that find our containers again after a crash. */
 export const RUN_LABEL = 'org.postflight.run';
 export const PROJECT_LABEL = 'org.postflight.project';
+/** The Postflight process that started the container (JSON: pid, host, process start): only its death makes it an orphan. */
+export const OWNER_LABEL = 'org.postflight.owner';
 
 /** Where ODM's project folder is mounted in the container (ODM's documented `--project-path /datasets`). */
 const DATASETS = '/datasets';

@@ -31,7 +31,7 @@ import {
   type GpuMode,
   type GpuStatus,
 } from './docker-engine.ts';
-import { PROJECT_LABEL, RUN_LABEL, runOdmContainer, stopContainer, type ContainerOutcome } from './docker-run.ts';
+import { OWNER_LABEL, PROJECT_LABEL, RUN_LABEL, runOdmContainer, stopContainer, type ContainerOutcome } from './docker-run.ts';
 import { NodeOdmClient, type NodeOdmConnection } from './nodeodm-client.ts';
 import { runOnNodeOdm } from './nodeodm-run.ts';
 import { explainFailure } from './odm-log.ts';
@@ -39,6 +39,7 @@ import { buildOdmOptions, toOdmArgs, type OdmOptions } from './options.ts';
 import { collectOutputs } from './outputs.ts';
 import { RunMonitor, type OdmControlCallbacks } from './run-monitor.ts';
 import { loadVerifiedTask, stagePhotos, taskPhotos, type TaskPhoto } from './task-photos.ts';
+import { currentProcessOwner, lockOwnerAlive, type ProcessOwner } from '../project/lock.ts';
 
 export const DEFAULT_TIMEOUT_MS = 24 * 3600 * 1000;
 
@@ -173,7 +174,7 @@ async function dockerRun(
         name: prep.name,
         imagesDir,
         args: toOdmArgs(prep.options),
-        labels: { [RUN_LABEL]: prep.run.id, [PROJECT_LABEL]: project.info.id },
+        labels: { [RUN_LABEL]: prep.run.id, [PROJECT_LABEL]: project.info.id, [OWNER_LABEL]: JSON.stringify(currentProcessOwner()) },
         memoryBytes: engine.memoryBytes,
         cpus: engine.cpus,
         timeoutMs,
@@ -324,6 +325,8 @@ export async function reapOrphans(project: Project, opts: { docker?: Docker } = 
     for (const info of containers) {
       const runId = info.Labels[RUN_LABEL];
       if (runId && active.has(runId)) continue;
+      // A container another live Postflight process started is its business, not an orphan.
+      if (ownedByLiveProcess(info.Labels[OWNER_LABEL])) continue;
       const container = docker.getContainer(info.Id);
       const run = runId ? getOdmRun(project.db, runId) : null;
       if (run?.logPath) {
@@ -381,4 +384,17 @@ export async function detectEngines(opts: { docker?: Docker; images?: string[]; 
     }
   }
   return report;
+}
+
+/** True when the owner label names a Postflight process (not this one) that still runs. */
+function ownedByLiveProcess(label: string | undefined): boolean {
+  if (!label) return false;
+  try {
+    const owner = JSON.parse(label) as ProcessOwner;
+    if (typeof owner.pid !== 'number' || typeof owner.host !== 'string') return false;
+    if (owner.pid === process.pid && owner.host === currentProcessOwner().host) return false;
+    return lockOwnerAlive({ ...owner, processStart: owner.processStart ?? null, command: 'odm', acquiredAt: '' });
+  } catch {
+    return false;
+  }
 }

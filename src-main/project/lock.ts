@@ -22,6 +22,13 @@ export interface LockOwner {
   acquiredAt: string;
 }
 
+/** Who a process is, in a form another process can check for life (see lockOwnerAlive). */
+export type ProcessOwner = Pick<LockOwner, 'pid' | 'host' | 'processStart'>;
+
+export function currentProcessOwner(): ProcessOwner {
+  return { pid: process.pid, host: os.hostname(), processStart: processStartOf(process.pid) };
+}
+
 export interface ProjectLock {
   readonly owner: LockOwner;
   /** Gives the lock up (removes the file if it is still ours). Idempotent. */
