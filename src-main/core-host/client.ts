@@ -113,6 +113,38 @@ export function connectCore(channel: HostChannel, relay: RelayOptions): CoreClie
   };
 }
 
+/**
+ * A core host that is started again when it dies unasked (a crash in a native module, an out-of-memory kill): calls
+ * in flight at that moment are answered with an error, later ones reach the new host, and the window is told the
+ * project changed (the new host has none open, so the pilot reopens it; jobs resume from their journals).
+ */
+export function superviseCore(start: () => HostChannel, relay: RelayOptions): CoreClient {
+  let stopping = false;
+  let current: CoreClient;
+  const connect = (): CoreClient => {
+    const channel = start();
+    const client = connectCore(channel, relay);
+    channel.onExit(() => {
+      if (stopping || current !== client) return;
+      current = connect();
+      void current.ready.then(() => relay.emit('project.changed', { what: 'project' }));
+    });
+    return client;
+  };
+  current = connect();
+  return {
+    get ready() {
+      return current.ready;
+    },
+    dispatch: (method, params) => current.dispatch(method, params),
+    media: (mediaPath) => current.media(mediaPath),
+    shutdown: () => {
+      stopping = true;
+      return current.shutdown();
+    },
+  };
+}
+
 async function runNative(relay: NativeAdapters, request: NativeRequest): Promise<unknown> {
   if (request.op === 'pickFolder') return relay.pickFolder ? relay.pickFolder(request.purpose) : null;
   const store = relay[request.store] as { get(a: string): Promise<unknown>; set(a: string, v: unknown): Promise<void>; delete(a: string): Promise<void> } | undefined;

@@ -6,7 +6,7 @@
  */
 import path from 'node:path';
 import { app, BrowserWindow, session as electronSession } from 'electron';
-import { connectCore } from '../core-host/client.ts';
+import { superviseCore } from '../core-host/client.ts';
 import { createMainWindow, rendererDir } from './window.ts';
 import { registerIpc, sendEvent } from './ipc.ts';
 import { handleMediaProtocol } from './media-protocol.ts';
@@ -26,8 +26,8 @@ app.on('web-contents-created', (_event, contents) => {
 
 void app.whenReady().then(() => {
   hardenSession(electronSession.defaultSession);
-  const core = connectCore(
-    startCoreProcess({ recentFile: path.join(app.getPath('userData'), 'recent.json'), keychain: true, pickFolder: true }),
+  const core = superviseCore(
+    () => startCoreProcess({ recentFile: path.join(app.getPath('userData'), 'recent.json'), keychain: true, pickFolder: true }),
     {
       emit: (name, payload) => sendEvent(mainWindow?.webContents ?? null, name, payload),
       pickFolder: (purpose) => pickFolder(mainWindow, purpose),

@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectCore, forkCoreHost, type CoreClient } from '../../src-main/core-host/client.ts';
+import { connectCore, forkCoreHost, superviseCore, type CoreClient, type HostChannel } from '../../src-main/core-host/client.ts';
 import { NO_KEYRING_MESSAGE, sealedVault } from '../../src-main/electron/sealed-vault.ts';
 import type { S3Credentials } from '../../src-main/sync/credentials.ts';
 import { makeTemp, rmTemp } from '../support/paths.ts';
@@ -59,5 +59,33 @@ describe('the relay answers the core host for main-only capabilities', () => {
     const refused = await client.dispatch('sync.setCredentials', { accessKeyId: 'AKIARELAY', secretAccessKey: 'relay-secret-key' });
     expect(refused.error).toMatchObject({ code: 'refused', message: NO_KEYRING_MESSAGE });
     expect((await client.dispatch('sync.getTarget', {})).result).toMatchObject({ hasCredentials: false });
+  });
+});
+
+describe('a core host that dies unasked', () => {
+  it('is started again: later calls are answered and the window is told to re-read the project', async () => {
+    const channels: HostChannel[] = [];
+    const events: string[] = [];
+    const supervised = superviseCore(
+      () => {
+        const channel = forkCoreHost({ recentFile: null, keychain: false, pickFolder: false });
+        channels.push(channel);
+        return channel;
+      },
+      { emit: (name, payload) => events.push(`${name}:${JSON.stringify(payload)}`) },
+    );
+    try {
+      await supervised.ready;
+      expect((await supervised.dispatch('project.open', { dir: path.join(temp, 'crash'), create: true })).error).toBeUndefined();
+      events.length = 0;
+      channels[0]!.kill(); // as a crash would end it
+      await expect.poll(() => channels.length, { timeout: 20_000 }).toBe(2);
+      await expect.poll(() => events, { timeout: 20_000 }).toContain('project.changed:{"what":"project"}');
+      expect((await supervised.dispatch('app.info', {})).result).toMatchObject({ transport: 'ipc' });
+      expect((await supervised.dispatch('project.current', {})).result).toBeNull();
+    } finally {
+      await supervised.shutdown();
+    }
+    expect(channels).toHaveLength(2); // an asked-for shutdown starts nothing
   });
 });
