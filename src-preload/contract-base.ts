@@ -287,6 +287,7 @@ export const METHOD_NAMES = [
   'tasks.import',
   'tasks.verify',
   'tasks.unverify',
+  'tasks.setStream',
   'images.list',
   'images.facets',
   'images.footprints',

@@ -100,6 +100,8 @@ export const methods = {
   ),
   'tasks.verify': method<TaskInfo>()(taskRef.extend({ force: z.boolean().optional() })),
   'tasks.unverify': method<TaskInfo>()(taskRef),
+  /** Which file of each capture the task counts: a payload stream ('wide', 'zoom', 'thermal'), a band, or null (colour). */
+  'tasks.setStream': method<TaskInfo>()(taskRef.extend({ stream: z.string().min(1).max(40).nullable() })),
   'images.list': method<{ total: number; items: ImageListItem[] }>()(
     z
       .object({

@@ -11,7 +11,7 @@ import { refreshClassification, refreshCoverage, startClassify, startCoverage, s
 import { credentialAccount, type CredentialStore } from '../sync/credentials.ts';
 import { loadTarget, resolveTarget } from '../sync/target.ts';
 import { getOverlapLayer } from '../geo/coverage-service.ts';
-import { requireTask } from '../db/tasks.ts';
+import { requireTask, setTaskStream } from '../db/tasks.ts';
 import { cancelOdm } from '../odm/service.ts';
 import { listOdmRuns } from '../db/odm-runs.ts';
 import { memoryCredentials } from './memory-credentials.ts';
@@ -86,6 +86,13 @@ export function createHandlers(session: Session, transport: 'ipc' | 'http', nati
     'tasks.unverify': async ({ taskId }) => {
       unverifyTask(session.require().project, taskId);
       changed('tasks');
+      return taskInfo(taskId);
+    },
+    'tasks.setStream': async ({ taskId, stream }) => {
+      const { project } = session.require();
+      setTaskStream(project.db, requireTask(project.db, taskId).id, stream);
+      changed('tasks');
+      refreshCoverage(env());
       return taskInfo(taskId);
     },
     'images.list': async ({ filter, offset, limit }) => listImageItems(db(), filter, offset, limit),

@@ -54,6 +54,16 @@ describe('app work through the service facade', () => {
     expect(after.coveragePct!).toBeLessThan(before.coveragePct!);
   });
 
+  it('a task counts the stream of each capture the pilot chooses', async () => {
+    // Brighton Beach is RGB only: a task set to the thermal stream has nothing to count, and back on colour it has.
+    await ok('tasks.setStream', { taskId: '2', stream: 'thermal' });
+    await settle();
+    expect((await ok<TaskInfo[]>('tasks.list')).find((t) => t.taskId === '2')!.coveragePct).toBe(0);
+    await ok('tasks.setStream', { taskId: '2', stream: null });
+    await settle();
+    expect((await ok<TaskInfo[]>('tasks.list')).find((t) => t.taskId === '2')!.coveragePct).toBeGreaterThan(90);
+  });
+
   it('says which kernels run', async () => {
     const info = await ok<{ nativeKernels: boolean }>('app.info');
     expect(info.nativeKernels).toBe(fs.existsSync(path.join(repoRoot, 'native', 'build', 'Release', 'postflight_quality.node')) && process.env.POSTFLIGHT_NATIVE !== 'off');
