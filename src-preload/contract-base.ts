@@ -117,6 +117,30 @@ export interface ImageDetail extends ImageListItem {
   motionPx: number | null;
 }
 
+/** DJI RtkFlag read as a solution: 50 fixed, 32-49 float, 16-31 single point, below 16 none. */
+export type RtkSolution = 'fixed' | 'float' | 'single' | 'none';
+
+/** A task's assigned photos by RTK solution (only photos whose drone writes a flag); summary e.g. "92 % RTK fixed". */
+export interface RtkTally {
+  photos: number;
+  fixed: number;
+  float: number;
+  single: number;
+  none: number;
+  fixedPct: number;
+  summary: string;
+}
+
+/** One photo's RTK status for the map: position, raw flag, solution and DJI's standard deviations (m). */
+export interface RtkPoint {
+  id: number;
+  lon: number;
+  lat: number;
+  flag: number;
+  solution: RtkSolution;
+  stdM: { lon: number | null; lat: number | null; hgt: number | null };
+}
+
 export interface TaskInfo {
   taskId: string;
   name: string | null;
@@ -140,6 +164,8 @@ export interface TaskInfo {
   syncedAt: string | null;
   /** Assigned photos with no footprint for want of a height above take-off, per flight (empty when none). */
   heightUnknown: { flightId: number | null; count: number }[];
+  /** RTK solutions of the assigned photos; null when none of them carries an RTK flag. */
+  rtk: RtkTally | null;
 }
 
 /** A photo's ground footprint, corners ordered as the image is drawn: top-left, top-right, bottom-right, bottom-left. */
@@ -290,6 +316,7 @@ export const METHOD_NAMES = [
   'tasks.setStream',
   'images.list',
   'images.facets',
+  'images.rtk',
   'images.footprints',
   'images.get',
   'images.decide',

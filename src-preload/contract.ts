@@ -12,7 +12,7 @@
 import { z } from 'zod';
 import { IMAGE_STATUSES, REFLY_EXPORT_FORMATS, type EventName, type Events, type MethodName } from './contract-base.ts';
 import type {
-  CardOffloadInfo, CardVolume, Envelope, ImageDetail, ImageFacets, ImageListItem, JobInfo, OdmRunInfo, OverlapLayerInfo,
+  CardOffloadInfo, CardVolume, Envelope, ImageDetail, ImageFacets, RtkPoint, ImageListItem, JobInfo, OdmRunInfo, OverlapLayerInfo,
   PhotoFootprint, ProjectSummary, ReflyExport, ReflyPlanInfo, SyncTarget, SyncTargetInfo, TaskInfo, CloudTargetInfo,
 } from './contract-base.ts';
 
@@ -112,6 +112,8 @@ export const methods = {
       .strict(),
   ),
   'images.facets': method<ImageFacets>()(none),
+  /** Every located photo with an RTK flag (DJI RtkFlag), for the map's RTK layer. */
+  'images.rtk': method<RtkPoint[]>()(none),
   'images.footprints': method<PhotoFootprint[]>()(
     z.object({ limit: z.number().int().min(1).max(20_000).default(5000) }).strict(),
   ),

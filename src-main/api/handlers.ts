@@ -5,6 +5,7 @@ import { AppError } from '../common/errors.ts';
 import type { ApiHandlers } from './dispatch.ts';
 import type { Session } from './session.ts';
 import { projectSummary } from './project-summary.ts';
+import { rtkPoints } from '../db/rtk.ts';
 import { imageDetail, imageFacets, listImageItems, photoFootprints, taskInfos } from '../db/read-model.ts';
 import { findCardVolumes } from './cards.ts';
 import { refreshClassification, refreshCoverage, startClassify, startCoverage, startIngest, startOdm, type WorkEnv } from './work.ts';
@@ -97,6 +98,7 @@ export function createHandlers(session: Session, transport: 'ipc' | 'http', nati
     },
     'images.list': async ({ filter, offset, limit }) => listImageItems(db(), filter, offset, limit),
     'images.facets': async () => imageFacets(db()),
+    'images.rtk': async () => rtkPoints(db()),
     'images.footprints': async ({ limit }) => photoFootprints(db(), limit),
     'images.get': async ({ id }) => {
       const detail = imageDetail(db(), id);

@@ -7,6 +7,7 @@ import type { Database } from './database.ts';
 import { footprintOf, metadataOf, metricsOf } from './images.ts';
 import { toTaskRow, type RawTask } from './tasks.ts';
 import { listHeightUnknown, photoHeightUnknown } from './heights.ts';
+import { rtkByTask } from './rtk.ts';
 import type {
   ImageDetail,
   ImageFacets,
@@ -248,6 +249,7 @@ export function taskInfos(db: Database, taskId?: string): TaskInfo[] {
     list.push({ flightId: h.flightId, count: h.count });
     heightUnknown.set(h.taskRowId, list);
   }
+  const rtk = rtkByTask(db);
   return rows.map((r) => {
     const t = toTaskRow(r);
     const cov = t.coverage;
@@ -268,6 +270,7 @@ export function taskInfos(db: Database, taskId?: string): TaskInfo[] {
       verifyForced: t.verifyForced,
       syncedAt: t.syncedAt,
       heightUnknown: heightUnknown.get(r.id) ?? [],
+      rtk: rtk.get(r.id) ?? null,
     };
   });
 }

@@ -7,6 +7,8 @@ import { listTasks } from '../db/tasks.ts';
 import { countFlights } from '../db/flights.ts';
 import type { Project } from '../project/project.ts';
 import { countSafeOnCard, listLatestCardOffloads } from '../db/offload.ts';
+import { rtkByTask, rtkSolution } from '../db/rtk.ts';
+import type { RtkSolution, RtkTally } from '../../src-preload/contract-base.ts';
 import type { CardCertificate } from '../ingest/certificate.ts';
 
 export interface ReportImage {
@@ -34,6 +36,9 @@ export interface ReportImage {
   capture_key: string | null;
   band: string | null;
   sensor_kind: string | null;
+  /** DJI RtkFlag (50 fixed, 32-49 float, 16 single, 0 none) and its solution; null when the drone writes none. */
+  rtk_flag: number | null;
+  rtk_solution: RtkSolution | null;
 }
 
 export interface ReportTask {
@@ -56,6 +61,8 @@ export interface ReportTask {
   verified: boolean;
   /** Heights above ground from the project's DEM ('dem'), flat ground at take-off level ('flat') or both ('mixed'). */
   height_model: 'flat' | 'dem' | 'mixed' | null;
+  /** Assigned photos by RTK solution ("92 % RTK fixed"); null when none carries an RTK flag. */
+  rtk: RtkTally | null;
   /** Multi-file captures matched to the task: how many, how many lack a band, and the sentence the pilot reads. */
   captures: { count: number; incomplete: number; summary: string } | null;
 }
@@ -143,9 +150,12 @@ export function buildReport(project: Project): Report {
       capture_key: r.capture_key,
       band: r.band,
       sensor_kind: r.sensor_kind,
+      rtk_flag: r.rtk_flag,
+      rtk_solution: rtkSolution(r.rtk_flag),
     };
   });
 
+  const rtk = rtkByTask(db);
   const reportTasks = tasks.map((t): ReportTask => {
     const c = perTask.get(t.id) ?? { images: 0, assigned: 0 };
     const cov = t.coverage;
@@ -161,6 +171,7 @@ export function buildReport(project: Project): Report {
       unphotographed_m2: cov?.unphotographedAreaM2 ?? null,
       thin_overlap_m2: cov?.thinOverlapAreaM2 ?? null,
       verified: t.verifiedAt !== null,
+      rtk: rtk.get(t.id) ?? null,
       captures: captureSummary(capturesOf.get(t.id)),
       height_model: cov ? (cov.heightModel ?? 'flat') : null,
     };

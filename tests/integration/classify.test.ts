@@ -198,11 +198,11 @@ describe('classifyProject on a real project file', () => {
     expect(Object.keys(report)).toEqual(['images', 'tasks', 'summary', 'cards']);
     const good = report.images.find((i) => i.id === rowOf.get(b.photos[waypoint + 3]!.id))!;
     expect(Object.keys(good).sort()).toEqual(
-      ['id', 'path', 'file_name', 'md5', 'status', 'reasons', 'task_id', 'flight_id', 'lat', 'lon', 'captured_at', 'sharpness', 'gimbal_pitch', 'footprint', 'gsd_cm', 'capture_key', 'band', 'sensor_kind'].sort(),
+      ['id', 'path', 'file_name', 'md5', 'status', 'reasons', 'task_id', 'flight_id', 'lat', 'lon', 'captured_at', 'sharpness', 'gimbal_pitch', 'footprint', 'gsd_cm', 'capture_key', 'band', 'sensor_kind', 'motion_px', 'rtk_flag', 'rtk_solution'].sort(),
     );
     expect(good).toMatchObject({ path: `DCIM/100MEDIA/${good.file_name}`, status: 'assigned', task_id: 'A', flight_id: 1, reasons: [] });
     expect(report.tasks.map((t) => Object.keys(t).sort())[0]).toEqual(
-      ['task_id', 'image_count', 'assigned_count', 'coverage_pct', 'overlap3_pct', 'overlap5_pct', 'gsd_cm', 'gaps', 'unphotographed_m2', 'thin_overlap_m2', 'verified', 'captures', 'height_model'].sort(),
+      ['task_id', 'image_count', 'assigned_count', 'coverage_pct', 'overlap3_pct', 'overlap5_pct', 'gsd_cm', 'gaps', 'unphotographed_m2', 'thin_overlap_m2', 'verified', 'captures', 'height_model', 'rtk'].sort(),
     );
     const assignedA = [...expected.values()].filter((w) => w.status === 'assigned' && w.task === 1).length;
     expect(report.tasks[0]).toMatchObject({ task_id: 'A', assigned_count: assignedA, verified: false });

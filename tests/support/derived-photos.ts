@@ -279,6 +279,12 @@ export function withGimbalPitch(dir: string, pitch: number, opts: DeriveOptions 
   return write(target(dir, `pitch${pitch}`, opts), bytes);
 }
 
+/** drone-dji:RtkFlag set to `flag` (50 fixed, 32-49 float, 16 single, 0 none). */
+export function withRtkFlag(dir: string, flag: number, opts: DeriveOptions = {}): string {
+  const bytes = editXmp(sourceBytes(opts), (xml) => setXmpProperty(xml, 'drone-dji:RtkFlag', String(flag)));
+  return write(target(dir, `rtk${flag}`, opts), bytes);
+}
+
 const EXPOSURE_TIME = 0x829a;
 
 /** EXIF ExposureTime set to `seconds` (a slow shutter); the rest of the photo exactly as the camera wrote it. */

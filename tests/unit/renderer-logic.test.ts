@@ -24,6 +24,7 @@ const task = (over: Partial<TaskInfo>): TaskInfo => ({
   verifyForced: false,
   syncedAt: null,
   heightUnknown: [],
+  rtk: null,
   ...over,
 });
 

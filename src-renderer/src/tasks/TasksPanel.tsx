@@ -192,7 +192,14 @@ function TaskRow({ task, onChanged, recomputing }: { task: TaskInfo; onChanged: 
           {task.verifyForced && ' (overridden)'}
         </span>
       </td>
-      <td>{figure(recomputing, `${task.assignedCount} / ${task.imageCount}`)}</td>
+      <td>
+        {figure(recomputing, `${task.assignedCount} / ${task.imageCount}`)}
+        {!recomputing && task.rtk && (
+          <div className="muted" data-testid="rtk">
+            {task.rtk.summary}
+          </div>
+        )}
+      </td>
       <td data-testid="coverage">
         {figure(recomputing, formatPct(task.coveragePct))}
         {!recomputing && <HeightUnknown task={task} onChanged={onChanged} />}
