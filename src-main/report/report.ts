@@ -7,6 +7,7 @@ import { listTasks } from '../db/tasks.ts';
 import { countFlights } from '../db/flights.ts';
 import type { Project } from '../project/project.ts';
 import { countSafeOnCard, listLatestCardOffloads } from '../db/offload.ts';
+import { cardDrones, flightSpans, pilotOf, type DroneSpan, type FlightSpan } from '../db/crews.ts';
 import { rtkByTask, rtkSolution } from '../db/rtk.ts';
 import type { RtkSolution, RtkTally } from '../../src-preload/contract-base.ts';
 import type { CardCertificate } from '../ingest/certificate.ts';
@@ -86,6 +87,15 @@ export interface ReportSummary {
 export interface ReportCard extends CardCertificate {
   /** Photos recorded from this card that have a verified copy now. */
   photos_verified_now: number;
+  /** Who flew the card: its own pilot entry, else the project's pilot; null when none was entered. */
+  pilot: string | null;
+  /** The drones whose photos are on the card, each with its serial, time span and photo count. */
+  drones: DroneSpan[];
+}
+
+/** One flight: its drone, the card it came from, the card's pilot, time span and photo count. */
+export interface ReportFlight extends FlightSpan {
+  pilot: string | null;
 }
 
 export interface Report {
@@ -94,6 +104,7 @@ export interface Report {
   summary: ReportSummary;
   /** One per card a copy run finished on (its latest certificate). */
   cards: ReportCard[];
+  flights: ReportFlight[];
 }
 
 /** The latest certificate of every card, checked against the copies' state today. */
@@ -102,7 +113,13 @@ export function reportCards(project: Project): ReportCard[] {
     const record = JSON.parse(row.record_json) as CardCertificate;
     const now = countSafeOnCard(project.db, row.source_root);
     const stillAll = now.safe >= record.photo_count && now.safe === now.photos;
-    return { ...record, safe_to_format: record.safe_to_format && stillAll, photos_verified_now: now.safe };
+    return {
+      ...record,
+      safe_to_format: record.safe_to_format && stillAll,
+      photos_verified_now: now.safe,
+      pilot: pilotOf(project.db, row.source_root),
+      drones: cardDrones(project.db, row.source_root),
+    };
   });
 }
 
@@ -177,7 +194,8 @@ export function buildReport(project: Project): Report {
     };
   });
 
-  return { images, tasks: reportTasks, summary: reportSummary(project), cards: reportCards(project) };
+  const flights = flightSpans(db).map((f): ReportFlight => ({ ...f, pilot: pilotOf(db, f.source) }));
+  return { images, tasks: reportTasks, summary: reportSummary(project), cards: reportCards(project), flights };
 }
 
 /** The counts alone, straight from the tables (cheap enough to give after every classification run). */

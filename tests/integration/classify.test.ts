@@ -195,7 +195,7 @@ describe('classifyProject on a real project file', () => {
     expect(summary.flight_tail).toBe(true);
 
     const report = buildReport(project);
-    expect(Object.keys(report)).toEqual(['images', 'tasks', 'summary', 'cards']);
+    expect(Object.keys(report)).toEqual(['images', 'tasks', 'summary', 'cards', 'flights']);
     const good = report.images.find((i) => i.id === rowOf.get(b.photos[waypoint + 3]!.id))!;
     expect(Object.keys(good).sort()).toEqual(
       ['id', 'path', 'file_name', 'md5', 'status', 'reasons', 'task_id', 'flight_id', 'lat', 'lon', 'captured_at', 'sharpness', 'gimbal_pitch', 'footprint', 'gsd_cm', 'capture_key', 'band', 'sensor_kind', 'motion_px', 'rtk_flag', 'rtk_solution'].sort(),

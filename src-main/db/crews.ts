@@ -1,0 +1,67 @@
+/**
+ * Who flew what: per card and per flight, the drone (make, model, serial), the time span and the photo count, and the
+ * pilot's name (entered once per project, overridable per card) — what DroneTM needs to pay pilots.
+ */
+import { z } from 'zod';
+import type { Database } from './database.ts';
+import { getSetting, setSetting } from './settings.ts';
+
+export const PILOT_SETTING = 'pilot.name';
+export const CARD_PILOTS_SETTING = 'pilot.cards';
+
+export interface DroneSpan {
+  make: string | null;
+  model: string | null;
+  serial: string | null;
+  photo_count: number;
+  first_capture: string | null;
+  last_capture: string | null;
+}
+
+const SPAN = `make, model, serial, count(*) AS photo_count, min(coalesce(captured_at, captured_local)) AS first_capture,
+  max(coalesce(captured_at, captured_local)) AS last_capture`;
+
+/** The drones whose photos came from one card (duplicates left out), each with its time span and photo count. */
+export function cardDrones(db: Database, sourceRoot: string): DroneSpan[] {
+  return db
+    .prepare<[string], DroneSpan>(
+      `SELECT ${SPAN} FROM images WHERE source_root = ? AND status != 'duplicate' GROUP BY make, model, serial ORDER BY first_capture`,
+    )
+    .all(sourceRoot);
+}
+
+export interface FlightSpan extends DroneSpan {
+  flight_id: number;
+  /** The card (folder) the flight's photos were ingested from. */
+  source: string;
+}
+
+/** Every flight with its drone, card, time span and photo count, in flight order. */
+export function flightSpans(db: Database): FlightSpan[] {
+  return db
+    .prepare<[], FlightSpan>(
+      `SELECT flight_id, min(source_root) AS source, ${SPAN} FROM images WHERE flight_id IS NOT NULL
+        GROUP BY flight_id ORDER BY flight_id`,
+    )
+    .all();
+}
+
+const cardPilotsSchema = z.record(z.string(), z.string());
+
+/** The pilot of a card: the card's own entry, else the project's pilot, else null. */
+export function pilotOf(db: Database, sourceRoot: string): string | null {
+  return getSetting(db, CARD_PILOTS_SETTING, cardPilotsSchema, {})[sourceRoot] ?? getSetting(db, PILOT_SETTING, z.string().nullable(), null);
+}
+
+/** The project's pilot (entered once); null clears it. */
+export function setProjectPilot(db: Database, name: string | null): void {
+  setSetting(db, PILOT_SETTING, name?.trim() || null);
+}
+
+/** Another pilot for one card only; null goes back to the project's pilot. */
+export function setCardPilot(db: Database, sourceRoot: string, name: string | null): void {
+  const all = { ...getSetting(db, CARD_PILOTS_SETTING, cardPilotsSchema, {}) };
+  if (name?.trim()) all[sourceRoot] = name.trim();
+  else delete all[sourceRoot];
+  setSetting(db, CARD_PILOTS_SETTING, all);
+}
