@@ -28,6 +28,9 @@ export default defineConfig({
   },
   renderer: {
     root: resolve(import.meta.dirname, 'src-renderer'),
+    // Test hooks (window.__postflightMap) exist only in a build made for the e2e tests (POSTFLIGHT_TEST_HOOKS=1);
+    // in any other build the constant is false and the hook code is dropped.
+    define: { __POSTFLIGHT_TEST_HOOKS__: JSON.stringify(process.env.POSTFLIGHT_TEST_HOOKS === '1') },
     build: {
       outDir: resolve(import.meta.dirname, 'out/renderer'),
       rolldownOptions: { input: { index: resolve(import.meta.dirname, 'src-renderer/index.html') } },

@@ -9,12 +9,11 @@ import { computeFootprint } from '../src-main/geo/footprint.ts';
 import { analyseCoverage, type CoveragePhoto } from '../src-main/geo/coverage.ts';
 import { computeCoverage } from '../src-main/geo/coverage-service.ts';
 import { openProject } from '../src-main/project/project.ts';
-import { insertImage } from '../src-main/db/images.ts';
 import { listTasks } from '../src-main/db/tasks.ts';
 import { importTasks } from '../src-main/geo/task-import.ts';
 import { lawnmower, rectangleTask } from '../tests/support/geo-lawnmower.ts';
 import { makeTemp, rmTemp } from '../tests/support/paths.ts';
-import { medianSeconds, row } from './support.ts';
+import { insertSurveyPhotos, medianSeconds, row } from './support.ts';
 
 const survey = lawnmower({ front: 0.75, side: 0.65, halfWidthM: 1150, halfHeightM: 1230 });
 const task = rectangleTask(1150, 1230);
@@ -42,17 +41,7 @@ try {
   fs.writeFileSync(file, JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', properties: { task_id: 'big' }, geometry: task }] }));
   importTasks(project, file);
   const taskRow = listTasks(project.db)[0]!;
-  project.db.transaction(() => {
-    survey.photos.forEach((p, i) =>
-      insertImage(project.db, {
-        source_root: '/bench', source_path: `p${i}.jpg`, file_name: `p${i}.jpg`, status: 'assigned', task_id: taskRow.id,
-        ingested_at: '2024-01-01T00:00:00Z', captured_at: new Date(Date.UTC(2024, 0, 1) + i * 2000).toISOString(),
-        lat: p.lat, lon: p.lon, alt: p.alt, rel_alt: p.relAlt, gimbal_pitch: p.gimbalPitch, gimbal_yaw: p.gimbalYaw,
-        gimbal_roll: p.gimbalRoll, flight_yaw: p.flightYaw, focal35_mm: p.focal35Mm, focal_mm: p.focalMm,
-        width: p.width, height: p.height, make: p.make, model: p.model,
-      }),
-    );
-  })();
+  insertSurveyPhotos(project.db, survey.photos, taskRow.id);
   const service = await medianSeconds(async () => computeCoverage(project), 1);
   console.log(row('computeCoverage service (read, store all)', service, baseline));
   project.close();

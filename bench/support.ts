@@ -1,5 +1,8 @@
 /** Small helpers shared by the benchmarks: timing, medians, and printing a result beside its baseline. */
 import { performance } from 'node:perf_hooks';
+import { transaction, type Database } from '../src-main/db/database.ts';
+import { insertImage } from '../src-main/db/images.ts';
+import type { PhotoPose } from '../src-main/geo/footprint.ts';
 
 export async function timed<T>(fn: () => Promise<T>): Promise<{ seconds: number; value: T }> {
   const t0 = performance.now();
@@ -33,5 +36,20 @@ export async function parallel<T>(items: readonly T[], limit: number, fn: (item:
     Array.from({ length: Math.min(limit, items.length) }, async () => {
       while (next < items.length) await fn(items[next++]!);
     }),
+  );
+}
+
+/** Synthetic survey photos as assigned `images` rows of one task (2 s apart), as a real ingest + classify leaves them. */
+export function insertSurveyPhotos(db: Database, photos: readonly PhotoPose[], taskRowId: number): void {
+  transaction(db, () =>
+    photos.forEach((p, i) =>
+      insertImage(db, {
+        source_root: '/bench', source_path: `p${i}.jpg`, file_name: `p${i}.jpg`, status: 'assigned', task_id: taskRowId,
+        ingested_at: '2024-01-01T00:00:00Z', captured_at: new Date(Date.UTC(2024, 0, 1) + i * 2000).toISOString(),
+        lat: p.lat, lon: p.lon, alt: p.alt, rel_alt: p.relAlt, gimbal_pitch: p.gimbalPitch, gimbal_yaw: p.gimbalYaw,
+        gimbal_roll: p.gimbalRoll, flight_yaw: p.flightYaw, focal35_mm: p.focal35Mm, focal_mm: p.focalMm,
+        width: p.width, height: p.height, make: p.make, model: p.model,
+      }),
+    ),
   );
 }

@@ -108,6 +108,8 @@ export interface ImageDetail extends ImageListItem {
   metadata: Record<string, unknown> | null;
   /** No footprint for want of a height above take-off (relative altitude missing or negative, nothing entered). */
   heightUnknown: boolean;
+  /** For a duplicate: the photo with the same bytes that counts (its image and data are the ones to judge). */
+  duplicateOf: { id: number; fileName: string } | null;
   /** The flown height the pilot entered for this photo's flight, if any (m above take-off). */
   enteredHeightM: number | null;
   /**

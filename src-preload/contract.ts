@@ -115,7 +115,7 @@ export const methods = {
   /** Every located photo with an RTK flag (DJI RtkFlag), for the map's RTK layer. */
   'images.rtk': method<RtkPoint[]>()(none),
   'images.footprints': method<PhotoFootprint[]>()(
-    z.object({ limit: z.number().int().min(1).max(20_000).default(5000) }).strict(),
+    z.object({ offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(20_000).default(5000) }).strict(),
   ),
   'images.get': method<ImageDetail>()(z.object({ id: z.number().int().positive() }).strict()),
   /** The pilot's flown height for a flight whose photos carry no usable height (null clears it); coverage follows. */

@@ -99,7 +99,7 @@ export function createHandlers(session: Session, transport: 'ipc' | 'http', nati
     'images.list': async ({ filter, offset, limit }) => listImageItems(db(), filter, offset, limit),
     'images.facets': async () => imageFacets(db()),
     'images.rtk': async () => rtkPoints(db()),
-    'images.footprints': async ({ limit }) => photoFootprints(db(), limit),
+    'images.footprints': async ({ offset, limit }) => photoFootprints(db(), offset, limit),
     'images.get': async ({ id }) => {
       const detail = imageDetail(db(), id);
       if (!detail) throw new AppError('not_found', `No photo ${id} in this project.`);

@@ -141,13 +141,16 @@ interface DetailRow extends ListRow {
   metadata_json: string | null;
   entered_height_m: number | null;
   motion_px: number | null;
+  duplicate_of: number | null;
+  original_name: string | null;
 }
 
 export function imageDetail(db: Database, id: number): ImageDetail | null {
   const row = db
     .prepare<[number], DetailRow>(
       `SELECT ${LIST_COLUMNS}, i.md5, i.size, i.width, i.height, i.make, i.model, i.rel_alt, i.gsd_cm, i.footprint,
-         i.metrics_json, i.metadata_json, i.entered_height_m, i.motion_px
+         i.metrics_json, i.metadata_json, i.entered_height_m, i.motion_px, i.duplicate_of,
+         (SELECT o.file_name FROM images o WHERE o.id = i.duplicate_of) AS original_name
        FROM images i LEFT JOIN tasks t ON t.id = i.task_id WHERE i.id = ?`,
     )
     .get(id);
@@ -168,6 +171,7 @@ export function imageDetail(db: Database, id: number): ImageDetail | null {
     heightUnknown: photoHeightUnknown(row),
     enteredHeightM: row.entered_height_m,
     motionPx: row.motion_px,
+    duplicateOf: row.duplicate_of === null ? null : { id: row.duplicate_of, fileName: row.original_name ?? `photo ${row.duplicate_of}` },
   };
 }
 
@@ -211,13 +215,13 @@ export function imageFacets(db: Database): ImageFacets {
  * bottom-right, top-right, top-left (counter-clockwise, see geo/footprint.ts); MapLibre wants top-left first,
  * clockwise.
  */
-export function photoFootprints(db: Database, limit: number): PhotoFootprint[] {
+export function photoFootprints(db: Database, offset: number, limit: number): PhotoFootprint[] {
   const rows = db
-    .prepare<[number], { id: number; file_name: string; status: ImageStatus; footprint: string }>(
-      `SELECT id, file_name, status, footprint FROM images WHERE footprint IS NOT NULL
-       ORDER BY status = 'assigned' DESC, captured_at, id LIMIT ?`,
+    .prepare<[number, number], { id: number; file_name: string; status: ImageStatus; footprint: string }>(
+      // By id: pages read one after another see each footprint once.
+      `SELECT id, file_name, status, footprint FROM images WHERE footprint IS NOT NULL ORDER BY id LIMIT ? OFFSET ?`,
     )
-    .all(limit);
+    .all(limit, offset);
   return rows.flatMap((r) => {
     const ring = footprintOf(r)!.geometry.coordinates[0]!;
     if (ring.length < 4) return [];

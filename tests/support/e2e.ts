@@ -8,7 +8,8 @@ import { callApi } from './cli.ts';
 /** Builds out/renderer (and the other bundles) the way `npm run build` does; `postflight serve` serves it. */
 export function buildApp(): void {
   const bin = fs.realpathSync(path.join(repoRoot, 'node_modules', '.bin', 'electron-vite'));
-  const r = spawnSync(process.execPath, [bin, 'build'], { cwd: repoRoot, encoding: 'utf8' });
+  // With the test hooks (window.__postflightMap) the tests query the map through; a plain build has none.
+  const r = spawnSync(process.execPath, [bin, 'build'], { cwd: repoRoot, encoding: 'utf8', env: { ...process.env, POSTFLIGHT_TEST_HOOKS: '1' } });
   if (r.status !== 0) throw new Error(`electron-vite build failed:\n${r.stdout}\n${r.stderr}`);
 }
 

@@ -4,7 +4,21 @@ import { COVERED_PCT, formatPct, gapTally, leaveSiteChecklist, taskState } from 
 import { cullReducer, historyEntry, initialCull, keyCommand, targetIds, undoCalls } from '../../src-renderer/src/gallery/culling.ts';
 import { buildFilter, emptyFilters, galleryRows, NONE, rowOfIndex, verticalTarget } from '../../src-renderer/src/gallery/filters.ts';
 import { formatCount, formatEta, formatRate, lastEndedOfEachKind, mergeJob, progressFraction } from '../../src-renderer/src/jobs/format.ts';
-import { dataBounds, footprintFeatures, pointFeatures, taskFeatures } from '../../src-renderer/src/map/layers.ts';
+import {
+  dataBounds,
+  footprintFeatures,
+  GAP_KINDS,
+  indexFootprints,
+  LABEL_PRIORITY,
+  MOSAIC_MIN_ZOOM,
+  placeLabels,
+  pointFeatures,
+  taskFeatures,
+  TASK_STYLE,
+  thumbnailsInView,
+} from '../../src-renderer/src/map/layers.ts';
+import { LEGEND, OVERLAY_LAYERS } from '../../src-renderer/src/map/map-style.ts';
+import { OVERLAP_BANDS } from '../../src-renderer/src/map/overlap.ts';
 import { cardStateText, ingestWords } from '../../src-renderer/src/ingest/summary.ts';
 
 const task = (over: Partial<TaskInfo>): TaskInfo => ({
@@ -59,7 +73,37 @@ describe('task state colouring', () => {
   it('gives each task feature its state and colour for the map', () => {
     const fc = taskFeatures([task({ taskId: 'a' }), task({ taskId: 'b', assignedCount: 3, coveragePct: 99, verified: true })]);
     expect(fc.features.map((f) => [f.properties.taskId, f.properties.state])).toEqual([['a', 'not_flown'], ['b', 'verified']]);
-    expect(fc.features[0]!.properties.colour).not.toBe(fc.features[1]!.properties.colour);
+    expect(fc.features.map((f) => f.properties.coveragePct)).toEqual([null, 99]);
+  });
+
+  it('keeps task states, gap kinds and overlap bands apart: each state its own colour and line style, in both themes', () => {
+    for (const theme of ['standard', 'sunlight'] as const) {
+      const looks = Object.values(TASK_STYLE).map((s) => `${s.colour[theme]}|${JSON.stringify(s.dash)}|${s.width}`);
+      expect(new Set(looks).size).toBe(looks.length);
+      const colours = Object.values(TASK_STYLE).map((s) => s.colour[theme].toLowerCase());
+      const overlap = OVERLAP_BANDS.map((b) => `#${b.rgba.slice(0, 3).map((v) => v.toString(16).padStart(2, '0')).join('')}`);
+      for (const c of colours) expect(overlap).not.toContain(c);
+    }
+    expect(GAP_KINDS.unphotographed.stripe).not.toBe(GAP_KINDS.thin_overlap.stripe);
+    // Every overlay layer has paint for both themes, and sunlight changes the map, not only the page.
+    const changed = OVERLAY_LAYERS.filter((l) => JSON.stringify(l.paint('standard')) !== JSON.stringify(l.paint('sunlight')));
+    expect(changed.map((l) => l.id)).toEqual(expect.arrayContaining(['task-line-not_flown', 'task-line-covered', 'photo-points', 'footprint-fill']));
+    expect(LEGEND.map((s) => s.title)).toEqual(['Overlap', 'Gaps', 'Tasks', 'Photos', 'Re-fly']);
+  });
+
+  it('places task labels so none overlaps, the ones needing the pilot first', () => {
+    const box = (id: string, x: number, priority: number) => ({ id, x, y: 100, w: 80, h: 20, priority });
+    expect([...placeLabels([box('done', 100, LABEL_PRIORITY.verified), box('todo', 150, LABEL_PRIORITY.not_flown), box('far', 400, 0)])].sort()).toEqual(['far', 'todo']);
+    expect(placeLabels([box('a', 0, 1), box('b', 200, 1)]).size).toBe(2);
+  });
+
+  it('draws thumbnails only above the mosaic zoom, those in view nearest the centre first, capped', () => {
+    const fp = (id: number, x: number) => ({ id, status: 'assigned' as const, corners: [[x, 1], [x + 1, 1], [x + 1, 0], [x, 0]] as [[number, number], [number, number], [number, number], [number, number]] });
+    const index = indexFootprints([fp(1, 0), fp(2, 10), fp(3, 20), fp(4, 100)]);
+    const view: [[number, number], [number, number]] = [[-1, -1], [25, 2]];
+    expect(thumbnailsInView(index, view, MOSAIC_MIN_ZOOM - 1)).toEqual([]);
+    expect(thumbnailsInView(index, view, MOSAIC_MIN_ZOOM)).toEqual([2, 3, 1]);
+    expect(thumbnailsInView(index, view, MOSAIC_MIN_ZOOM, 2)).toEqual([2, 3]);
   });
 
   it('answers "ready to leave site?" only when every task is flown, covered, gap-free and verified with no work running', () => {

@@ -1,6 +1,6 @@
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import * as maplibregl from 'maplibre-gl';
-import type { GeoJSONSource, ImageSource, Map as MlMap, StyleSpecification } from 'maplibre-gl';
+import type { GeoJSONSource, ImageSource, Map as MlMap, MapGeoJSONFeature, StyleSpecification } from 'maplibre-gl';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import workerUrl from '../../../node_modules/maplibre-gl/dist/maplibre-gl-worker.mjs?worker&url';
 import type { OdmRunInfo, PhotoFootprint, ReflyPlanInfo, TaskInfo } from '../../../src-preload/contract.ts';
@@ -10,26 +10,41 @@ import type { ProjectContext } from '../common/project-context.ts';
 import { useImageList } from '../gallery/useImageList.ts';
 import { ReflyPanel } from '../refly/ReflyPanel.tsx';
 import { reflyMapFeatures } from '../refly/refly.ts';
-import {
-  formatPct, GAP_KIND_COLOURS, GAP_KIND_LABELS, TASK_STATE_COLOURS, TASK_STATE_LABELS, type GapKind, type TaskState,
-} from '../tasks/task-state.ts';
+import { formatPct, gapTally, GAP_KIND_LABELS, taskState, TASK_STATE_LABELS } from '../tasks/task-state.ts';
 import { addPmtilesBasemap, removeBasemap } from './basemap.ts';
 import {
   dataBounds,
   footprintFeatures,
   gapCollection,
+  geometryBounds,
+  indexFootprints,
+  LABEL_PRIORITY,
   labelPoint,
+  placeLabels,
   pointFeatures,
-  STATUS_COLOURS,
-  STATUS_LABELS,
   taskFeatures,
+  thumbnailsInView,
+  TASK_STYLE,
+  type Bounds,
+  type MapTheme,
 } from './layers.ts';
-import { imageCorners, OVERLAP_BANDS } from './overlap.ts';
+import { addGapPatterns } from './gap-patterns.ts';
+import {
+  applyOverlayTheme,
+  GROUP_LABELS,
+  LEGEND,
+  OVERLAY_LAYERS,
+  OVERLAY_SOURCES,
+  overlayLayerSpec,
+  type LayerGroup,
+} from './map-style.ts';
+import { imageCorners } from './overlap.ts';
 import { overlapImageUrl } from './overlap-image.ts';
 
+declare const __POSTFLIGHT_TEST_HOOKS__: boolean;
 declare global {
   interface Window {
-    /** The review map, for the end-to-end tests to query what is drawn. */
+    /** The review map, for the end-to-end tests to query what is drawn (only in a build made for the tests). */
     __postflightMap?: MlMap;
   }
 }
@@ -40,11 +55,11 @@ maplibregl.setWorkerUrl(new URL(workerUrl, location.href).href);
 const OFFLINE_STYLE: StyleSpecification = {
   version: 8,
   sources: {},
-  layers: [{ id: 'background', type: 'background', paint: { 'background-color': '#cfd6dc' } }],
+  layers: [{ id: 'background', type: 'background', paint: { 'background-color': '#3a4148' } }],
 };
-/** Georeferenced thumbnails are the offline basemap; this many keeps the GPU and the media route comfortable. */
-const MOSAIC_LIMIT = 400;
 const EMPTY = { type: 'FeatureCollection' as const, features: [] };
+/** Footprints are read in pages of this many (every one is drawn: 10k photos are ~2 MB of corners). */
+const FOOTPRINT_PAGE = 5000;
 
 type Corners = [[number, number], [number, number], [number, number], [number, number]];
 /** A georeferenced picture on the map (thumbnail, orthophoto, overlap raster): one image source and its raster layer. */
@@ -61,21 +76,6 @@ const IMAGE_GROUPS = {
   overlap: { prefix: 'overlap-', opacity: 0.65, nearest: true },
 } as const;
 type ImageGroup = keyof typeof IMAGE_GROUPS;
-
-type LayerGroup = ImageGroup | 'footprints' | 'gaps' | 'points';
-const GROUP_LAYERS: Record<Exclude<LayerGroup, ImageGroup>, string[]> = {
-  footprints: ['footprint-fill', 'footprint-line'],
-  gaps: ['gap-fill', 'gap-line'],
-  points: ['photo-points'],
-};
-const GROUP_LABELS: Record<LayerGroup, string> = {
-  mosaic: 'Photo mosaic',
-  orthophoto: 'Orthophoto (ODM)',
-  overlap: 'Overlap',
-  footprints: 'Footprints',
-  gaps: 'Coverage gaps',
-  points: 'Photo points',
-};
 const isImageGroup = (g: LayerGroup): g is ImageGroup => g in IMAGE_GROUPS;
 
 const layersWithPrefix = (map: MlMap, prefix: string): string[] =>
@@ -167,137 +167,227 @@ function useOrthophotos(api: ApiClient, tasks: readonly TaskInfo[], revision: nu
   return images;
 }
 
-/** Planned re-fly lines and photo points: yellow, apart from the task, gap and photo colours. */
-const REFLY_COLOUR = '#ffd600';
+/** Every footprint of the project, page by page (no cap: a 10k-photo project draws 10k footprints). */
+function useFootprints(api: ApiClient, revision: number, onError: (message: string) => void): PhotoFootprint[] {
+  const [footprints, setFootprints] = useState<PhotoFootprint[]>([]);
+  useEffect(() => {
+    let live = true;
+    (async () => {
+      const all: PhotoFootprint[] = [];
+      for (let offset = 0; ; offset += FOOTPRINT_PAGE) {
+        const page = await api.call('images.footprints', { offset, limit: FOOTPRINT_PAGE });
+        if (!live) return;
+        if (page.length === 0) break;
+        all.push(...page);
+      }
+      setFootprints(all);
+    })().catch((e: unknown) => live && onError(errorMessage(e)));
+    return () => {
+      live = false;
+    };
+  }, [api, revision, onError]);
+  return footprints;
+}
 
-function addOverlayLayers(map: MlMap): void {
-  for (const id of ['footprints', 'gaps', 'tasks', 'points', 'refly']) map.addSource(id, { type: 'geojson', data: EMPTY });
-  // Footprints stack translucently, so ground seen by more photos reads darker: the overlap layer.
-  map.addLayer({ id: 'footprint-fill', type: 'fill', source: 'footprints', paint: { 'fill-color': '#1565c0', 'fill-opacity': 0.12 } });
-  map.addLayer({ id: 'footprint-line', type: 'line', source: 'footprints', paint: { 'line-color': '#0d47a1', 'line-width': 0.5, 'line-opacity': 0.5 } });
-  // Gaps by kind: no photos here vs too little overlap.
-  const gapColour = ['match', ['get', 'kind'], 'unphotographed', GAP_KIND_COLOURS.unphotographed, GAP_KIND_COLOURS.thin_overlap] as never;
-  map.addLayer({ id: 'gap-fill', type: 'fill', source: 'gaps', paint: { 'fill-color': gapColour, 'fill-opacity': 0.45 } });
-  map.addLayer({ id: 'gap-line', type: 'line', source: 'gaps', paint: { 'line-color': gapColour, 'line-width': 2 } });
-  map.addLayer({ id: 'task-fill', type: 'fill', source: 'tasks', paint: { 'fill-color': ['get', 'colour'], 'fill-opacity': 0.18 } });
-  map.addLayer({ id: 'task-line', type: 'line', source: 'tasks', paint: { 'line-color': ['get', 'colour'], 'line-width': 3 } });
-  map.addLayer({ id: 'refly-line', type: 'line', source: 'refly', filter: ['==', ['get', 'role'], 'line'], paint: { 'line-color': REFLY_COLOUR, 'line-width': 3, 'line-dasharray': [2, 1] } });
-  map.addLayer({
-    id: 'refly-photo',
-    type: 'circle',
-    source: 'refly',
-    filter: ['==', ['get', 'role'], 'photo'],
-    paint: { 'circle-radius': 3, 'circle-color': REFLY_COLOUR, 'circle-stroke-color': '#000000', 'circle-stroke-width': 1 },
-  });
-  map.addLayer({
-    id: 'photo-points',
-    type: 'circle',
-    source: 'points',
-    paint: {
-      'circle-radius': ['interpolate', ['linear'], ['zoom'], 12, 3, 18, 8],
-      'circle-color': ['get', 'colour'],
-      'circle-stroke-color': '#000000',
-      'circle-stroke-width': ['case', ['get', 'decided'], 2.5, 1],
-    },
-  });
+/** The page's theme, followed as the pilot toggles sunlight mode (the map repaints its overlays for it). */
+function useDocumentTheme(): MapTheme {
+  const read = () => (document.documentElement.dataset.theme === 'sunlight' ? 'sunlight' : 'standard');
+  const [theme, setTheme] = useState<MapTheme>(read);
+  useEffect(() => {
+    const observer = new MutationObserver(() => setTheme(read()));
+    observer.observe(document.documentElement, { attributes: true, attributeFilter: ['data-theme'] });
+    return () => observer.disconnect();
+  }, []);
+  return theme;
+}
+
+function addOverlayLayers(map: MlMap, theme: MapTheme): void {
+  for (const id of OVERLAY_SOURCES) map.addSource(id, { type: 'geojson', data: EMPTY });
+  addGapPatterns(map);
+  for (const l of OVERLAY_LAYERS) map.addLayer(overlayLayerSpec(l, theme, true));
+  applyOverlayTheme(map, theme);
+}
+
+/** Text for a popup, built as DOM text (task ids and names come from a file: never parsed as HTML). */
+function popupContent(title: string, lines: string[]): HTMLElement {
+  const el = document.createElement('div');
+  el.className = 'map-popup';
+  el.dataset.testid = 'map-popup';
+  const h = document.createElement('strong');
+  h.textContent = title;
+  el.append(h);
+  for (const line of lines) {
+    const p = document.createElement('div');
+    p.textContent = line;
+    el.append(p);
+  }
+  return el;
+}
+
+function taskLines(t: TaskInfo): string[] {
+  const un = gapTally(t, 'unphotographed');
+  const thin = gapTally(t, 'thin_overlap');
+  return [
+    `${TASK_STATE_LABELS[taskState(t)]}${t.verifyForced ? ' (overridden)' : ''}`,
+    `Coverage ${formatPct(t.coveragePct)} · overlap 3+ ${formatPct(t.overlap3Pct)} · 5+ ${formatPct(t.overlap5Pct)}`,
+    `Photos: ${t.assignedCount} assigned of ${t.imageCount}`,
+    un.count + thin.count === 0
+      ? 'No gaps'
+      : `Gaps: ${un.count} with no photos (${Math.round(un.areaM2)} m²), ${thin.count} thin (${Math.round(thin.areaM2)} m²)`,
+  ];
 }
 
 /**
- * The review map: tasks by state with coverage, photo points by status, footprints, gaps, the overlap raster, ODM
- * orthophotos and the thumbnail mosaic.
+ * The review map: tasks by state with coverage, photo points by status, footprints, gaps by kind, the overlap
+ * raster, ODM orthophotos and the thumbnail mosaic (by level of detail), a task list to zoom to, and popups.
  */
-export function ReviewMap({ tasks, revision, openPhoto }: ProjectContext) {
+export function ReviewMap({ tasks, revision, openPhoto, recomputing }: ProjectContext) {
   const api = useApi();
   const container = useRef<HTMLDivElement>(null);
   const [map, setMap] = useState<MlMap | null>(null);
   const [idle, setIdle] = useState(false);
-  const [footprints, setFootprints] = useState<PhotoFootprint[]>([]);
   const [visible, setVisible] = useState<Record<LayerGroup, boolean>>({
     mosaic: true,
     orthophoto: true,
     overlap: true,
     footprints: true,
     gaps: true,
+    tasks: true,
     points: true,
+    refly: true,
   });
   const [basemap, setBasemap] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [view, setView] = useState<{ bounds: Bounds; zoom: number } | null>(null);
+  const theme = useDocumentTheme();
   const { items } = useImageList({}, revision);
-  const framed = useRef(false);
+  const footprints = useFootprints(api, revision, setError);
+  const framedFor = useRef<string | null>(null);
   const open = useRef(openPhoto);
   open.current = openPhoto;
+  const tasksRef = useRef(tasks);
+  tasksRef.current = tasks;
   const overlap = useOverlapImages(api, tasks, setError);
   const [reflyPlan, setReflyPlan] = useState<ReflyPlanInfo | null>(null);
   const orthophotos = useOrthophotos(api, tasks, revision, setError);
+  const footprintIndex = useMemo(() => indexFootprints(footprints), [footprints]);
 
   useEffect(() => {
     const m = new maplibregl.Map({ container: container.current!, style: OFFLINE_STYLE, center: [0, 0], zoom: 1, attributionControl: false });
     m.addControl(new maplibregl.NavigationControl({ visualizePitch: false }), 'top-right');
     m.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-left');
+    const readView = () => {
+      const b = m.getBounds();
+      setView({ bounds: [[b.getWest(), b.getSouth()], [b.getEast(), b.getNorth()]], zoom: m.getZoom() });
+    };
     m.on('load', () => {
-      addOverlayLayers(m);
+      addOverlayLayers(m, document.documentElement.dataset.theme === 'sunlight' ? 'sunlight' : 'standard');
       setMap(m);
+      readView();
     });
-    m.on('click', 'photo-points', (e) => {
-      const id = Number(e.features?.[0]?.properties?.id);
-      if (Number.isFinite(id)) open.current(id);
+    m.on('moveend', readView);
+    // One click, one answer: a photo point opens the photo; else a gap or a task says its figures.
+    m.on('click', (e) => {
+      const at = (layers: string[]): MapGeoJSONFeature | undefined =>
+        m.queryRenderedFeatures(e.point, { layers: layers.filter((l) => m.getLayer(l)) })[0];
+      const point = at(['photo-points']);
+      if (point) {
+        const id = Number(point.properties.id);
+        if (Number.isFinite(id)) open.current(id);
+        return;
+      }
+      const gap = at(['gap-fill']);
+      const taskHit = at(['task-fill']);
+      const taskId = String((gap ?? taskHit)?.properties.taskId ?? '');
+      const task = tasksRef.current.find((t) => t.taskId === taskId);
+      if (!task) return;
+      const content = gap
+        ? popupContent(`Gap in task ${task.taskId}`, [
+            GAP_KIND_LABELS[gap.properties.kind === 'unphotographed' ? 'unphotographed' : 'thin_overlap'],
+            `Area ${Math.round(Number(gap.properties.areaM2) || 0)} m²`,
+            ...taskLines(task).slice(1, 3),
+          ])
+        : popupContent(`Task ${task.taskId}${task.name ? ` · ${task.name}` : ''}`, taskLines(task));
+      new maplibregl.Popup({ closeButton: true, maxWidth: '22em' }).setLngLat(e.lngLat).setDOMContent(content).addTo(m);
     });
-    m.on('mouseenter', 'photo-points', () => (m.getCanvas().style.cursor = 'pointer'));
-    m.on('mouseleave', 'photo-points', () => (m.getCanvas().style.cursor = ''));
-    window.__postflightMap = m;
+    for (const layer of ['photo-points', 'task-fill', 'gap-fill']) {
+      m.on('mouseenter', layer, () => (m.getCanvas().style.cursor = 'pointer'));
+      m.on('mouseleave', layer, () => (m.getCanvas().style.cursor = ''));
+    }
+    if (__POSTFLIGHT_TEST_HOOKS__) window.__postflightMap = m;
     return () => {
-      delete window.__postflightMap;
+      if (__POSTFLIGHT_TEST_HOOKS__) delete window.__postflightMap;
       m.remove();
     };
   }, []);
+
+  useEffect(() => {
+    if (map) applyOverlayTheme(map, theme);
+  }, [map, theme]);
 
   useEffect(() => {
     if (!map) return;
     (map.getSource('refly') as GeoJSONSource).setData(reflyMapFeatures(reflyPlan) as never);
   }, [map, reflyPlan]);
 
-  useEffect(() => {
-    api.call('images.footprints', { limit: MOSAIC_LIMIT }).then(setFootprints, (e: unknown) => setError(errorMessage(e)));
-  }, [api, revision]);
+  const taskData = useMemo(() => taskFeatures(tasks), [tasks]);
+  const pointData = useMemo(() => pointFeatures(items), [items]);
+  const footprintData = useMemo(() => footprintFeatures(footprints), [footprints]);
+  const gapData = useMemo(() => gapCollection(tasks), [tasks]);
 
   useEffect(() => {
     if (!map) return;
     setIdle(false);
-    const taskData = taskFeatures(tasks);
-    const pointData = pointFeatures(items);
     (map.getSource('tasks') as GeoJSONSource).setData(taskData as never);
     (map.getSource('points') as GeoJSONSource).setData(pointData as never);
-    (map.getSource('footprints') as GeoJSONSource).setData(footprintFeatures(footprints) as never);
-    (map.getSource('gaps') as GeoJSONSource).setData(gapCollection(tasks) as never);
-    const thumbs = footprints.map((f) => ({ key: String(f.id), url: api.mediaUrl('thumb', f.id), corners: f.corners }));
+    (map.getSource('footprints') as GeoJSONSource).setData(footprintData as never);
+    (map.getSource('gaps') as GeoJSONSource).setData(gapData as never);
+    // Fit the project (every task, flown or not, and every photo) when it opens and whenever its set of tasks changes.
+    const key = `${tasks.map((t) => t.taskId).join('\u0000')}|${pointData.features.length > 0}`;
+    const bounds = dataBounds(taskData, pointData);
+    if (bounds && framedFor.current !== key) {
+      framedFor.current = key;
+      map.fitBounds(bounds, { padding: 60, duration: 0, maxZoom: 19 });
+    }
+    map.once('idle', () => setIdle(true));
+  }, [map, tasks, taskData, pointData, footprintData, gapData]);
+
+  // The thumbnail mosaic by level of detail: thumbnails of the footprints in view above a zoom, the rest outlines.
+  const thumbs = useMemo(() => {
+    if (!view) return [];
+    const byId = new Map(footprints.map((f) => [f.id, f]));
+    return thumbnailsInView(footprintIndex, view.bounds, view.zoom).map((id) => ({ key: String(id), url: api.mediaUrl('thumb', id), corners: byId.get(id)!.corners }));
+  }, [api, view, footprints, footprintIndex]);
+
+  useEffect(() => {
+    if (!map) return;
     setImageLayers(map, 'mosaic', thumbs, visible.mosaic);
     setImageLayers(map, 'orthophoto', orthophotos, visible.orthophoto);
     setImageLayers(map, 'overlap', overlap, visible.overlap);
-    const bounds = dataBounds(taskData, pointData);
-    if (bounds && !framed.current) {
-      framed.current = true;
-      map.fitBounds(bounds, { padding: 60, duration: 0, maxZoom: 19 });
-    }
-    const markers = tasks.flatMap((t) => {
-      const at = labelPoint(t.geometry);
-      if (!at) return [];
-      const el = document.createElement('div');
-      el.className = 'task-label';
-      el.textContent = `${t.taskId} · ${formatPct(t.coveragePct)}`;
-      return [new maplibregl.Marker({ element: el }).setLngLat(at).addTo(map)];
-    });
-    map.once('idle', () => setIdle(true));
-    return () => markers.forEach((m) => m.remove());
     // `visible` is deliberately not a dependency: the visibility effect below applies toggles.
-  }, [map, tasks, items, footprints, orthophotos, overlap, api]);
+  }, [map, thumbs, orthophotos, overlap]);
 
   useEffect(() => {
     if (!map) return;
     for (const group of Object.keys(GROUP_LABELS) as LayerGroup[]) {
-      const ids = isImageGroup(group) ? layersWithPrefix(map, IMAGE_GROUPS[group].prefix) : GROUP_LAYERS[group];
+      const ids = isImageGroup(group) ? layersWithPrefix(map, IMAGE_GROUPS[group].prefix) : OVERLAY_LAYERS.filter((l) => l.group === group).map((l) => l.id);
       for (const id of ids) if (map.getLayer(id)) map.setLayoutProperty(id, 'visibility', visible[group] ? 'visible' : 'none');
     }
-  }, [map, visible, footprints, orthophotos, overlap]);
+  }, [map, visible, thumbs, orthophotos, overlap]);
+
+  useTaskLabels(map, tasks, visible.tasks, recomputing);
+
+  const fitProject = useCallback(() => {
+    const b = dataBounds(taskData, pointData);
+    if (map && b) map.fitBounds(b, { padding: 60, duration: 0, maxZoom: 19 });
+  }, [map, taskData, pointData]);
+  const zoomTo = useCallback(
+    (t: TaskInfo) => {
+      const b = geometryBounds(t.geometry);
+      if (map && b) map.fitBounds(b, { padding: 60, duration: 0, maxZoom: 20 });
+    },
+    [map],
+  );
 
   const loadBasemap = async (file: File) => {
     if (!map) return;
@@ -348,57 +438,103 @@ export function ReviewMap({ tasks, revision, openPhoto }: ProjectContext) {
         {error && <span role="alert" className="error">{error}</span>}
       </div>
       <ReflyPanel tasks={tasks} onPlan={setReflyPlan} />
-      <div className="map-wrap">
-        <div
-          ref={container}
-          className="map"
-          data-testid="review-map"
-          data-ready={map !== null && idle}
-          role="region"
-          aria-label="Review map: click a photo point to open it"
-        />
-        <Legend overlap={visible.overlap} refly={reflyPlan !== null} />
+      <div className="map-body">
+        <div className="map-side">
+          <TaskList tasks={tasks} recomputing={recomputing} onZoom={zoomTo} onFit={fitProject} theme={theme} />
+          <Legend visible={visible} theme={theme} refly={reflyPlan !== null} />
+        </div>
+        <div className="map-wrap">
+          <div
+            ref={container}
+            className="map"
+            data-testid="review-map"
+            data-ready={map !== null && idle}
+            data-thumbnails={thumbs.length}
+            data-footprints={footprints.length}
+            role="region"
+            aria-label="Review map: click a photo point to open it, a task or gap for its figures"
+          />
+        </div>
       </div>
     </div>
   );
 }
 
-function Legend({ overlap, refly }: { overlap: boolean; refly: boolean }) {
+/** Tasks beside the map: state, coverage (or "recomputing…") and a button to zoom to each. */
+function TaskList(props: { tasks: readonly TaskInfo[]; recomputing: boolean; onZoom: (t: TaskInfo) => void; onFit: () => void; theme: MapTheme }) {
+  const { tasks, recomputing, onZoom, theme } = props;
+  return (
+    <nav className="map-tasks" aria-label="Tasks on the map">
+      <h3>Tasks</h3>
+      <button type="button" onClick={props.onFit}>
+        Fit project
+      </button>
+      {tasks.length === 0 && <p className="muted">No tasks yet.</p>}
+      <ul>
+        {tasks.map((t) => {
+          const state = taskState(t);
+          const style = TASK_STYLE[state];
+          return (
+            <li key={t.taskId} data-testid={`map-task-${t.taskId}`} data-state={state}>
+              <button type="button" onClick={() => onZoom(t)} aria-label={`Zoom to task ${t.taskId}`}>
+                <span className="swatch" style={{ border: `3px ${style.dash ? 'dashed' : 'solid'} ${style.colour[theme]}`, background: 'transparent' }} />{' '}
+                <strong>{t.taskId}</strong> <span className="muted">{TASK_STATE_LABELS[state]}</span>{' '}
+                <span className="pct">{recomputing ? 'recomputing…' : formatPct(t.coveragePct)}</span>
+              </button>
+            </li>
+          );
+        })}
+      </ul>
+    </nav>
+  );
+}
+
+/**
+ * Task labels as DOM markers (the offline style has no glyphs for symbol layers), placed so none overlaps another:
+ * re-placed after every move, the tasks that need the pilot first.
+ */
+function useTaskLabels(map: MlMap | null, tasks: readonly TaskInfo[], visible: boolean, recomputing: boolean): void {
+  useEffect(() => {
+    if (!map || !visible) return;
+    const markers = tasks.flatMap((t) => {
+      const at = labelPoint(t.geometry);
+      if (!at) return [];
+      const el = document.createElement('div');
+      el.className = 'task-label';
+      el.dataset.task = t.taskId;
+      el.textContent = `${t.taskId} · ${recomputing ? 'recomputing…' : formatPct(t.coveragePct)}`;
+      return [{ task: t, el, marker: new maplibregl.Marker({ element: el }).setLngLat(at).addTo(map) }];
+    });
+    const place = () => {
+      const boxes = markers.map(({ task, el, marker }) => {
+        const p = map.project(marker.getLngLat());
+        return { id: task.taskId, x: p.x, y: p.y, w: el.offsetWidth, h: el.offsetHeight, priority: LABEL_PRIORITY[taskState(task)] };
+      });
+      const shown = placeLabels(boxes);
+      for (const { task, el } of markers) el.style.visibility = shown.has(task.taskId) ? 'visible' : 'hidden';
+    };
+    place();
+    map.on('move', place);
+    return () => {
+      map.off('move', place);
+      markers.forEach((m) => m.marker.remove());
+    };
+  }, [map, tasks, visible, recomputing]);
+}
+
+function Legend({ visible, theme, refly }: { visible: Record<LayerGroup, boolean>; theme: MapTheme; refly: boolean }) {
   return (
     <aside className="legend" aria-label="Legend">
-      {overlap && (
-        <>
-          <h3>Overlap</h3>
-          {OVERLAP_BANDS.map((b) => (
-            <div key={b.id} data-testid={`legend-overlap-${b.id}`}>
-              <span className="swatch" style={{ background: `rgb(${b.rgba.slice(0, 3).join(' ')})` }} /> {b.label}
+      {LEGEND.filter((s) => visible[s.group] && (s.group !== 'refly' || refly)).map((s) => (
+        <section key={s.title}>
+          <h3>{s.title}</h3>
+          {s.entries.map((e) => (
+            <div key={e.key} data-testid={`legend-${e.key}`}>
+              <span className={e.round ? 'swatch round' : 'swatch'} style={e.swatch(theme)} /> {e.label}
             </div>
           ))}
-        </>
-      )}
-      <h3>Tasks</h3>
-      {(Object.keys(TASK_STATE_LABELS) as TaskState[]).map((s) => (
-        <div key={s}>
-          <span className="swatch" style={{ background: TASK_STATE_COLOURS[s] }} /> {TASK_STATE_LABELS[s]}
-        </div>
+        </section>
       ))}
-      <h3>Photos</h3>
-      {(Object.keys(STATUS_LABELS) as (keyof typeof STATUS_LABELS)[]).map((s) => (
-        <div key={s}>
-          <span className="swatch round" style={{ background: STATUS_COLOURS[s] }} /> {STATUS_LABELS[s]}
-        </div>
-      ))}
-      <h3>Gaps</h3>
-      {(Object.keys(GAP_KIND_LABELS) as GapKind[]).map((k) => (
-        <div key={k} data-testid={`legend-gap-${k}`}>
-          <span className="swatch" style={{ background: GAP_KIND_COLOURS[k] }} /> {GAP_KIND_LABELS[k]}
-        </div>
-      ))}
-      {refly && (
-        <div data-testid="legend-refly">
-          <span className="swatch" style={{ background: REFLY_COLOUR }} /> Re-fly lines and photo points
-        </div>
-      )}
     </aside>
   );
 }

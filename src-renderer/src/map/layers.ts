@@ -1,5 +1,13 @@
 import type { ImageListItem, ImageStatus, PhotoFootprint, TaskInfo } from '../../../src-preload/contract.ts';
-import { gapFeatures, taskState, type GapKind, TASK_STATE_COLOURS, TASK_STATE_LABELS } from '../tasks/task-state.ts';
+import { GAP_KIND_COLOURS, GAP_KIND_LABELS, gapFeatures, taskState, TASK_STATE_LABELS, type GapKind, type TaskState } from '../tasks/task-state.ts';
+
+/**
+ * What the review map draws, as data: the GeoJSON sources, the vector layers over them (bottom to top), their paint
+ * per theme, and the legend. ReviewMap.tsx adds exactly these; to draw something new, add a source (if needed), a
+ * layer spec and a legend entry here (see /work/coord/NOTES.md "map layers").
+ */
+
+export type MapTheme = 'standard' | 'sunlight';
 
 export const STATUS_COLOURS: Record<ImageStatus, string> = {
   staged: '#b0bec5',
@@ -19,6 +27,29 @@ export const STATUS_LABELS: Record<ImageStatus, string> = {
   duplicate: 'Duplicate',
 };
 
+/**
+ * Task states are outlines (never fills, so they cannot be mistaken for the overlap ramp's red/amber/green or a
+ * gap's hatching): each state has its own hue AND its own line style, so they stay apart without colour vision and
+ * in sunlight. Sunlight mode darkens them for a white screen.
+ */
+export const TASK_STYLE: Record<TaskState, { colour: Record<MapTheme, string>; dash: number[] | null; width: number }> = {
+  not_flown: { colour: { standard: '#e0e0e0', sunlight: '#000000' }, dash: [1, 1.5], width: 2.5 },
+  partial: { colour: { standard: '#d500f9', sunlight: '#7b00a0' }, dash: [3, 1.5], width: 3 },
+  covered: { colour: { standard: '#2979ff', sunlight: '#0030b0' }, dash: null, width: 3 },
+  verified: { colour: { standard: '#ffffff', sunlight: '#000000' }, dash: null, width: 5 },
+};
+
+/**
+ * Gap kinds are hatched (never a flat colour, so a gap reads as "missing" over any ramp or photo): diagonal stripes
+ * for ground no photo saw, a cross-hatch for too little overlap, in the kinds' own colours over a dark ground.
+ */
+export const GAP_KINDS: Record<GapKind, { label: string; stripe: string; ground: string }> = {
+  unphotographed: { label: GAP_KIND_LABELS.unphotographed, stripe: GAP_KIND_COLOURS.unphotographed, ground: '#000000' },
+  thin_overlap: { label: GAP_KIND_LABELS.thin_overlap, stripe: GAP_KIND_COLOURS.thin_overlap, ground: '#ffffff' },
+};
+export type { GapKind };
+export const gapPatternId = (kind: GapKind) => `gap-hatch-${kind}`;
+
 type Geometry = { type: string; coordinates: unknown };
 export interface Feature<P> {
   type: 'Feature';
@@ -33,14 +64,21 @@ export interface Collection<P> {
 
 const collection = <P>(features: Feature<P>[]): Collection<P> => ({ type: 'FeatureCollection', features });
 
-export function taskFeatures(tasks: readonly TaskInfo[]): Collection<{ taskId: string; state: string; label: string; colour: string }> {
+export interface TaskProps {
+  taskId: string;
+  state: TaskState;
+  label: string;
+  coveragePct: number | null;
+}
+
+export function taskFeatures(tasks: readonly TaskInfo[]): Collection<TaskProps> {
   return collection(
     tasks.map((t) => {
       const state = taskState(t);
       return {
         type: 'Feature',
         geometry: t.geometry as Geometry,
-        properties: { taskId: t.taskId, state, label: TASK_STATE_LABELS[state], colour: TASK_STATE_COLOURS[state] },
+        properties: { taskId: t.taskId, state, label: TASK_STATE_LABELS[state], coveragePct: t.coveragePct },
       };
     }),
   );
@@ -70,13 +108,19 @@ export function footprintFeatures(footprints: readonly PhotoFootprint[]): Collec
   );
 }
 
-export function gapCollection(tasks: readonly TaskInfo[]): Collection<{ taskId: string; kind: GapKind; areaM2: number | null }> {
+export interface GapProps {
+  taskId: string;
+  areaM2: number | null;
+  kind: GapKind;
+}
+
+export function gapCollection(tasks: readonly TaskInfo[]): Collection<GapProps> {
   return collection(
     tasks.flatMap((t) =>
       gapFeatures(t).map((g) => ({
         type: 'Feature' as const,
         geometry: g.geometry as Geometry,
-        properties: { taskId: t.taskId, kind: g.properties.kind, areaM2: g.properties.areaM2 ?? null },
+        properties: { taskId: t.taskId, areaM2: g.properties.areaM2 ?? null, kind: g.properties.kind },
       })),
     ),
   );
@@ -110,8 +154,84 @@ export function dataBounds(...collections: Collection<unknown>[]): Bounds | null
   return Number.isFinite(minX) ? [[minX, minY], [maxX, maxY]] : null;
 }
 
+export function geometryBounds(geometry: unknown): Bounds | null {
+  return dataBounds(collection([{ type: 'Feature', geometry: geometry as Geometry, properties: {} }]));
+}
+
 /** Where a task's label goes: the middle of its outline's bounds. */
 export function labelPoint(geometry: unknown): [number, number] | null {
-  const b = dataBounds(collection([{ type: 'Feature', geometry: geometry as Geometry, properties: {} }]));
+  const b = geometryBounds(geometry);
   return b ? [(b[0][0] + b[1][0]) / 2, (b[0][1] + b[1][1]) / 2] : null;
+}
+
+export interface LabelBox {
+  id: string;
+  /** Centre on screen, px. */
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+  /** Higher first: a label that must be read wins a collision. */
+  priority: number;
+}
+
+/**
+ * Which labels to show so none overlaps another (greedy by priority, then by id for a stable answer): at a zoom where
+ * tasks crowd together, the ones that need the pilot (not flown, partial) keep their label.
+ */
+export function placeLabels(boxes: readonly LabelBox[], gap = 4): Set<string> {
+  const placed: LabelBox[] = [];
+  const order = [...boxes].sort((a, b) => b.priority - a.priority || a.id.localeCompare(b.id));
+  for (const b of order) {
+    const hits = placed.some((p) => Math.abs(p.x - b.x) * 2 < p.w + b.w + gap * 2 && Math.abs(p.y - b.y) * 2 < p.h + b.h + gap * 2);
+    if (!hits) placed.push(b);
+  }
+  return new Set(placed.map((p) => p.id));
+}
+
+export const LABEL_PRIORITY: Record<TaskState, number> = { not_flown: 3, partial: 2, covered: 1, verified: 0 };
+
+/** Thumbnails are drawn from this zoom (a footprint is then ~60+ px wide); below it the footprints show the layout. */
+export const MOSAIC_MIN_ZOOM = 17;
+/** At most this many thumbnails at once (those nearest the centre of the view); the rest stay footprint outlines. */
+export const MOSAIC_MAX_IN_VIEW = 150;
+
+/** Bounding box of each footprint, computed once per footprint list, for the level-of-detail query on every move. */
+export interface FootprintIndex {
+  ids: Int32Array;
+  box: Float64Array; // minX, minY, maxX, maxY per footprint
+}
+
+export function indexFootprints(footprints: readonly PhotoFootprint[]): FootprintIndex {
+  const ids = new Int32Array(footprints.length);
+  const box = new Float64Array(footprints.length * 4);
+  footprints.forEach((f, i) => {
+    ids[i] = f.id;
+    const xs = f.corners.map((c) => c[0]);
+    const ys = f.corners.map((c) => c[1]);
+    box.set([Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)], i * 4);
+  });
+  return { ids, box };
+}
+
+/**
+ * The footprints whose thumbnails to draw for a view: none below MOSAIC_MIN_ZOOM, else those intersecting the view,
+ * nearest its centre first, at most `max`.
+ */
+export function thumbnailsInView(index: FootprintIndex, view: Bounds, zoom: number, max = MOSAIC_MAX_IN_VIEW): number[] {
+  if (zoom < MOSAIC_MIN_ZOOM) return [];
+  const [[w, s], [e, n]] = view;
+  const cx = (w + e) / 2;
+  const cy = (s + n) / 2;
+  const hits: { id: number; d: number }[] = [];
+  const { ids, box } = index;
+  for (let i = 0; i < ids.length; i++) {
+    const o = i * 4;
+    if (box[o]! > e || box[o + 2]! < w || box[o + 1]! > n || box[o + 3]! < s) continue;
+    const dx = (box[o]! + box[o + 2]!) / 2 - cx;
+    const dy = (box[o + 1]! + box[o + 3]!) / 2 - cy;
+    hits.push({ id: ids[i]!, d: dx * dx + dy * dy });
+  }
+  hits.sort((a, b) => a.d - b.d);
+  return hits.slice(0, max).map((h) => h.id);
 }
