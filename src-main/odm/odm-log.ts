@@ -82,8 +82,12 @@ const EXPLANATIONS: { match: RegExp; say: string }[] = [
 ];
 
 /** A pilot-readable reason for a failed run, from ODM's last lines. */
-export function explainFailure(lastLines: readonly string[]): string {
+export function explainFailure(lastLines: readonly string[], exitCode?: number): string {
   const text = lastLines.join('\n');
+  // 137 = 128 + SIGKILL: the container was killed from outside (docker kill, the kernel's out-of-memory killer).
+  if (exitCode === 137) {
+    return 'The ODM container was killed (exit code 137): Docker or the system stopped it, most often for lack of memory. Give Docker more memory or close other programs, then run it again.';
+  }
   for (const e of EXPLANATIONS) if (e.match.test(text)) return e.say;
   const errors = lastLines.filter((l) => /\[ERROR\]|Error|error:/.test(l));
   const last = (errors.at(-1) ?? lastLines.at(-1) ?? '').replace(/^\s*\[ERROR\]\s*/, '').trim();

@@ -214,15 +214,15 @@ async function settle(project: Project, prep: PreparedRun, monitor: RunMonitor, 
     endOdmRun(project.db, id, 'failed', message, { log });
     throw new AppError('remote_failed', message, { runId: id });
   }
-  if (outcome.exitCode !== 0) return fail(project, prep, monitor.tail.get(), `exit code ${outcome.exitCode}`);
+  if (outcome.exitCode !== 0) return fail(project, prep, monitor.tail.get(), `exit code ${outcome.exitCode}`, outcome.exitCode);
   const outputs = await collectOutputs(project, prep.odmDir, prep.logFile);
   finishOdmRun(project.db, id, outputs);
   monitor.report('done', 100);
   return getOdmRun(project.db, id)!;
 }
 
-function fail(project: Project, prep: PreparedRun, lastLines: string[], how: string): never {
-  const explanation = explainFailure(lastLines);
+function fail(project: Project, prep: PreparedRun, lastLines: string[], how: string, exitCode?: number): never {
+  const explanation = explainFailure(lastLines, exitCode);
   const error = `${explanation}\n\nODM's last lines (${how}):\n${lastLines.slice(-10).join('\n')}`;
   endOdmRun(project.db, prep.run.id, 'failed', error, { log: path.relative(project.dir, prep.logFile) });
   throw new AppError('remote_failed', explanation, { runId: prep.run.id, lastLines: lastLines.slice(-10) });

@@ -34,4 +34,9 @@ describe('ODM options', () => {
     expect(() => buildOdmOptions(null, { 'project-path': '/' })).toThrow(/project-path/);
     expect(() => buildOdmOptions(null, { 'a b': 1 })).toThrow();
   });
+
+  it('says a container killed from outside (exit 137) was killed', () => {
+    expect(explainFailure(['[INFO] running opensfm'], 137)).toMatch(/^The ODM container was killed \(exit code 137\)/);
+    expect(explainFailure(['[INFO] running opensfm'], 1)).not.toMatch(/killed/);
+  });
 });
