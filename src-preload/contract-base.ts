@@ -119,6 +119,23 @@ export interface ImageDetail extends ImageListItem {
   motionPx: number | null;
 }
 
+/** A drone's share of a card or flight: who made it, its serial, its photos and when they were taken. */
+export interface DroneSpanInfo {
+  make: string | null;
+  model: string | null;
+  serial: string | null;
+  photoCount: number;
+  firstCapture: string | null;
+  lastCapture: string | null;
+}
+
+/** Who flew what (DroneTM pays pilots by it): the project's pilot, each card's pilot and drones, each flight. */
+export interface CrewInfo {
+  projectPilot: string | null;
+  cards: { source: string; pilot: string | null; drones: DroneSpanInfo[] }[];
+  flights: (DroneSpanInfo & { flightId: number; source: string; pilot: string | null })[];
+}
+
 /** DJI RtkFlag read as a solution: 50 fixed, 32-49 float, 16-31 single point, below 16 none. */
 export type RtkSolution = 'fixed' | 'float' | 'single' | 'none';
 
@@ -317,6 +334,8 @@ export const METHOD_NAMES = [
   'tasks.unverify',
   'tasks.setStream',
   'images.list',
+  'crews.get',
+  'crews.setPilot',
   'images.facets',
   'images.rtk',
   'images.footprints',

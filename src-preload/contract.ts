@@ -12,7 +12,7 @@
 import { z } from 'zod';
 import { IMAGE_STATUSES, REFLY_EXPORT_FORMATS, type EventName, type Events, type MethodName } from './contract-base.ts';
 import type {
-  CardOffloadInfo, CardVolume, Envelope, ImageDetail, ImageFacets, RtkPoint, ImageListItem, JobInfo, OdmRunInfo, OverlapLayerInfo,
+  CardOffloadInfo, CardVolume, Envelope, ImageDetail, ImageFacets, RtkPoint, CrewInfo, ImageListItem, JobInfo, OdmRunInfo, OverlapLayerInfo,
   PhotoFootprint, ProjectSummary, ReflyExport, ReflyPlanInfo, SyncTarget, SyncTargetInfo, TaskInfo, CloudTargetInfo,
 } from './contract-base.ts';
 
@@ -110,6 +110,11 @@ export const methods = {
         limit: z.number().int().min(1).max(5000).default(500),
       })
       .strict(),
+  ),
+  'crews.get': method<CrewInfo>()(none),
+  /** The pilot's name for the project (source null) or for one card only (null name: back to the project's pilot). */
+  'crews.setPilot': method<CrewInfo>()(
+    z.object({ source: z.string().min(1).nullable(), name: z.string().max(200).nullable() }).strict(),
   ),
   'images.facets': method<ImageFacets>()(none),
   /** Every located photo with an RTK flag (DJI RtkFlag), for the map's RTK layer. */

@@ -6,6 +6,7 @@ import type { ApiHandlers } from './dispatch.ts';
 import type { Session } from './session.ts';
 import { projectSummary } from './project-summary.ts';
 import { rtkPoints } from '../db/rtk.ts';
+import { crewInfo, setCardPilot, setProjectPilot } from '../db/crews.ts';
 import { imageDetail, imageFacets, listImageItems, photoFootprints, taskInfos } from '../db/read-model.ts';
 import { findCardVolumes } from './cards.ts';
 import { refreshClassification, refreshCoverage, startClassify, startCoverage, startIngest, startOdm, type WorkEnv } from './work.ts';
@@ -97,6 +98,12 @@ export function createHandlers(session: Session, transport: 'ipc' | 'http', nati
       return taskInfo(taskId);
     },
     'images.list': async ({ filter, offset, limit }) => listImageItems(db(), filter, offset, limit),
+    'crews.get': async () => crewInfo(db()),
+    'crews.setPilot': async ({ source, name }) => {
+      if (source === null) setProjectPilot(db(), name);
+      else setCardPilot(db(), source, name);
+      return crewInfo(db());
+    },
     'images.facets': async () => imageFacets(db()),
     'images.rtk': async () => rtkPoints(db()),
     'images.footprints': async ({ offset, limit }) => photoFootprints(db(), offset, limit),

@@ -5,6 +5,8 @@
 import { z } from 'zod';
 import type { Database } from './database.ts';
 import { getSetting, setSetting } from './settings.ts';
+import { listSourceRoots } from './offload.ts';
+import type { CrewInfo, DroneSpanInfo } from '../../src-preload/contract-base.ts';
 
 export const PILOT_SETTING = 'pilot.name';
 export const CARD_PILOTS_SETTING = 'pilot.cards';
@@ -64,4 +66,17 @@ export function setCardPilot(db: Database, sourceRoot: string, name: string | nu
   if (name?.trim()) all[sourceRoot] = name.trim();
   else delete all[sourceRoot];
   setSetting(db, CARD_PILOTS_SETTING, all);
+}
+
+function spanInfo(d: DroneSpan): DroneSpanInfo {
+  return { make: d.make, model: d.model, serial: d.serial, photoCount: d.photo_count, firstCapture: d.first_capture, lastCapture: d.last_capture };
+}
+
+/** The app's view of who flew what: every card ingested from (not only certified ones) and every flight. */
+export function crewInfo(db: Database): CrewInfo {
+  return {
+    projectPilot: getSetting(db, PILOT_SETTING, z.string().nullable(), null),
+    cards: listSourceRoots(db).map((source) => ({ source, pilot: pilotOf(db, source), drones: cardDrones(db, source).map(spanInfo) })),
+    flights: flightSpans(db).map((f) => ({ ...spanInfo(f), flightId: f.flight_id, source: f.source, pilot: pilotOf(db, f.source) })),
+  };
 }

@@ -10,6 +10,10 @@ import { listImages } from '../../src-main/db/images.ts';
 import { runIngest } from '../../src-main/ingest/ingest.ts';
 import { openProject, type Project } from '../../src-main/project/project.ts';
 import { buildReport } from '../../src-main/report/report.ts';
+import { Session } from '../../src-main/api/session.ts';
+import { createDispatch } from '../../src-main/api/dispatch.ts';
+import { createHandlers } from '../../src-main/api/handlers.ts';
+import type { CrewInfo } from '../../src-preload/contract.ts';
 import { makeTemp, rmTemp, sharedData } from '../support/paths.ts';
 
 describe('per card and per flight: drone, pilot, time span, photo count', () => {
@@ -58,5 +62,28 @@ describe('per card and per flight: drone, pilot, time span, photo count', () => 
     expect(report.flights.every((f) => f.pilot === 'Grace Hopper' && f.source === source)).toBe(true);
     setCardPilot(project.db, source, null);
     expect(buildReport(project).cards[0]!.pilot).toBe('Ada Lovelace');
+  });
+
+  it('the app reads it and sets the pilot per project and per card through the API', async () => {
+    const session = new Session({ emit: () => {}, recentFile: null });
+    const call = createDispatch(createHandlers(session, 'http'));
+    project.close();
+    try {
+      expect((await call('project.open', { dir: path.join(dir, 'project') })).error).toBeUndefined();
+      const set = await call('crews.setPilot', { source: null, name: 'Katherine Johnson' });
+      expect(set.error).toBeUndefined();
+      const info = set.result as CrewInfo;
+      expect(info.projectPilot).toBe('Katherine Johnson');
+      expect(info.cards).toHaveLength(1);
+      expect(info.cards[0]).toMatchObject({ pilot: 'Katherine Johnson', drones: [{ photoCount: 18 }] });
+      const source = info.cards[0]!.source;
+      const card = (await call('crews.setPilot', { source, name: 'Mary Jackson' })).result as CrewInfo;
+      expect(card.cards[0]!.pilot).toBe('Mary Jackson');
+      expect(card.flights.every((f) => f.pilot === 'Mary Jackson' && f.photoCount > 0)).toBe(true);
+      expect(((await call('crews.get', {})).result as CrewInfo).projectPilot).toBe('Katherine Johnson');
+    } finally {
+      await session.close();
+      project = openProject(path.join(dir, 'project'));
+    }
   });
 });
