@@ -92,6 +92,8 @@ export interface ImageListItem {
   capturedAt: string | null;
   sharpness: number | null;
   gimbalPitch: number | null;
+  /** For a duplicate, the photo with the same bytes (its thumbnail and image are the ones shown). */
+  originalId: number | null;
 }
 
 export interface ImageDetail extends ImageListItem {

@@ -32,12 +32,13 @@ interface ListRow {
   captured_at: string | null;
   sharpness: number | null;
   gimbal_pitch: number | null;
+  duplicate_of: number | null;
 }
 
 /** Capture time: UTC when the zone is known, else the camera's local clock (what the pilot's watch said). */
 const CAPTURED = 'coalesce(i.captured_at, i.captured_local)';
 const LIST_COLUMNS = `i.id, i.file_name, i.source_path, i.status, i.manual_decision, t.task_id AS task, i.flight_id, i.lat,
-  i.lon, ${CAPTURED} AS captured_at, i.sharpness, i.gimbal_pitch`;
+  i.lon, ${CAPTURED} AS captured_at, i.sharpness, i.gimbal_pitch, i.duplicate_of`;
 /** Gallery order: grouped by task then flight, in capture order within a group; photos with no task last. */
 const LIST_ORDER = 'ORDER BY t.task_id IS NULL, t.task_id, i.flight_id IS NULL, i.flight_id, captured_at, i.id';
 
@@ -108,6 +109,7 @@ function toItem(row: ListRow, reasons: ReasonInfo[]): ImageListItem {
     capturedAt: row.captured_at,
     sharpness: row.sharpness,
     gimbalPitch: row.gimbal_pitch,
+    originalId: row.duplicate_of,
   };
 }
 
@@ -141,7 +143,6 @@ interface DetailRow extends ListRow {
   metadata_json: string | null;
   entered_height_m: number | null;
   motion_px: number | null;
-  duplicate_of: number | null;
   original_name: string | null;
 }
 
@@ -149,7 +150,7 @@ export function imageDetail(db: Database, id: number): ImageDetail | null {
   const row = db
     .prepare<[number], DetailRow>(
       `SELECT ${LIST_COLUMNS}, i.md5, i.size, i.width, i.height, i.make, i.model, i.rel_alt, i.gsd_cm, i.footprint,
-         i.metrics_json, i.metadata_json, i.entered_height_m, i.motion_px, i.duplicate_of,
+         i.metrics_json, i.metadata_json, i.entered_height_m, i.motion_px,
          (SELECT o.file_name FROM images o WHERE o.id = i.duplicate_of) AS original_name
        FROM images i LEFT JOIN tasks t ON t.id = i.task_id WHERE i.id = ?`,
     )

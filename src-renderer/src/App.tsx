@@ -53,8 +53,16 @@ function Workspace() {
   const [revision, setRevision] = useState(0);
   const [view, setView] = useState<View>('map');
   const [detailId, setDetailId] = useState<number | null>(null);
+  // The list the open photo came from (the gallery's order), for next/previous in the dialog.
+  const [detailList, setDetailList] = useState<readonly number[]>([]);
+  const openPhoto = useCallback((id: number, ids?: readonly number[]) => {
+    setDetailList(ids ?? []);
+    setDetailId(id);
+  }, []);
   const [error, setError] = useState<string | null>(null);
   const [theme, setTheme] = useState<Theme>(loadTheme);
+  // The Jobs column takes 300 px: open by default only where the screen has room for it beside the views.
+  const [jobsOpen, setJobsOpen] = useState(() => window.innerWidth >= 1400);
   useEffect(() => applyTheme(theme), [theme]);
 
   const refresh = useCallback(() => setRevision((r) => r + 1), []);
@@ -96,12 +104,12 @@ function Workspace() {
   const jobs = useJobs(project?.id ?? null, onJobFinished);
   const recomputing = jobs.some((j) => (j.kind === 'classify' || j.kind === 'coverage') && isActive(j));
   const ctx = useMemo<ProjectContext>(
-    () => ({ project, tasks, revision, refresh, openPhoto: setDetailId, recomputing }),
-    [project, tasks, revision, refresh, recomputing],
+    () => ({ project, tasks, revision, refresh, openPhoto, recomputing }),
+    [project, tasks, revision, refresh, openPhoto, recomputing],
   );
 
   return (
-    <div className="app">
+    <div className={jobsOpen ? 'app' : 'app jobs-folded'}>
       <header className="topbar">
         <h1>Postflight</h1>
         <span className="project-name" data-testid="project-name">{project ? project.name : 'No project open'}</span>
@@ -156,8 +164,10 @@ function Workspace() {
           <IngestPanel jobs={jobs} taskCount={tasks.length} />
         )}
       </main>
-      <JobsPanel jobs={jobs} />
-      {detailId !== null && <PhotoDetail id={detailId} revision={revision} onClose={() => setDetailId(null)} onChanged={refresh} />}
+      <JobsPanel jobs={jobs} open={jobsOpen} onToggle={() => setJobsOpen((o) => !o)} />
+      {detailId !== null && (
+        <PhotoDetail id={detailId} list={detailList} onNavigate={setDetailId} revision={revision} onClose={() => setDetailId(null)} onChanged={refresh} />
+      )}
     </div>
   );
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ImageListItem, JobInfo, TaskInfo } from '../../src-preload/contract.ts';
 import { COVERED_PCT, formatPct, gapTally, leaveSiteChecklist, taskState } from '../../src-renderer/src/tasks/task-state.ts';
 import { cullReducer, historyEntry, initialCull, keyCommand, targetIds, undoCalls } from '../../src-renderer/src/gallery/culling.ts';
-import { buildFilter, emptyFilters, galleryRows, NONE, rowOfIndex, verticalTarget } from '../../src-renderer/src/gallery/filters.ts';
+import { buildFilter, emptyFilters, galleryRows, NONE, orderItems, reasonBadges, rowOfIndex, verticalTarget } from '../../src-renderer/src/gallery/filters.ts';
 import { formatCount, formatEta, formatRate, lastEndedOfEachKind, mergeJob, progressFraction } from '../../src-renderer/src/jobs/format.ts';
 import {
   dataBounds,
@@ -56,6 +56,7 @@ const item = (id: number, over: Partial<ImageListItem> = {}): ImageListItem => (
   capturedAt: null,
   sharpness: null,
   gimbalPitch: null,
+  originalId: null,
   ...over,
 });
 
@@ -138,6 +139,25 @@ describe('task state colouring', () => {
     const waiting = leaveSiteChecklist([done], 0, true);
     expect(waiting.filter((c) => c.ok).map((c) => c.id)).toEqual(['tasks', 'jobs']);
     expect(byId(waiting).covered!.detail).toBe('recomputing…');
+  });
+});
+
+describe('gallery badges and order', () => {
+  it('badges the automatic reasons in short words, never the pilot\'s own decision', () => {
+    const i = item(1, { reasons: [{ code: 'blur', message: 'x', source: 'auto' }, { code: 'manual', message: 'y', source: 'manual' }, { code: 'flight_tail', message: 'z', source: 'auto' }] });
+    expect(reasonBadges(i)).toEqual([{ code: 'blur', label: 'Blur' }, { code: 'flight_tail', label: 'Tail' }]);
+  });
+
+  it('"problems first" sorts within each task/flight group, keeping the groups and capture order otherwise', () => {
+    const list = [
+      item(1, { taskId: 'a' }),
+      item(2, { taskId: 'a', reasons: [{ code: 'blur', message: '', source: 'auto' }] }),
+      item(3, { taskId: 'a', status: 'rejected' }),
+      item(4, { taskId: 'b' }),
+      item(5, { taskId: 'b', status: 'duplicate' }),
+    ];
+    expect(orderItems(list, 'problems').map((i) => i.id)).toEqual([3, 2, 1, 5, 4]);
+    expect(orderItems(list, 'capture').map((i) => i.id)).toEqual([1, 2, 3, 4, 5]);
   });
 });
 

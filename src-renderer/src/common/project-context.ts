@@ -6,7 +6,8 @@ export interface ProjectContext {
   tasks: TaskInfo[];
   revision: number;
   refresh: () => void;
-  openPhoto: (id: number) => void;
+  /** Opens a photo's dialog; `ids` is the list it belongs to, for next/previous. */
+  openPhoto: (id: number, ids?: readonly number[]) => void;
   /** Classification or coverage is queued or running: figures on screen are about to change (say so, not them). */
   recomputing: boolean;
 }

@@ -5,7 +5,18 @@ import { errorMessage, useApi } from '../common/api-context.tsx';
 import type { ProjectContext } from '../common/project-context.ts';
 import { STATUS_COLOURS, STATUS_LABELS } from '../map/layers.ts';
 import { cullReducer, historyEntry, initialCull, keyCommand, targetIds, undoCalls, type Decision } from './culling.ts';
-import { buildFilter, emptyFilters, galleryRows, rowOfIndex, verticalTarget, type FilterState } from './filters.ts';
+import {
+  buildFilter,
+  emptyFilters,
+  galleryRows,
+  isFiltered,
+  orderItems,
+  reasonBadges,
+  rowOfIndex,
+  verticalTarget,
+  type FilterState,
+  type GalleryOrder,
+} from './filters.ts';
 import { FilterBar } from './FilterBar.tsx';
 import { useImageList } from './useImageList.ts';
 
@@ -18,7 +29,9 @@ export function Gallery({ revision, openPhoto }: ProjectContext) {
   const api = useApi();
   const [filters, setFilters] = useState<FilterState>(emptyFilters);
   const filter = useMemo(() => buildFilter(filters), [filters]);
-  const { items, total, loading, error, patch } = useImageList(filter, revision);
+  const { items: loaded, total, loading, error, patch } = useImageList(filter, revision);
+  const [order, setOrder] = useState<GalleryOrder>('capture');
+  const items = useMemo(() => orderItems(loaded, order), [loaded, order]);
   const [cull, dispatch] = useReducer(cullReducer, initialCull);
   const [announce, setAnnounce] = useState('');
   const [actionError, setActionError] = useState<string | null>(null);
@@ -34,7 +47,10 @@ export function Gallery({ revision, openPhoto }: ProjectContext) {
     observer.observe(el);
     return () => observer.disconnect();
   }, []);
-  useEffect(() => dispatch({ type: 'reset' }), [filter]);
+  useEffect(() => dispatch({ type: 'reset' }), [filter, order]);
+  // The arrow keys work as soon as the gallery opens: the grid takes the focus.
+  useEffect(() => scrollRef.current?.focus({ preventScroll: true }), []);
+  const open = (id: number) => openPhoto(id, items.map((i) => i.id));
 
   const rows = useMemo(() => galleryRows(items, columns), [items, columns]);
   const virtualizer = useVirtualizer({
@@ -114,7 +130,7 @@ export function Gallery({ revision, openPhoto }: ProjectContext) {
     else if (cmd.kind === 'decide') decide(cmd.decision);
     else if (cmd.kind === 'undo') undo();
     else if (cmd.kind === 'toggle' && focused) dispatch({ type: 'toggle', id: focused.id });
-    else if (cmd.kind === 'open' && focused) openPhoto(focused.id);
+    else if (cmd.kind === 'open' && focused) open(focused.id);
   };
   const onCellClick = (e: MouseEvent, index: number, id: number) => {
     if (e.ctrlKey || e.metaKey || e.shiftKey) dispatch({ type: 'toggle', id });
@@ -129,6 +145,13 @@ export function Gallery({ revision, openPhoto }: ProjectContext) {
         <span data-testid="gallery-count" data-total={total} aria-live="polite">
           {loading ? 'Loading…' : `${total} photos`}
         </span>
+        <label>
+          Order{' '}
+          <select value={order} onChange={(e) => setOrder(e.currentTarget.value as GalleryOrder)} data-testid="gallery-order">
+            <option value="capture">Capture order</option>
+            <option value="problems">Problems first</option>
+          </select>
+        </label>
         <span className="muted">Arrows move · A accept · R reject · U undo · Space select · Enter open</span>
         {cull.selection.size > 0 && (
           <span className="bulk" role="group" aria-label="Selection">
@@ -144,6 +167,11 @@ export function Gallery({ revision, openPhoto }: ProjectContext) {
       </div>
       {(error || actionError) && <p role="alert" className="error">{error ?? actionError}</p>}
       <p className="sr-only" aria-live="polite">{announce}</p>
+      {!loading && !error && total === 0 && (
+        <p role="status" className="empty" data-testid="gallery-empty">
+          {isFiltered(filters) ? 'No photos match these filters.' : 'No photos yet: ingest a card first.'}
+        </p>
+      )}
       <div
         ref={scrollRef}
         className="gallery-scroll"
@@ -179,7 +207,7 @@ export function Gallery({ revision, openPhoto }: ProjectContext) {
                       focused={row.start + k === cull.cursor}
                       selected={cull.selection.has(item.id)}
                       onClick={onCellClick}
-                      onOpen={openPhoto}
+                      onOpen={open}
                     />
                   ))
                 )}
@@ -203,23 +231,33 @@ function Thumb(props: {
   const api = useApi();
   const { item } = props;
   const decision = item.manualDecision ? ` (${item.manualDecision} by you)` : '';
+  const reasons = reasonBadges(item);
   return (
     <div
       id={`photo-${item.id}`}
       role="gridcell"
       aria-selected={props.selected}
-      aria-label={`${item.fileName}, ${STATUS_LABELS[item.status]}${decision}`}
+      aria-label={`${item.fileName}, ${STATUS_LABELS[item.status]}${reasons.length ? `: ${reasons.map((r) => r.label).join(', ')}` : ''}${decision}`}
       className={`thumb${props.focused ? ' focused' : ''}${props.selected ? ' selected' : ''}`}
       data-testid="thumb"
       data-id={item.id}
       data-status={item.status}
       data-decision={item.manualDecision ?? ''}
+      data-reasons={reasons.map((r) => r.code).join(' ')}
       onClick={(e) => props.onClick(e, props.index, item.id)}
       onDoubleClick={() => props.onOpen(item.id)}
     >
-      <img src={api.mediaUrl('thumb', item.id)} alt="" loading="lazy" decoding="async" draggable={false} />
-      <span className="badge" style={{ background: STATUS_COLOURS[item.status] }}>
-        {STATUS_LABELS[item.status]}
+      <img src={api.mediaUrl('thumb', item.originalId ?? item.id)} alt="" loading="lazy" decoding="async" draggable={false} />
+      <span className="badges">
+        <span className="badge" style={{ background: STATUS_COLOURS[item.status] }}>
+          {STATUS_LABELS[item.status]}
+        </span>
+        {reasons.slice(0, 2).map((r) => (
+          <span key={r.code} className="badge reason" data-testid="reason-badge">
+            {r.label}
+          </span>
+        ))}
+        {reasons.length > 2 && <span className="badge reason">+{reasons.length - 2}</span>}
       </span>
       {item.manualDecision && <span className={`decision ${item.manualDecision}`}>{item.manualDecision === 'accepted' ? 'A' : 'R'}</span>}
       <span className="name">{item.fileName}</span>

@@ -8,7 +8,33 @@ import { Figures } from '../common/Figures.tsx';
 const fmt = (v: number | null, digits: number, unit = '') => (v === null ? '–' : `${v.toFixed(digits)}${unit}`);
 
 /** The big photo with its metadata, quality metrics and reasons, and the accept/reject decision. */
-export function PhotoDetail(props: { id: number; revision: number; onClose: () => void; onChanged: () => void }) {
+/** Quality metrics in words, with what they are compared to where the project says so. */
+const METRIC_WORDS: Record<string, string> = {
+  gridScore: 'sharpness (grid score)',
+  blurEffect: 'blur effect (0 sharp, 1 smeared)',
+  lowTextureRatio: 'share of featureless ground',
+  wholeVariance: 'sharpness over the whole photo',
+  mean: 'mean brightness (0-255)',
+  width: 'measured width (px)',
+  height: 'measured height (px)',
+};
+export const metricWords = (key: string): string => METRIC_WORDS[key] ?? key.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+
+export function PhotoDetail(props: {
+  id: number;
+  /** The list the photo was opened from, for next/previous (empty: no navigation). */
+  list?: readonly number[];
+  onNavigate?: (id: number) => void;
+  revision: number;
+  onClose: () => void;
+  onChanged: () => void;
+}) {
+  const [actualSize, setActualSize] = useState(false);
+  const at = props.list?.indexOf(props.id) ?? -1;
+  const step = (delta: number) => {
+    const next = props.list?.[at + delta];
+    if (at >= 0 && next !== undefined) props.onNavigate?.(next);
+  };
   const api = useApi();
   const [photo, setPhoto] = useState<ImageDetail | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -52,6 +78,10 @@ export function PhotoDetail(props: { id: number; revision: number; onClose: () =
     const dialog = dialogRef.current;
     if (!dialog) return;
     if (e.key === 'Escape') props.onClose();
+    else if (e.key === 'ArrowRight' || e.key === 'ArrowLeft') {
+      e.preventDefault();
+      step(e.key === 'ArrowRight' ? 1 : -1);
+    }
     else if (e.key === 'Tab') keepFocusIn(dialog, e);
     else if (!e.ctrlKey && !e.metaKey && !e.altKey) {
       const cmd = keyCommand(e.key);
@@ -86,7 +116,7 @@ export function PhotoDetail(props: { id: number; revision: number; onClose: () =
       ]
     : [];
   const metrics = Object.entries(photo?.metrics ?? {}).flatMap(([k, v]): [string, string][] =>
-    typeof v === 'number' ? [[k, String(Number(v.toFixed(3)))]] : typeof v === 'string' ? [[k, v]] : [],
+    typeof v === 'number' ? [[metricWords(k), String(Number(v.toFixed(3)))]] : [],
   );
 
   return (
@@ -109,19 +139,46 @@ export function PhotoDetail(props: { id: number; revision: number; onClose: () =
               {photo.manualDecision && ` · ${photo.manualDecision} by you`}
             </span>
           )}
+          <span className="detail-nav">
+            <button type="button" disabled={at <= 0} onClick={() => step(-1)} aria-label="Previous photo">
+              ← Previous
+            </button>
+            {at >= 0 && (
+              <span className="muted" data-testid="detail-position">
+                {at + 1} / {props.list!.length}
+              </span>
+            )}
+            <button type="button" disabled={at < 0 || at >= props.list!.length - 1} onClick={() => step(1)} aria-label="Next photo">
+              Next →
+            </button>
+            <button type="button" aria-pressed={actualSize} onClick={() => setActualSize((v) => !v)}>
+              100 %
+            </button>
+          </span>
           <button ref={closeRef} type="button" onClick={props.onClose} aria-label="Close photo">
             Close
           </button>
         </header>
         {error && <p role="alert" className="error">{error}</p>}
         <div className="detail-body">
-          <img className="big" src={api.mediaUrl('photo', props.id)} alt={photo ? `Photo ${photo.fileName}` : ''} />
+          <div className={actualSize ? 'zoom-wrap' : undefined} data-testid="detail-image">
+            <img className={actualSize ? 'actual' : 'big'} src={photo ? api.mediaUrl('photo', photo.duplicateOf?.id ?? props.id) : undefined} alt={photo ? `Photo ${photo.fileName}` : ''} />
+          </div>
           <div className="detail-side">
             <div className="actions">
               <button type="button" className="accept" onClick={() => void decide('accepted')}>Accept (A)</button>
               <button type="button" className="reject" onClick={() => void decide('rejected')}>Reject (R)</button>
               <button type="button" onClick={() => void decide(null)} disabled={!photo?.manualDecision}>Clear my decision</button>
             </div>
+            {photo?.duplicateOf && (
+              <p role="note" className="warning-note" data-testid="detail-duplicate">
+                Same bytes as {photo.duplicateOf.fileName}: the image shown is the original's, and it is the one that
+                counts.{' '}
+                <button type="button" onClick={() => props.onNavigate?.(photo.duplicateOf!.id)}>
+                  Open the original
+                </button>
+              </p>
+            )}
             {photo?.heightUnknown && (
               <p role="note" className="warning-note" data-testid="detail-height-unknown">
                 Height above ground unknown: the photo has no usable height above take-off, so it has no footprint and

@@ -76,3 +76,51 @@ export function verticalTarget(rows: readonly GalleryRow[], index: number, dir: 
   }
   return index;
 }
+
+/** Short words for a reason badge on a thumbnail (the dialog says the full reason). */
+export const REASON_BADGES: Record<string, string> = {
+  blur: 'Blur',
+  black: 'Black',
+  white: 'Blown out',
+  gimbal: 'Gimbal',
+  flight_tail: 'Tail',
+  stationary: 'Hover',
+  sun: 'Sun glare',
+  exif: 'No EXIF',
+  gps: 'No GPS',
+  corrupt: 'Damaged',
+  duplicate: 'Duplicate',
+  outside: 'Outside',
+  motion: 'Motion',
+  incomplete_capture: 'Bands missing',
+};
+
+/** The reasons a thumbnail shows, automatic ones only (the pilot's own decision has its own mark). */
+export function reasonBadges(item: Pick<ImageListItem, 'reasons'>): { code: string; label: string }[] {
+  return item.reasons.filter((r) => r.source !== 'manual' && r.code !== 'manual').map((r) => ({ code: r.code, label: REASON_BADGES[r.code] ?? r.code }));
+}
+
+export type GalleryOrder = 'capture' | 'problems';
+
+/** How much a photo needs the pilot's eye: refused first, then anything with a reason, then the rest. */
+function problemRank(item: Pick<ImageListItem, 'status' | 'reasons'>): number {
+  if (item.status === 'rejected' || item.status === 'invalid_exif') return 0;
+  if (item.status === 'duplicate') return 1;
+  return item.reasons.some((r) => r.source !== 'manual') ? 2 : 3;
+}
+
+/**
+ * "Problems first": within each task/flight group (groups keep their order), photos with problems come first, in
+ * capture order otherwise. The list is already grouped and in capture order, so a stable sort keeps the rest.
+ */
+export function orderItems<T extends Pick<ImageListItem, 'taskId' | 'flightId' | 'status' | 'reasons'>>(items: readonly T[], order: GalleryOrder): T[] {
+  if (order === 'capture') return items as T[];
+  const groupOf = new Map<string, number>();
+  const keyed = items.map((item, i) => {
+    const key = groupLabel(item);
+    if (!groupOf.has(key)) groupOf.set(key, groupOf.size);
+    return { item, i, group: groupOf.get(key)!, rank: problemRank(item) };
+  });
+  keyed.sort((a, b) => a.group - b.group || a.rank - b.rank || a.i - b.i);
+  return keyed.map((k) => k.item);
+}

@@ -12,16 +12,18 @@ const KIND_LABELS: Record<JobInfo['kind'], string> = {
 };
 
 /** One job: state, a progress bar with files, MB/s and ETA, and a cancel button while it runs. */
-export function JobCard({ job }: { job: JobInfo }) {
+export function JobCard({ job, paused = false }: { job: JobInfo; paused?: boolean }) {
   const api = useApi();
   const [cancelError, setCancelError] = useState<string | null>(null);
   const fraction = progressFraction(job.progress);
   const p = job.progress;
-  const label = `${KIND_LABELS[job.kind]} ${job.state}`;
+  // A sync the pilot paused ended as a cancel underneath; it is said "paused", with no rate or ETA.
+  const stateText = paused && job.state === 'cancelled' ? 'paused' : job.state;
+  const label = `${KIND_LABELS[job.kind]} ${stateText}`;
   return (
     <article className={`job job-${job.state}`} data-testid={`job-${job.kind}`} data-state={job.state} aria-label={label}>
       <header>
-        <strong>{KIND_LABELS[job.kind]}</strong> <span className="job-state">{job.state}</span>
+        <strong>{KIND_LABELS[job.kind]}</strong> <span className="job-state">{stateText}</span>
         {/* The stage says where running work is; once it has ended, or when it only repeats the kind, it is noise. */}
         {p?.stage && isActive(job) && p.stage !== job.kind && <span className="job-stage"> · {p.stage}</span>}
       </header>
@@ -37,7 +39,7 @@ export function JobCard({ job }: { job: JobInfo }) {
           <div className={fraction === null ? 'bar indeterminate' : 'bar'} style={{ width: `${Math.round((fraction ?? 1) * 100)}%` }} />
         </div>
       )}
-      {p && (
+      {p && stateText !== 'paused' && (
         <p className="job-figures">
           <span>{formatCount(p, job.kind === 'ingest' || job.kind === 'sync' ? 'files' : '')}</span>
           <span>{formatRate(p.rate)}</span>

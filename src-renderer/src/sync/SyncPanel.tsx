@@ -248,7 +248,7 @@ export function SyncPanel({ tasks, jobs }: ProjectContext & { jobs: readonly Job
             </button>
           )}
         </div>
-        {job && <JobCard job={job} />}
+        {job && <JobCard job={job} paused={paused !== null} />}
       </section>
       <table className="task-table">
         <caption>Verified tasks</caption>
