@@ -26,6 +26,22 @@ export default tseslint.config(
     files: ['src-main/**/*.ts'],
     ignores: ['src-main/db/**'],
     rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: 'electron', message: 'Core modules never import electron; put it in src-main/electron/.' },
+            { name: 'better-sqlite3', message: 'Only src-main/db/ holds the raw handle: pass the opaque ProjectDb to a db/ function.' },
+          ],
+          patterns: [
+            {
+              group: ['**/db/database.ts'],
+              importNames: ['sql', 'Database'],
+              message: 'Only src-main/db/ unwraps a ProjectDb: add a typed function there.',
+            },
+          ],
+        },
+      ],
       'no-restricted-syntax': [
         'error',
         {

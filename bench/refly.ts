@@ -23,6 +23,7 @@ import { photoRows } from '../tests/support/geo-photos.ts';
 import { makeTemp, rmTemp, sharedData } from '../tests/support/paths.ts';
 import { taskAround, taskFile } from '../tests/support/refly-task.ts';
 import { medianSeconds, row } from './support.ts';
+import { sql } from '../src-main/db/database.ts';
 
 const LIMIT = 1.3;
 
@@ -113,7 +114,7 @@ try {
     fs.writeFileSync(file, taskFile('T', s.task));
     importTasks(project, file);
     const task = listTasks(project.db)[0]!;
-    project.db.transaction(() => {
+    sql(project.db).transaction(() => {
       for (const r of s.rows) {
         const inside = booleanPointInPolygon([r.lon!, r.lat!], task.geometry);
         insertImage(project.db, { ...r, status: inside ? 'assigned' : 'unmatched', task_id: inside ? task.id : null });

@@ -1,6 +1,6 @@
 /** Small helpers shared by the benchmarks: timing, medians, and printing a result beside its baseline. */
 import { performance } from 'node:perf_hooks';
-import { transaction, type Database } from '../src-main/db/database.ts';
+import { transaction, type ProjectDb } from '../src-main/db/database.ts';
 import { insertImage } from '../src-main/db/images.ts';
 import type { PhotoPose } from '../src-main/geo/footprint.ts';
 
@@ -40,7 +40,7 @@ export async function parallel<T>(items: readonly T[], limit: number, fn: (item:
 }
 
 /** Synthetic survey photos as assigned `images` rows of one task (2 s apart), as a real ingest + classify leaves them. */
-export function insertSurveyPhotos(db: Database, photos: readonly PhotoPose[], taskRowId: number): void {
+export function insertSurveyPhotos(db: ProjectDb, photos: readonly PhotoPose[], taskRowId: number): void {
   transaction(db, () =>
     photos.forEach((p, i) =>
       insertImage(db, {

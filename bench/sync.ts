@@ -14,6 +14,7 @@ import { startFaultProxy } from '../tests/support/fault-proxy.ts';
 import { brightonPhotos, makeSyncProject, type PhotoSpec } from '../tests/support/sync-project.ts';
 import { MiB, rgwTarget } from '../tests/support/sync-s3.ts';
 import { median, parallel, row, timed } from './support.ts';
+import { sql } from '../src-main/db/database.ts';
 
 const CONCURRENCY = 4;
 const RUNS = 3;
@@ -81,7 +82,7 @@ try {
   try {
     const dir = fresh();
     const { project } = makeSyncProject(dir, [{ taskId: 'kill', verified: true, photos: workloads[1]!.specs }]);
-    const total = (project.db.prepare('SELECT SUM(size) AS n FROM images').get() as { n: number }).n;
+    const total = (sql(project.db).prepare('SELECT SUM(size) AS n FROM images').get() as { n: number }).n;
     project.close();
     const env = { ...process.env, AWS_ACCESS_KEY_ID: RGW.credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: RGW.credentials.secretAccessKey };
     const args = ['--project', dir, '--endpoint', proxy.url, '--bucket', bucket, '--region', RGW.region, '--path-style', '--prefix', 'kill/'];

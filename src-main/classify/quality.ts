@@ -2,7 +2,7 @@
  * The one place classification reads the quality module's measurements (images.metrics_json) and turns them into
  * blur / black / white findings.
  */
-import type { Database } from '../db/database.ts';
+import type { ProjectDb } from '../db/database.ts';
 import type { Reason } from '../db/images.ts';
 import { getSettingOverrides } from '../db/settings.ts';
 import { DEFAULT_THRESHOLDS, exposureFlags } from '../quality/metrics.ts';
@@ -12,7 +12,7 @@ import type { SensorKind } from '../ingest/metadata-capture.ts';
 
 export const QUALITY_SETTINGS_KEY = 'quality.thresholds';
 
-export function loadQualityThresholds(db: Database): QualityThresholds {
+export function loadQualityThresholds(db: ProjectDb): QualityThresholds {
   return getSettingOverrides(db, QUALITY_SETTINGS_KEY, DEFAULT_THRESHOLDS);
 }
 

@@ -1,4 +1,4 @@
-import type { Database } from '../db/database.ts';
+import type { ProjectDb } from '../db/database.ts';
 import { getSettingOverrides } from '../db/settings.ts';
 
 /** Classification limits. Defaults are the Drone Tasking Manager's; a project overrides any of them in its settings. */
@@ -38,6 +38,6 @@ export const DEFAULT_CLASSIFY_THRESHOLDS: Readonly<ClassifyThresholds> = Object.
 /** Settings key holding a partial `ClassifyThresholds` object. */
 export const CLASSIFY_SETTINGS_KEY = 'classify.thresholds';
 
-export function loadClassifyThresholds(db: Database): ClassifyThresholds {
+export function loadClassifyThresholds(db: ProjectDb): ClassifyThresholds {
   return getSettingOverrides(db, CLASSIFY_SETTINGS_KEY, DEFAULT_CLASSIFY_THRESHOLDS);
 }

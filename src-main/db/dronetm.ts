@@ -1,4 +1,4 @@
-import { transaction, type Database } from './database.ts';
+import { sql, transaction, type ProjectDb } from './database.ts';
 
 /** DroneTM's name for a task pulled from one of its projects: its uuid and the index its pilots see. */
 export interface DronetmTaskRef {
@@ -7,18 +7,18 @@ export interface DronetmTaskRef {
 }
 
 /** Links a task row to its DroneTM task (a uuid names one task only: an older link to it is dropped). */
-export function setDronetmTask(db: Database, taskRowId: number, ref: DronetmTaskRef): void {
+export function setDronetmTask(db: ProjectDb, taskRowId: number, ref: DronetmTaskRef): void {
   transaction(db, () => {
-    db.prepare('UPDATE tasks SET dronetm_task_id = NULL, dronetm_task_index = NULL WHERE dronetm_task_id = ? AND id <> ?').run(
+    sql(db).prepare('UPDATE tasks SET dronetm_task_id = NULL, dronetm_task_index = NULL WHERE dronetm_task_id = ? AND id <> ?').run(
       ref.uuid,
       taskRowId,
     );
-    db.prepare('UPDATE tasks SET dronetm_task_id = ?, dronetm_task_index = ? WHERE id = ?').run(ref.uuid, ref.index, taskRowId);
+    sql(db).prepare('UPDATE tasks SET dronetm_task_id = ?, dronetm_task_index = ? WHERE id = ?').run(ref.uuid, ref.index, taskRowId);
   });
 }
 
-export function dronetmTaskOf(db: Database, taskRowId: number): DronetmTaskRef | null {
-  const r = db
+export function dronetmTaskOf(db: ProjectDb, taskRowId: number): DronetmTaskRef | null {
+  const r = sql(db)
     .prepare<[number], { dronetm_task_id: string | null; dronetm_task_index: number | null }>(
       'SELECT dronetm_task_id, dronetm_task_index FROM tasks WHERE id = ?',
     )
@@ -31,6 +31,6 @@ export function dronetmTaskOf(db: Database, taskRowId: number): DronetmTaskRef |
  * `uploaded`, upload id kept). After a crash, an upload in this state that the server no longer knows was completed:
  * it is recorded done instead of being sent (and completed) a second time.
  */
-export function markCompleting(db: Database, uploadRowId: number): void {
-  db.prepare("UPDATE uploads SET state = 'uploaded', updated_at = ? WHERE id = ?").run(new Date().toISOString(), uploadRowId);
+export function markCompleting(db: ProjectDb, uploadRowId: number): void {
+  sql(db).prepare("UPDATE uploads SET state = 'uploaded', updated_at = ? WHERE id = ?").run(new Date().toISOString(), uploadRowId);
 }

@@ -1,4 +1,4 @@
-import type { Database } from './database.ts';
+import { sql, type ProjectDb } from './database.ts';
 
 export interface EventInput {
   kind: string;
@@ -8,8 +8,8 @@ export interface EventInput {
 }
 
 /** Appends one user decision to the event log (the table refuses updates and deletes). */
-export function appendEvent(db: Database, event: EventInput): number {
-  const info = db
+export function appendEvent(db: ProjectDb, event: EventInput): number {
+  const info = sql(db)
     .prepare('INSERT INTO events (at, kind, image_id, task_id, payload) VALUES (?, ?, ?, ?, ?)')
     .run(
       new Date().toISOString(),
@@ -22,13 +22,13 @@ export function appendEvent(db: Database, event: EventInput): number {
 }
 
 /** The newest event's id (0 without any): a mark to ask later what was decided since. */
-export function lastEventId(db: Database): number {
-  return (db.prepare<[], { id: number | null }>('SELECT MAX(id) AS id FROM events').get()?.id ?? 0) as number;
+export function lastEventId(db: ProjectDb): number {
+  return (sql(db).prepare<[], { id: number | null }>('SELECT MAX(id) AS id FROM events').get()?.id ?? 0) as number;
 }
 
 /** The photos with an event of this kind after the mark (a long run asks which rows it read went stale). */
-export function imagesWithEventsSince(db: Database, kind: string, afterId: number): number[] {
-  return db
+export function imagesWithEventsSince(db: ProjectDb, kind: string, afterId: number): number[] {
+  return sql(db)
     .prepare<[string, number], { image_id: number }>('SELECT DISTINCT image_id FROM events WHERE kind = ? AND id > ? AND image_id IS NOT NULL')
     .all(kind, afterId)
     .map((r) => r.image_id);

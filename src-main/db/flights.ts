@@ -1,4 +1,4 @@
-import type { Database } from './database.ts';
+import { sql, type ProjectDb } from './database.ts';
 
 export interface FlightRecord {
   startedAt: string | null;
@@ -11,11 +11,11 @@ export interface FlightRecord {
  * returns each photo's flight. The caller points its photos at the new ids in the same transaction: foreign keys are
  * checked at commit, so photos still naming an old flight in between are fine. Duplicates never belong to a flight.
  */
-export function replaceFlights(db: Database, flights: readonly FlightRecord[]): Map<number, number> {
-  db.pragma('defer_foreign_keys = ON');
-  db.prepare("UPDATE images SET flight_id = NULL WHERE status = 'duplicate' AND flight_id IS NOT NULL").run();
-  db.prepare('DELETE FROM flights').run();
-  const insert = db.prepare('INSERT INTO flights (id, started_at, ended_at, image_count) VALUES (?, ?, ?, ?)');
+export function replaceFlights(db: ProjectDb, flights: readonly FlightRecord[]): Map<number, number> {
+  sql(db).pragma('defer_foreign_keys = ON');
+  sql(db).prepare("UPDATE images SET flight_id = NULL WHERE status = 'duplicate' AND flight_id IS NOT NULL").run();
+  sql(db).prepare('DELETE FROM flights').run();
+  const insert = sql(db).prepare('INSERT INTO flights (id, started_at, ended_at, image_count) VALUES (?, ?, ?, ?)');
   const flightOf = new Map<number, number>();
   flights.forEach((f, i) => {
     insert.run(i + 1, f.startedAt, f.endedAt, f.imageIds.length);
@@ -24,6 +24,6 @@ export function replaceFlights(db: Database, flights: readonly FlightRecord[]): 
   return flightOf;
 }
 
-export function countFlights(db: Database): number {
-  return (db.prepare('SELECT COUNT(*) AS n FROM flights').get() as { n: number }).n;
+export function countFlights(db: ProjectDb): number {
+  return (sql(db).prepare('SELECT COUNT(*) AS n FROM flights').get() as { n: number }).n;
 }

@@ -2,14 +2,14 @@
  * Heights above take-off: the flown height a pilot enters for a flight, and the photos left without a usable height
  * (no footprint because the relative altitude is missing or below the take-off point).
  */
-import type { Database } from './database.ts';
+import { sql, type ProjectDb } from './database.ts';
 
 /** Below this a photo's relative altitude is not a survey height (matches geo/footprint.ts MIN_HEIGHT_M). */
 const USABLE_REL_ALT_M = 2;
 
 /** Sets (or with null clears) the pilot's flown height on every photo of a flight; returns how many photos. */
-export function setEnteredFlightHeight(db: Database, flightId: number, heightM: number | null, at: string): number {
-  return db
+export function setEnteredFlightHeight(db: ProjectDb, flightId: number, heightM: number | null, at: string): number {
+  return sql(db)
     .prepare<[number | null, string | null, number]>('UPDATE images SET entered_height_m = ?, entered_height_at = ? WHERE flight_id = ?')
     .run(heightM, heightM === null ? null : at, flightId).changes;
 }
@@ -25,8 +25,8 @@ export interface HeightUnknownRow {
  * Assigned photos that got no footprint for want of a height: relative altitude missing or below take-off level and
  * no height entered by the pilot, per task and flight. Only counted once coverage ran (a footprint was attempted).
  */
-export function listHeightUnknown(db: Database): HeightUnknownRow[] {
-  return db
+export function listHeightUnknown(db: ProjectDb): HeightUnknownRow[] {
+  return sql(db)
     .prepare<[number], HeightUnknownRow>(
       `SELECT i.task_id AS taskRowId, i.flight_id AS flightId, count(*) AS count
        FROM images i JOIN tasks t ON t.id = i.task_id

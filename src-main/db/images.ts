@@ -1,5 +1,5 @@
 import type { Statement } from 'better-sqlite3';
-import type { Database } from './database.ts';
+import { sql, type ProjectDb } from './database.ts';
 import {
   decodeStoredOrNull,
   storedFootprintSchema,
@@ -132,12 +132,12 @@ const COLUMNS: ReadonlySet<string> = new Set<keyof Writable>([
 ]);
 
 // Prepared once per database and SQL text: classification writes every photo of a project in one go.
-const statements = new WeakMap<Database, Map<string, Statement>>();
-function prepared(db: Database, sql: string): Statement {
+const statements = new WeakMap<ProjectDb, Map<string, Statement>>();
+function prepared(db: ProjectDb, text: string): Statement {
   let cache = statements.get(db);
   if (!cache) statements.set(db, (cache = new Map()));
-  let stmt = cache.get(sql);
-  if (!stmt) cache.set(sql, (stmt = db.prepare(sql)));
+  let stmt = cache.get(text);
+  if (!stmt) cache.set(text, (stmt = sql(db).prepare(text)));
   return stmt;
 }
 
@@ -148,14 +148,14 @@ function columnsOf(values: object): string[] {
 }
 
 /** Inserts one photo and returns its id. */
-export function insertImage(db: Database, image: NewImage): number {
+export function insertImage(db: ProjectDb, image: NewImage): number {
   const cols = columnsOf(image);
   const sql = `INSERT INTO images (${cols.join(', ')}) VALUES (${cols.map((c) => '@' + c).join(', ')})`;
   return Number(prepared(db, sql).run(pick(image, cols)).lastInsertRowid);
 }
 
 /** Writes the given columns of one photo; absent keys are left as they are. */
-export function updateImage(db: Database, id: number, patch: ImagePatch): void {
+export function updateImage(db: ProjectDb, id: number, patch: ImagePatch): void {
   const cols = columnsOf(patch);
   if (cols.length === 0) return;
   const sql = `UPDATE images SET ${cols.map((c) => `${c} = @${c}`).join(', ')} WHERE id = @id`;
@@ -168,13 +168,13 @@ function pick(values: object, cols: string[]): Record<string, unknown> {
   return out;
 }
 
-export function getImage(db: Database, id: number): ImageRow | undefined {
-  return db.prepare<[number], ImageRow>('SELECT * FROM images WHERE id = ?').get(id);
+export function getImage(db: ProjectDb, id: number): ImageRow | undefined {
+  return sql(db).prepare<[number], ImageRow>('SELECT * FROM images WHERE id = ?').get(id);
 }
 
 /** True when this exact file (same source, path, size and time) is already a photo of the project: ingest's resume check. */
 /** The first photo with these bytes that is not itself a duplicate: the original a new copy points at. */
-export function findOriginal(db: Database, md5: string): OriginalImage | undefined {
+export function findOriginal(db: ProjectDb, md5: string): OriginalImage | undefined {
   return prepared(db, "SELECT id, source_path, stored_path, copy_state FROM images WHERE md5 = ? AND status != 'duplicate' ORDER BY id LIMIT 1").get(md5) as
     | OriginalImage
     | undefined;
@@ -188,7 +188,7 @@ export interface OriginalImage {
 }
 
 /** Where each flight's first located photo was taken: the take-off point's best stand-in for the terrain model. */
-export function listFlightStarts(db: Database): Map<number, { lat: number; lon: number }> {
+export function listFlightStarts(db: ProjectDb): Map<number, { lat: number; lon: number }> {
   // SQLite takes the bare columns from the row holding the MIN().
   const rows = prepared(
     db,
@@ -199,7 +199,7 @@ export function listFlightStarts(db: Database): Map<number, { lat: number; lon: 
 }
 
 /** The GPS altitude of every photo that has one, with its height above take-off when the camera wrote it. */
-export function listAltitudes(db: Database): { alt: number; rel_alt: number | null }[] {
+export function listAltitudes(db: ProjectDb): { alt: number; rel_alt: number | null }[] {
   return prepared(db, 'SELECT alt, rel_alt FROM images WHERE alt IS NOT NULL ORDER BY id').all() as { alt: number; rel_alt: number | null }[];
 }
 
@@ -211,7 +211,7 @@ export interface ImageFilter {
 }
 
 /** Photos in id order, optionally filtered. */
-export function listImages(db: Database, filter: ImageFilter = {}): ImageRow[] {
+export function listImages(db: ProjectDb, filter: ImageFilter = {}): ImageRow[] {
   const where: string[] = [];
   const params: unknown[] = [];
   if (filter.status !== undefined) {
@@ -227,16 +227,16 @@ export function listImages(db: Database, filter: ImageFilter = {}): ImageRow[] {
     where.push(`id IN (SELECT value FROM json_each(?))`);
     params.push(JSON.stringify(filter.ids));
   }
-  const sql = `SELECT * FROM images ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY id`;
-  return db.prepare<unknown[], ImageRow>(sql).all(...params);
+  const query = `SELECT * FROM images ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY id`;
+  return sql(db).prepare<unknown[], ImageRow>(query).all(...params);
 }
 
 /** Reasons grouped by photo id (all photos, or only `imageIds`), each list in insertion order. */
-export function listReasons(db: Database, imageIds?: readonly number[]): Map<number, ReasonRow[]> {
+export function listReasons(db: ProjectDb, imageIds?: readonly number[]): Map<number, ReasonRow[]> {
   const rows =
     imageIds === undefined
-      ? db.prepare<[], ReasonRow>('SELECT id, image_id, code, message, source FROM reasons ORDER BY id').all()
-      : db
+      ? sql(db).prepare<[], ReasonRow>('SELECT id, image_id, code, message, source FROM reasons ORDER BY id').all()
+      : sql(db)
           .prepare<[string], ReasonRow>(
             'SELECT id, image_id, code, message, source FROM reasons WHERE image_id IN (SELECT value FROM json_each(?)) ORDER BY id',
           )
@@ -255,7 +255,7 @@ export function listReasons(db: Database, imageIds?: readonly number[]): Map<num
  * one module (classification) can renew its own findings without erasing another's (ingest's `duplicate`, `corrupt`).
  */
 export function replaceReasons(
-  db: Database,
+  db: ProjectDb,
   imageId: number,
   source: ReasonSource,
   reasons: readonly Reason[],
@@ -305,7 +305,7 @@ export function metadataOf(row: Pick<ImageRow, 'id' | 'file_name' | 'metadata_js
 }
 
 /** Photos per status, every status present (0 when none). */
-export function countByStatus(db: Database): Record<ImageStatus, number> {
+export function countByStatus(db: ProjectDb): Record<ImageStatus, number> {
   const counts = Object.fromEntries(IMAGE_STATUSES.map((s) => [s, 0])) as Record<ImageStatus, number>;
   const rows = prepared(db, 'SELECT status, COUNT(*) AS n FROM images GROUP BY status').all() as { status: ImageStatus; n: number }[];
   for (const r of rows) counts[r.status] = r.n;
@@ -313,7 +313,7 @@ export function countByStatus(db: Database): Record<ImageStatus, number> {
 }
 
 /** Photos carrying each reason code (a photo counts once per code). */
-export function countByReason(db: Database): Partial<Record<ReasonCode, number>> {
+export function countByReason(db: ProjectDb): Partial<Record<ReasonCode, number>> {
   const rows = prepared(db, 'SELECT code, COUNT(DISTINCT image_id) AS n FROM reasons GROUP BY code ORDER BY code').all() as {
     code: ReasonCode;
     n: number;
@@ -321,7 +321,7 @@ export function countByReason(db: Database): Partial<Record<ReasonCode, number>>
   return Object.fromEntries(rows.map((r) => [r.code, r.n]));
 }
 
-export function countManualDecisions(db: Database): number {
+export function countManualDecisions(db: ProjectDb): number {
   return (prepared(db, 'SELECT COUNT(*) AS n FROM images WHERE manual_decision IS NOT NULL').get() as { n: number }).n;
 }
 
@@ -329,8 +329,8 @@ export function countManualDecisions(db: Database): number {
  * A task's accepted photos, the ones sync uploads and ODM processes: assigned to it unless the pilot rejected them,
  * or accepted by the pilot. In capture order.
  */
-export function listAcceptedPhotos(db: Database, taskRowId: number): ImageRow[] {
-  return db
+export function listAcceptedPhotos(db: ProjectDb, taskRowId: number): ImageRow[] {
+  return sql(db)
     .prepare<[number], ImageRow>(
       `SELECT * FROM images
         WHERE task_id = ?

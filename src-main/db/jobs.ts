@@ -1,6 +1,6 @@
 import type { Progress } from '../common/progress.ts';
 import type { JobInfo, JobKind, JobState } from '../../src-preload/contract.ts';
-import type { Database } from './database.ts';
+import { sql, type ProjectDb } from './database.ts';
 import {
   decodeStored,
   decodeStoredOrNull,
@@ -33,13 +33,13 @@ export interface JobChange {
 const now = (): string => new Date().toISOString();
 
 /** Jobs left queued or running by a previous process were cut short: they become `interrupted`. */
-export function markUnfinishedJobsInterrupted(db: Database): void {
-  db.prepare("UPDATE jobs SET state = 'interrupted', updated_at = ? WHERE state IN ('queued', 'running')").run(now());
+export function markUnfinishedJobsInterrupted(db: ProjectDb): void {
+  sql(db).prepare("UPDATE jobs SET state = 'interrupted', updated_at = ? WHERE state IN ('queued', 'running')").run(now());
 }
 
-export function insertJob(db: Database, id: string, kind: JobKind, params: Record<string, unknown>): void {
+export function insertJob(db: ProjectDb, id: string, kind: JobKind, params: Record<string, unknown>): void {
   const at = now();
-  db.prepare('INSERT INTO jobs (id, kind, state, params_json, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)').run(
+  sql(db).prepare('INSERT INTO jobs (id, kind, state, params_json, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)').run(
     id,
     kind,
     'queued',
@@ -49,7 +49,7 @@ export function insertJob(db: Database, id: string, kind: JobKind, params: Recor
   );
 }
 
-export function updateJob(db: Database, id: string, change: JobChange): void {
+export function updateJob(db: ProjectDb, id: string, change: JobChange): void {
   const sets: string[] = ['updated_at = @now'];
   const values: Record<string, unknown> = { id, now: now() };
   if (change.state) {
@@ -68,17 +68,17 @@ export function updateJob(db: Database, id: string, change: JobChange): void {
     sets.push('error_json = @error');
     values.error = JSON.stringify(change.error);
   }
-  db.prepare(`UPDATE jobs SET ${sets.join(', ')} WHERE id = @id`).run(values);
+  sql(db).prepare(`UPDATE jobs SET ${sets.join(', ')} WHERE id = @id`).run(values);
 }
 
-export function getJob(db: Database, id: string): JobInfo | undefined {
-  const row = db.prepare<[string], JobRow>('SELECT * FROM jobs WHERE id = ?').get(id);
+export function getJob(db: ProjectDb, id: string): JobInfo | undefined {
+  const row = sql(db).prepare<[string], JobRow>('SELECT * FROM jobs WHERE id = ?').get(id);
   return row && toJobInfo(row);
 }
 
 /** Newest first. */
-export function listJobs(db: Database, limit: number): JobInfo[] {
-  return db.prepare<[number], JobRow>('SELECT * FROM jobs ORDER BY created_at DESC LIMIT ?').all(limit).map(toJobInfo);
+export function listJobs(db: ProjectDb, limit: number): JobInfo[] {
+  return sql(db).prepare<[number], JobRow>('SELECT * FROM jobs ORDER BY created_at DESC LIMIT ?').all(limit).map(toJobInfo);
 }
 
 const at = (row: JobRow, column: string, what: string): StoredAt => ({ table: 'jobs', column, row: row.id, what: `${what} of ${row.kind} job ${row.id}` });

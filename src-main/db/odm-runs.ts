@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { Database } from './database.ts';
+import { sql, type ProjectDb } from './database.ts';
 import { decodeStored, decodeStoredOrNull, storedObjectSchema, storedOdmOutputsSchema, type StoredAt } from './stored.ts';
 
 export type OdmEngine = 'docker' | 'nodeodm';
@@ -86,49 +86,49 @@ function fromRow(r: Row): OdmRun {
 const now = (): string => new Date().toISOString();
 
 export function insertOdmRun(
-  db: Database,
+  db: ProjectDb,
   run: { id: string; taskId: number; engine: OdmEngine; options: Record<string, unknown>; logPath: string },
 ): OdmRun {
-  db.prepare(
+  sql(db).prepare(
     `INSERT INTO odm_runs (id, task_id, engine, options_json, state, created_at, log_path) VALUES (?, ?, ?, ?, 'queued', ?, ?)`,
   ).run(run.id, run.taskId, run.engine, JSON.stringify(run.options), now(), run.logPath);
   return getOdmRun(db, run.id)!;
 }
 
-export function getOdmRun(db: Database, id: string): OdmRun | null {
-  const row = db.prepare<[string], Row>('SELECT * FROM odm_runs WHERE id = ?').get(id);
+export function getOdmRun(db: ProjectDb, id: string): OdmRun | null {
+  const row = sql(db).prepare<[string], Row>('SELECT * FROM odm_runs WHERE id = ?').get(id);
   return row ? fromRow(row) : null;
 }
 
 /** Runs of a task, newest first. */
-export function listOdmRuns(db: Database, taskId: number): OdmRun[] {
-  return db
+export function listOdmRuns(db: ProjectDb, taskId: number): OdmRun[] {
+  return sql(db)
     .prepare<[number], Row>('SELECT * FROM odm_runs WHERE task_id = ? ORDER BY created_at DESC, rowid DESC')
     .all(taskId)
     .map(fromRow);
 }
 
 /** Runs that were queued or running when their process last wrote to the project. */
-export function listUnfinishedOdmRuns(db: Database, engine: OdmEngine): OdmRun[] {
-  return db
+export function listUnfinishedOdmRuns(db: ProjectDb, engine: OdmEngine): OdmRun[] {
+  return sql(db)
     .prepare<[OdmEngine], Row>(`SELECT * FROM odm_runs WHERE engine = ? AND state IN ('queued', 'running') ORDER BY rowid`)
     .all(engine)
     .map(fromRow);
 }
 
-export function markOdmRunStarted(db: Database, id: string, ids: { containerId?: string; remoteUuid?: string }): void {
-  db.prepare(
+export function markOdmRunStarted(db: ProjectDb, id: string, ids: { containerId?: string; remoteUuid?: string }): void {
+  sql(db).prepare(
     `UPDATE odm_runs SET state = 'running', started_at = COALESCE(started_at, ?), error = NULL,
        container_id = COALESCE(?, container_id), remote_uuid = COALESCE(?, remote_uuid) WHERE id = ?`,
   ).run(now(), ids.containerId ?? null, ids.remoteUuid ?? null, id);
 }
 
-export function setOdmRunProgress(db: Database, id: string, stage: string, progress: number): void {
-  db.prepare('UPDATE odm_runs SET stage = ?, progress = ? WHERE id = ?').run(stage, progress, id);
+export function setOdmRunProgress(db: ProjectDb, id: string, stage: string, progress: number): void {
+  sql(db).prepare('UPDATE odm_runs SET stage = ?, progress = ? WHERE id = ?').run(stage, progress, id);
 }
 
-export function finishOdmRun(db: Database, id: string, outputs: OdmOutputs): void {
-  db.prepare(`UPDATE odm_runs SET state = 'done', progress = 100, finished_at = ?, outputs_json = ?, error = NULL WHERE id = ?`).run(
+export function finishOdmRun(db: ProjectDb, id: string, outputs: OdmOutputs): void {
+  sql(db).prepare(`UPDATE odm_runs SET state = 'done', progress = 100, finished_at = ?, outputs_json = ?, error = NULL WHERE id = ?`).run(
     now(),
     JSON.stringify(outputs),
     id,
@@ -136,22 +136,22 @@ export function finishOdmRun(db: Database, id: string, outputs: OdmOutputs): voi
 }
 
 /** Ends a run as failed or cancelled, keeping what it produced so far (at least the log). */
-export function endOdmRun(db: Database, id: string, state: 'failed' | 'cancelled', error: string, outputs?: OdmOutputs): void {
-  db.prepare(
+export function endOdmRun(db: ProjectDb, id: string, state: 'failed' | 'cancelled', error: string, outputs?: OdmOutputs): void {
+  sql(db).prepare(
     `UPDATE odm_runs SET state = ?, finished_at = ?, error = ?, outputs_json = COALESCE(?, outputs_json) WHERE id = ?`,
   ).run(state, now(), error, outputs ? JSON.stringify(outputs) : null, id);
 }
 
 /** Photos already on the NodeODM node for this run's remote task. */
-export function listOdmUploads(db: Database, runId: string, remoteUuid: string): Set<string> {
-  const rows = db
+export function listOdmUploads(db: ProjectDb, runId: string, remoteUuid: string): Set<string> {
+  const rows = sql(db)
     .prepare<[string, string], { file_name: string }>('SELECT file_name FROM odm_uploads WHERE run_id = ? AND remote_uuid = ?')
     .all(runId, remoteUuid);
   return new Set(rows.map((r) => r.file_name));
 }
 
-export function recordOdmUpload(db: Database, runId: string, remoteUuid: string, fileName: string): void {
-  db.prepare('INSERT OR IGNORE INTO odm_uploads (run_id, remote_uuid, file_name, uploaded_at) VALUES (?, ?, ?, ?)').run(
+export function recordOdmUpload(db: ProjectDb, runId: string, remoteUuid: string, fileName: string): void {
+  sql(db).prepare('INSERT OR IGNORE INTO odm_uploads (run_id, remote_uuid, file_name, uploaded_at) VALUES (?, ?, ?, ?)').run(
     runId,
     remoteUuid,
     fileName,

@@ -1,4 +1,4 @@
-import type { Database } from './database.ts';
+import { sql, type ProjectDb } from './database.ts';
 import type { CopyState, ImageStatus } from './images.ts';
 
 /**
@@ -22,8 +22,8 @@ export interface SourceImage {
 const SAFE = `CASE WHEN i.copy_state = 'verified' OR (i.status = 'duplicate' AND o.copy_state = 'verified' AND o.md5 = i.md5) THEN 1 ELSE 0 END`;
 
 /** The row of one card file (same root, path, size and modification time), if a run recorded it. */
-export function findSourceImage(db: Database, root: string, relPath: string, size: number, mtimeMs: number): SourceImage | undefined {
-  return db
+export function findSourceImage(db: ProjectDb, root: string, relPath: string, size: number, mtimeMs: number): SourceImage | undefined {
+  return sql(db)
     .prepare<[string, string, number, number], SourceImage>(
       `SELECT i.id, i.md5, i.stored_path, i.copy_state, i.status, i.duplicate_of, i.source_path, ${SAFE} AS safe
          FROM images i LEFT JOIN images o ON o.id = i.duplicate_of
@@ -32,8 +32,8 @@ export function findSourceImage(db: Database, root: string, relPath: string, siz
     .get(root, relPath, size, mtimeMs);
 }
 
-export function getOffloadRow(db: Database, id: number): SourceImage | undefined {
-  return db
+export function getOffloadRow(db: ProjectDb, id: number): SourceImage | undefined {
+  return sql(db)
     .prepare<[number], SourceImage>(
       `SELECT i.id, i.md5, i.stored_path, i.copy_state, i.status, i.duplicate_of, i.source_path, ${SAFE} AS safe
          FROM images i LEFT JOIN images o ON o.id = i.duplicate_of WHERE i.id = ?`,
@@ -42,17 +42,17 @@ export function getOffloadRow(db: Database, id: number): SourceImage | undefined
 }
 
 /** Records where a photo's copy is and whether it matches the card. */
-export function setCopy(db: Database, id: number, storedPath: string | null, state: CopyState | null): void {
-  db.prepare('UPDATE images SET stored_path = ?, copy_state = ? WHERE id = ?').run(storedPath, state, id);
+export function setCopy(db: ProjectDb, id: number, storedPath: string | null, state: CopyState | null): void {
+  sql(db).prepare('UPDATE images SET stored_path = ?, copy_state = ? WHERE id = ?').run(storedPath, state, id);
 }
 
-export function setCopyState(db: Database, id: number, state: CopyState | null): void {
-  db.prepare('UPDATE images SET copy_state = ? WHERE id = ?').run(state, id);
+export function setCopyState(db: ProjectDb, id: number, state: CopyState | null): void {
+  sql(db).prepare('UPDATE images SET copy_state = ? WHERE id = ?').run(state, id);
 }
 
 /** Photos recorded from one card root, and how many of them have a verified copy. */
-export function countSafeOnCard(db: Database, root: string): { photos: number; safe: number } {
-  return db
+export function countSafeOnCard(db: ProjectDb, root: string): { photos: number; safe: number } {
+  return sql(db)
     .prepare<[string], { photos: number; safe: number }>(
       `SELECT count(*) AS photos, ifnull(sum(${SAFE}), 0) AS safe
          FROM images i LEFT JOIN images o ON o.id = i.duplicate_of WHERE i.source_root = ?`,
@@ -73,8 +73,8 @@ export interface CardImage {
 }
 
 /** Every row recorded from one card root, in path order. */
-export function listCardImages(db: Database, root: string): CardImage[] {
-  return db
+export function listCardImages(db: ProjectDb, root: string): CardImage[] {
+  return sql(db)
     .prepare<[string], CardImage>(
       `SELECT i.id, i.source_path, i.size, i.mtime_ms, i.md5, i.stored_path, i.status, i.serial, ${SAFE} AS safe
          FROM images i LEFT JOIN images o ON o.id = i.duplicate_of WHERE i.source_root = ? ORDER BY i.source_path, i.id`,
@@ -83,8 +83,8 @@ export function listCardImages(db: Database, root: string): CardImage[] {
 }
 
 /** Copies in the project that a recheck hashes again (verified or already found damaged). */
-export function listCopies(db: Database): { id: number; stored_path: string; md5: string; source_root: string; source_path: string; copy_state: CopyState }[] {
-  return db
+export function listCopies(db: ProjectDb): { id: number; stored_path: string; md5: string; source_root: string; source_path: string; copy_state: CopyState }[] {
+  return sql(db)
     .prepare<[], { id: number; stored_path: string; md5: string; source_root: string; source_path: string; copy_state: CopyState }>(
       "SELECT id, stored_path, md5, source_root, source_path, copy_state FROM images WHERE copy_state IS NOT NULL AND stored_path IS NOT NULL AND md5 IS NOT NULL ORDER BY id",
     )
@@ -92,8 +92,8 @@ export function listCopies(db: Database): { id: number; stored_path: string; md5
 }
 
 /** The card roots photos were ingested from. */
-export function listSourceRoots(db: Database): string[] {
-  return db.prepare<[], { source_root: string }>('SELECT DISTINCT source_root FROM images ORDER BY source_root').all().map((r) => r.source_root);
+export function listSourceRoots(db: ProjectDb): string[] {
+  return sql(db).prepare<[], { source_root: string }>('SELECT DISTINCT source_root FROM images ORDER BY source_root').all().map((r) => r.source_root);
 }
 
 export interface CardOffload {
@@ -110,9 +110,9 @@ export interface CardOffload {
   created_at: string;
 }
 
-export function insertCardOffload(db: Database, record: CardOffload): number {
+export function insertCardOffload(db: ProjectDb, record: CardOffload): number {
   return Number(
-    db
+    sql(db)
       .prepare(
         `INSERT INTO card_offloads (ingest_run_id, source_root, card_label, volume_id, drone_serial, photo_count, photos_verified, bytes, safe_to_format, record_json, created_at)
          VALUES (@ingest_run_id, @source_root, @card_label, @volume_id, @drone_serial, @photo_count, @photos_verified, @bytes, @safe_to_format, @record_json, @created_at)`,
@@ -122,8 +122,8 @@ export function insertCardOffload(db: Database, record: CardOffload): number {
 }
 
 /** The newest certificate of each card root (a card offloaded twice keeps only its last word). */
-export function listLatestCardOffloads(db: Database): (CardOffload & { id: number })[] {
-  return db
+export function listLatestCardOffloads(db: ProjectDb): (CardOffload & { id: number })[] {
+  return sql(db)
     .prepare<[], CardOffload & { id: number }>(
       `SELECT * FROM card_offloads c WHERE id = (SELECT max(id) FROM card_offloads WHERE source_root = c.source_root) ORDER BY id`,
     )

@@ -3,7 +3,7 @@
  * states them. Read-only queries over tables the core modules write; joins live here so the renderer gets one
  * answer per screen instead of stitching rows together.
  */
-import type { Database } from './database.ts';
+import { sql, type ProjectDb } from './database.ts';
 import { footprintOf, metadataOf, metricsOf } from './images.ts';
 import { toTaskRow, type RawTask } from './tasks.ts';
 import { listHeightUnknown, photoHeightUnknown } from './heights.ts';
@@ -78,10 +78,10 @@ export function filterSql(filter: ImageFilter = {}): { where: string; params: un
   return { where: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', params };
 }
 
-function reasonsFor(db: Database, ids: readonly number[]): Map<number, ReasonInfo[]> {
+function reasonsFor(db: ProjectDb, ids: readonly number[]): Map<number, ReasonInfo[]> {
   const byImage = new Map<number, ReasonInfo[]>();
   if (ids.length === 0) return byImage;
-  const rows = db
+  const rows = sql(db)
     .prepare<[string], { image_id: number; code: string; message: string; source: 'auto' | 'manual' }>(
       'SELECT image_id, code, message, source FROM reasons WHERE image_id IN (SELECT value FROM json_each(?)) ORDER BY id',
     )
@@ -114,15 +114,15 @@ function toItem(row: ListRow, reasons: ReasonInfo[]): ImageListItem {
 }
 
 export function listImageItems(
-  db: Database,
+  db: ProjectDb,
   filter: ImageFilter | undefined,
   offset: number,
   limit: number,
 ): { total: number; items: ImageListItem[] } {
   const { where, params } = filterSql(filter);
   const from = 'FROM images i LEFT JOIN tasks t ON t.id = i.task_id';
-  const total = db.prepare<unknown[], { n: number }>(`SELECT count(*) AS n ${from} ${where}`).get(...params)!.n;
-  const rows = db
+  const total = sql(db).prepare<unknown[], { n: number }>(`SELECT count(*) AS n ${from} ${where}`).get(...params)!.n;
+  const rows = sql(db)
     .prepare<unknown[], ListRow>(`SELECT ${LIST_COLUMNS} ${from} ${where} ${LIST_ORDER} LIMIT ? OFFSET ?`)
     .all(...params, limit, offset);
   const reasons = reasonsFor(db, rows.map((r) => r.id));
@@ -146,8 +146,8 @@ interface DetailRow extends ListRow {
   original_name: string | null;
 }
 
-export function imageDetail(db: Database, id: number): ImageDetail | null {
-  const row = db
+export function imageDetail(db: ProjectDb, id: number): ImageDetail | null {
+  const row = sql(db)
     .prepare<[number], DetailRow>(
       `SELECT ${LIST_COLUMNS}, i.md5, i.size, i.width, i.height, i.make, i.model, i.rel_alt, i.gsd_cm, i.footprint,
          i.metrics_json, i.metadata_json, i.entered_height_m, i.motion_px,
@@ -176,30 +176,30 @@ export function imageDetail(db: Database, id: number): ImageDetail | null {
   };
 }
 
-export function imageFacets(db: Database): ImageFacets {
-  const range = db
+export function imageFacets(db: ProjectDb): ImageFacets {
+  const range = sql(db)
     .prepare<[], { first: string | null; last: string | null }>(
       `SELECT min(${CAPTURED}) AS first, max(${CAPTURED}) AS last FROM images i`,
     )
     .get()!;
   return {
-    statuses: db
+    statuses: sql(db)
       .prepare<[], { status: ImageStatus; count: number }>(
         'SELECT status, count(*) AS count FROM images GROUP BY status ORDER BY status',
       )
       .all(),
-    reasons: db
+    reasons: sql(db)
       .prepare<[], { code: string; count: number }>(
         'SELECT code, count(DISTINCT image_id) AS count FROM reasons GROUP BY code ORDER BY code',
       )
       .all(),
-    tasks: db
+    tasks: sql(db)
       .prepare<[], { taskId: string | null; count: number }>(
         `SELECT t.task_id AS taskId, count(*) AS count FROM images i LEFT JOIN tasks t ON t.id = i.task_id
          GROUP BY t.task_id ORDER BY t.task_id IS NULL, t.task_id`,
       )
       .all(),
-    flights: db
+    flights: sql(db)
       .prepare<[], { flightId: number | null; startedAt: string | null; count: number }>(
         `SELECT i.flight_id AS flightId, f.started_at AS startedAt, count(*) AS count
          FROM images i LEFT JOIN flights f ON f.id = i.flight_id
@@ -216,8 +216,8 @@ export function imageFacets(db: Database): ImageFacets {
  * bottom-right, top-right, top-left (counter-clockwise, see geo/footprint.ts); MapLibre wants top-left first,
  * clockwise.
  */
-export function photoFootprints(db: Database, offset: number, limit: number): PhotoFootprint[] {
-  const rows = db
+export function photoFootprints(db: ProjectDb, offset: number, limit: number): PhotoFootprint[] {
+  const rows = sql(db)
     .prepare<[number, number], { id: number; file_name: string; status: ImageStatus; footprint: string }>(
       // By id: pages read one after another see each footprint once.
       `SELECT id, file_name, status, footprint FROM images WHERE footprint IS NOT NULL ORDER BY id LIMIT ? OFFSET ?`,
@@ -239,8 +239,8 @@ interface TaskRowForInfo extends RawTask {
 }
 
 /** Tasks with their photo counts and last computed coverage figures (null until coverage has run). */
-export function taskInfos(db: Database, taskId?: string): TaskInfo[] {
-  const rows = db
+export function taskInfos(db: ProjectDb, taskId?: string): TaskInfo[] {
+  const rows = sql(db)
     .prepare<unknown[], TaskRowForInfo>(
       `SELECT t.*,
          (SELECT count(*) FROM images i WHERE i.task_id = t.id) AS image_count,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Database } from './database.ts';
+import { sql, type ProjectDb } from './database.ts';
 import { decodeStored } from './stored.ts';
 
 /**
@@ -7,8 +7,8 @@ import { decodeStored } from './stored.ts';
  * error naming the setting, never an unchecked cast. Each module declares its defaults; a stored value overrides a
  * default. Secrets never go here (credentials live in the OS keychain or the environment).
  */
-export function getSetting<S extends z.ZodType>(db: Database, key: string, schema: S, fallback: z.output<S>): z.output<S> {
-  const row = db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE key = ?').get(key);
+export function getSetting<S extends z.ZodType>(db: ProjectDb, key: string, schema: S, fallback: z.output<S>): z.output<S> {
+  const row = sql(db).prepare<[string], { value: string }>('SELECT value FROM settings WHERE key = ?').get(key);
   return row ? decodeStored(schema, row.value, { table: 'settings', column: 'value', row: key, what: `setting ${key}` }) : fallback;
 }
 
@@ -18,7 +18,7 @@ type Scalar = number | boolean | string | null;
  * A settings object whose stored value overrides some of `defaults`: each stored field must have the type of its
  * default (a `null` default takes a number or null), fields the defaults do not name are ignored.
  */
-export function getSettingOverrides<T extends { [K in keyof T]: Scalar }>(db: Database, key: string, defaults: Readonly<T>): T {
+export function getSettingOverrides<T extends { [K in keyof T]: Scalar }>(db: ProjectDb, key: string, defaults: Readonly<T>): T {
   const shape: Record<string, z.ZodType> = {};
   for (const [k, v] of Object.entries(defaults) as [string, Scalar][]) {
     shape[k] = v === null ? z.number().nullable() : typeof v === 'number' ? z.number() : typeof v === 'boolean' ? z.boolean() : z.string();
@@ -27,8 +27,8 @@ export function getSettingOverrides<T extends { [K in keyof T]: Scalar }>(db: Da
   return { ...defaults, ...stored };
 }
 
-export function setSetting(db: Database, key: string, value: unknown): void {
-  db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(
+export function setSetting(db: ProjectDb, key: string, value: unknown): void {
+  sql(db).prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(
     key,
     JSON.stringify(value),
   );

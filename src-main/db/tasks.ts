@@ -1,6 +1,6 @@
 import type { MultiPolygon, Polygon } from 'geojson';
 import { AppError } from '../common/errors.ts';
-import type { Database } from './database.ts';
+import { sql, type ProjectDb } from './database.ts';
 import { decodeStored, decodeStoredOrNull, storedCoverageSchema, taskGeometrySchema, type StoredAt, type StoredCoverage } from './stored.ts';
 
 /**
@@ -72,27 +72,27 @@ export const toTaskRow = (r: RawTask): TaskRow => ({
   stream: r.stream ?? null,
 });
 
-export function countTasks(db: Database): number {
-  return (db.prepare('SELECT count(*) AS n FROM tasks').get() as { n: number }).n;
+export function countTasks(db: ProjectDb): number {
+  return (sql(db).prepare('SELECT count(*) AS n FROM tasks').get() as { n: number }).n;
 }
 
 /** Chooses the stream a task needs from each capture (null: the colour image); its coverage must be computed again. */
-export function setTaskStream(db: Database, id: number, stream: string | null): void {
-  db.prepare<[string | null, number]>('UPDATE tasks SET stream = ?, coverage_json = NULL WHERE id = ?').run(stream, id);
+export function setTaskStream(db: ProjectDb, id: number, stream: string | null): void {
+  sql(db).prepare<[string | null, number]>('UPDATE tasks SET stream = ?, coverage_json = NULL WHERE id = ?').run(stream, id);
 }
 
-export function listTasks(db: Database): TaskRow[] {
-  return db.prepare<[], RawTask>('SELECT * FROM tasks ORDER BY id').all().map(toTaskRow);
+export function listTasks(db: ProjectDb): TaskRow[] {
+  return sql(db).prepare<[], RawTask>('SELECT * FROM tasks ORDER BY id').all().map(toTaskRow);
 }
 
 /** By the pilot-facing task id. */
-export function getTask(db: Database, taskId: string): TaskRow | undefined {
-  const r = db.prepare<[string], RawTask>('SELECT * FROM tasks WHERE task_id = ?').get(taskId);
+export function getTask(db: ProjectDb, taskId: string): TaskRow | undefined {
+  const r = sql(db).prepare<[string], RawTask>('SELECT * FROM tasks WHERE task_id = ?').get(taskId);
   return r && toTaskRow(r);
 }
 
 /** The task pilots call `taskId`; a worded not_found when the project has none. The one text-id lookup. */
-export function requireTask(db: Database, taskId: string): TaskRow {
+export function requireTask(db: ProjectDb, taskId: string): TaskRow {
   const task = getTask(db, taskId);
   if (!task) throw new AppError('not_found', `There is no task "${taskId}" in this project.`, { taskId });
   return task;
@@ -100,21 +100,21 @@ export function requireTask(db: Database, taskId: string): TaskRow {
 
 export const taskRefOf = (task: TaskRow): TaskRef => ({ rowId: task.id, taskId: task.taskId });
 
-export function getTaskByRowId(db: Database, id: number): TaskRow | undefined {
-  const r = db.prepare<[number], RawTask>('SELECT * FROM tasks WHERE id = ?').get(id);
+export function getTaskByRowId(db: ProjectDb, id: number): TaskRow | undefined {
+  const r = sql(db).prepare<[number], RawTask>('SELECT * FROM tasks WHERE id = ?').get(id);
   return r && toTaskRow(r);
 }
 
 /** Verified tasks not synced since their last verification, in row order: what a sync with no names sends. */
-export function listTasksToSync(db: Database): TaskRow[] {
-  return db
+export function listTasksToSync(db: ProjectDb): TaskRow[] {
+  return sql(db)
     .prepare<[], RawTask>('SELECT * FROM tasks WHERE verified_at IS NOT NULL AND (synced_at IS NULL OR synced_at < verified_at) ORDER BY id')
     .all()
     .map(toTaskRow);
 }
 
-export function setTaskSynced(db: Database, id: number, at: string): void {
-  db.prepare('UPDATE tasks SET synced_at = ? WHERE id = ?').run(at, id);
+export function setTaskSynced(db: ProjectDb, id: number, at: string): void {
+  sql(db).prepare('UPDATE tasks SET synced_at = ? WHERE id = ?').run(at, id);
 }
 
 export type UpsertOutcome = 'added' | 'updated' | 'unchanged';
@@ -123,14 +123,14 @@ export type UpsertOutcome = 'added' | 'updated' | 'unchanged';
  * Inserts a task or, when its task id exists, replaces its name, geometry and source. A changed geometry drops the
  * coverage and verification made for the old outline (they no longer describe this task); an identical one keeps them.
  */
-export function upsertTask(db: Database, t: TaskInput): { id: number; outcome: UpsertOutcome } {
+export function upsertTask(db: ProjectDb, t: TaskInput): { id: number; outcome: UpsertOutcome } {
   const geometry = JSON.stringify(t.geometry);
-  const existing = db
+  const existing = sql(db)
     .prepare<[string], { id: number; geometry: string; name: string | null }>('SELECT id, geometry, name FROM tasks WHERE task_id = ?')
     .get(t.taskId);
   const [minLon, minLat, maxLon, maxLat] = t.bbox;
   if (!existing) {
-    const info = db
+    const info = sql(db)
       .prepare(
         `INSERT INTO tasks (task_id, name, geometry, min_lon, min_lat, max_lon, max_lat, source, imported_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -140,10 +140,10 @@ export function upsertTask(db: Database, t: TaskInput): { id: number; outcome: U
   }
   if (existing.geometry === geometry) {
     if (existing.name === t.name) return { id: existing.id, outcome: 'unchanged' };
-    db.prepare('UPDATE tasks SET name = ? WHERE id = ?').run(t.name, existing.id);
+    sql(db).prepare('UPDATE tasks SET name = ? WHERE id = ?').run(t.name, existing.id);
     return { id: existing.id, outcome: 'updated' };
   }
-  db.prepare(
+  sql(db).prepare(
     `UPDATE tasks SET name = ?, geometry = ?, min_lon = ?, min_lat = ?, max_lon = ?, max_lat = ?, source = ?, imported_at = ?,
        coverage_json = NULL, verified_at = NULL, verify_forced = 0
      WHERE id = ?`,
@@ -151,12 +151,12 @@ export function upsertTask(db: Database, t: TaskInput): { id: number; outcome: U
   return { id: existing.id, outcome: 'updated' };
 }
 
-export function setTaskCoverage(db: Database, id: number, coverage: StoredCoverage | null): void {
-  db.prepare('UPDATE tasks SET coverage_json = ? WHERE id = ?').run(coverage === null ? null : JSON.stringify(coverage), id);
+export function setTaskCoverage(db: ProjectDb, id: number, coverage: StoredCoverage | null): void {
+  sql(db).prepare('UPDATE tasks SET coverage_json = ? WHERE id = ?').run(coverage === null ? null : JSON.stringify(coverage), id);
 }
 
-export function setTaskVerified(db: Database, id: number, verified: { at: string; forced: boolean } | null): void {
-  db.prepare('UPDATE tasks SET verified_at = ?, verify_forced = ? WHERE id = ?').run(
+export function setTaskVerified(db: ProjectDb, id: number, verified: { at: string; forced: boolean } | null): void {
+  sql(db).prepare('UPDATE tasks SET verified_at = ?, verify_forced = ? WHERE id = ?').run(
     verified?.at ?? null,
     verified?.forced ? 1 : 0,
     id,

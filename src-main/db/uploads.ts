@@ -1,4 +1,4 @@
-import type { Database } from './database.ts';
+import { sql, type ProjectDb } from './database.ts';
 
 /**
  * The upload journal: one `uploads` row per object key, and for a multipart upload in flight its upload id and every
@@ -63,8 +63,8 @@ function toRow(r: RawRow): UploadRow {
   };
 }
 
-export function findUpload(db: Database, objectKey: string): UploadRow | undefined {
-  const r = db.prepare<[string], RawRow>('SELECT * FROM uploads WHERE object_key = ?').get(objectKey);
+export function findUpload(db: ProjectDb, objectKey: string): UploadRow | undefined {
+  const r = sql(db).prepare<[string], RawRow>('SELECT * FROM uploads WHERE object_key = ?').get(objectKey);
   return r ? toRow(r) : undefined;
 }
 
@@ -72,13 +72,13 @@ export function findUpload(db: Database, objectKey: string): UploadRow | undefin
  * Returns the journal row for `objectKey`, creating it when new. When the stored size or md5 differ (the file behind
  * the key changed), the old multipart state is dropped; its upload id is returned as `stale` for the caller to abort.
  */
-export function ensureUpload(db: Database, input: UploadInput): { row: UploadRow; stale: string | null } {
-  return db
+export function ensureUpload(db: ProjectDb, input: UploadInput): { row: UploadRow; stale: string | null } {
+  return sql(db)
     .transaction(() => {
       const existing = findUpload(db, input.objectKey);
       if (existing && existing.size === input.size && existing.md5 === input.md5) {
         if (existing.imageId !== input.imageId || existing.taskId !== input.taskId) {
-          db.prepare('UPDATE uploads SET image_id = ?, task_id = ?, updated_at = ? WHERE id = ?').run(
+          sql(db).prepare('UPDATE uploads SET image_id = ?, task_id = ?, updated_at = ? WHERE id = ?').run(
             input.imageId,
             input.taskId,
             now(),
@@ -88,14 +88,14 @@ export function ensureUpload(db: Database, input: UploadInput): { row: UploadRow
         return { row: { ...existing, imageId: input.imageId, taskId: input.taskId }, stale: null };
       }
       if (existing) {
-        db.prepare('DELETE FROM upload_parts WHERE upload_row = ?').run(existing.id);
-        db.prepare(
+        sql(db).prepare('DELETE FROM upload_parts WHERE upload_row = ?').run(existing.id);
+        sql(db).prepare(
           `UPDATE uploads SET image_id = ?, task_id = ?, size = ?, md5 = ?, upload_id = NULL, part_size = NULL,
              state = 'pending', updated_at = ? WHERE id = ?`,
         ).run(input.imageId, input.taskId, input.size, input.md5, now(), existing.id);
         return { row: findUpload(db, input.objectKey)!, stale: existing.uploadId };
       }
-      db.prepare(
+      sql(db).prepare(
         `INSERT INTO uploads (image_id, task_id, object_key, size, md5, state, updated_at)
          VALUES (?, ?, ?, ?, ?, 'pending', ?)`,
       ).run(input.imageId, input.taskId, input.objectKey, input.size, input.md5, now());
@@ -105,10 +105,10 @@ export function ensureUpload(db: Database, input: UploadInput): { row: UploadRow
 }
 
 /** Records a freshly created multipart upload; parts of any earlier upload id of this row are dropped. */
-export function startMultipart(db: Database, rowId: number, uploadId: string, partSize: number): void {
-  db.transaction(() => {
-    db.prepare('DELETE FROM upload_parts WHERE upload_row = ?').run(rowId);
-    db.prepare("UPDATE uploads SET upload_id = ?, part_size = ?, state = 'uploading', updated_at = ? WHERE id = ?").run(
+export function startMultipart(db: ProjectDb, rowId: number, uploadId: string, partSize: number): void {
+  sql(db).transaction(() => {
+    sql(db).prepare('DELETE FROM upload_parts WHERE upload_row = ?').run(rowId);
+    sql(db).prepare("UPDATE uploads SET upload_id = ?, part_size = ?, state = 'uploading', updated_at = ? WHERE id = ?").run(
       uploadId,
       partSize,
       now(),
@@ -118,34 +118,34 @@ export function startMultipart(db: Database, rowId: number, uploadId: string, pa
 }
 
 /** Forgets the multipart upload of a row (the server no longer knows it, or it was replaced). */
-export function forgetMultipart(db: Database, rowId: number): void {
-  db.transaction(() => {
-    db.prepare('DELETE FROM upload_parts WHERE upload_row = ?').run(rowId);
-    db.prepare("UPDATE uploads SET upload_id = NULL, part_size = NULL, state = 'pending', updated_at = ? WHERE id = ?").run(
+export function forgetMultipart(db: ProjectDb, rowId: number): void {
+  sql(db).transaction(() => {
+    sql(db).prepare('DELETE FROM upload_parts WHERE upload_row = ?').run(rowId);
+    sql(db).prepare("UPDATE uploads SET upload_id = NULL, part_size = NULL, state = 'pending', updated_at = ? WHERE id = ?").run(
       now(),
       rowId,
     );
   }).immediate();
 }
 
-export function recordPart(db: Database, rowId: number, uploadId: string, part: UploadPart): void {
-  db.prepare(
+export function recordPart(db: ProjectDb, rowId: number, uploadId: string, part: UploadPart): void {
+  sql(db).prepare(
     `INSERT INTO upload_parts (upload_row, upload_id, part_number, etag, checksum, size) VALUES (?, ?, ?, ?, ?, ?)
      ON CONFLICT (upload_row, upload_id, part_number) DO UPDATE SET etag = excluded.etag, checksum = excluded.checksum,
        size = excluded.size`,
   ).run(rowId, uploadId, part.partNumber, part.etag, part.checksum, part.size);
 }
 
-export function forgetPart(db: Database, rowId: number, uploadId: string, partNumber: number): void {
-  db.prepare('DELETE FROM upload_parts WHERE upload_row = ? AND upload_id = ? AND part_number = ?').run(
+export function forgetPart(db: ProjectDb, rowId: number, uploadId: string, partNumber: number): void {
+  sql(db).prepare('DELETE FROM upload_parts WHERE upload_row = ? AND upload_id = ? AND part_number = ?').run(
     rowId,
     uploadId,
     partNumber,
   );
 }
 
-export function recordedParts(db: Database, rowId: number, uploadId: string): UploadPart[] {
-  return db
+export function recordedParts(db: ProjectDb, rowId: number, uploadId: string): UploadPart[] {
+  return sql(db)
     .prepare<[number, string], { part_number: number; etag: string; checksum: string | null; size: number }>(
       'SELECT part_number, etag, checksum, size FROM upload_parts WHERE upload_row = ? AND upload_id = ? ORDER BY part_number',
     )
@@ -154,10 +154,10 @@ export function recordedParts(db: Database, rowId: number, uploadId: string): Up
 }
 
 /** Marks the object as on the server (`uploaded`) or checked by HEAD (`verified`); multipart state is no longer needed. */
-export function setUploadDone(db: Database, rowId: number, state: 'uploaded' | 'verified'): void {
-  db.transaction(() => {
-    db.prepare('DELETE FROM upload_parts WHERE upload_row = ?').run(rowId);
-    db.prepare('UPDATE uploads SET upload_id = NULL, part_size = NULL, state = ?, updated_at = ? WHERE id = ?').run(
+export function setUploadDone(db: ProjectDb, rowId: number, state: 'uploaded' | 'verified'): void {
+  sql(db).transaction(() => {
+    sql(db).prepare('DELETE FROM upload_parts WHERE upload_row = ?').run(rowId);
+    sql(db).prepare('UPDATE uploads SET upload_id = NULL, part_size = NULL, state = ?, updated_at = ? WHERE id = ?').run(
       state,
       now(),
       rowId,
@@ -166,15 +166,15 @@ export function setUploadDone(db: Database, rowId: number, state: 'uploaded' | '
 }
 
 /** Records that the server holds `input` whole (checked by HEAD), in one transaction: row upserted, multipart state dropped. */
-export function markVerified(db: Database, input: UploadInput): void {
-  db.transaction(() => {
+export function markVerified(db: ProjectDb, input: UploadInput): void {
+  sql(db).transaction(() => {
     const { row } = ensureUpload(db, input);
     setUploadDone(db, row.id, 'verified');
   }).immediate();
 }
 
 /** Every multipart upload id the journal still owns (the rest under our prefix are abandoned). */
-export function knownUploadIds(db: Database): Set<string> {
-  const rows = db.prepare<[], { upload_id: string }>('SELECT upload_id FROM uploads WHERE upload_id IS NOT NULL').all();
+export function knownUploadIds(db: ProjectDb): Set<string> {
+  const rows = sql(db).prepare<[], { upload_id: string }>('SELECT upload_id FROM uploads WHERE upload_id IS NOT NULL').all();
   return new Set(rows.map((r) => r.upload_id));
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AppError } from '../common/errors.ts';
-import type { Database } from '../db/database.ts';
+import type { ProjectDb } from '../db/database.ts';
 import { appendEvent } from '../db/events.ts';
 import { getSetting, setSetting } from '../db/settings.ts';
 import { apiRoot } from './client.ts';
@@ -17,13 +17,13 @@ export interface DronetmLink {
 const SETTING_KEY = 'dronetm.project';
 const linkSchema = z.object({ server: z.string().url(), projectId: z.string().uuid() });
 
-export function loadDronetmLink(db: Database): DronetmLink | null {
+export function loadDronetmLink(db: ProjectDb): DronetmLink | null {
   const parsed = linkSchema.safeParse(getSetting(db, SETTING_KEY, z.unknown(), null));
   return parsed.success ? parsed.data : null;
 }
 
 /** The stored link with `changes` applied, validated and saved when it changed; worded error when none is known. */
-export function resolveDronetmLink(db: Database, changes: { server?: string | undefined; projectId?: string | undefined } = {}): DronetmLink {
+export function resolveDronetmLink(db: ProjectDb, changes: { server?: string | undefined; projectId?: string | undefined } = {}): DronetmLink {
   const stored = loadDronetmLink(db);
   const server = changes.server ? apiRoot(changes.server) : stored?.server;
   const projectId = changes.projectId ?? stored?.projectId;
@@ -48,10 +48,10 @@ export function resolveDronetmLink(db: Database, changes: { server?: string | un
 export type SyncKind = 's3' | 'dronetm';
 const KIND_KEY = 'sync.kind';
 
-export function loadSyncKind(db: Database): SyncKind {
+export function loadSyncKind(db: ProjectDb): SyncKind {
   return getSetting(db, KIND_KEY, z.unknown(), 's3') === 'dronetm' ? 'dronetm' : 's3';
 }
 
-export function setSyncKind(db: Database, kind: SyncKind): void {
+export function setSyncKind(db: ProjectDb, kind: SyncKind): void {
   if (loadSyncKind(db) !== kind) setSetting(db, KIND_KEY, kind);
 }

@@ -3,7 +3,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { Readable } from 'node:stream';
 import { AppError } from '../common/errors.ts';
-import type { Database } from '../db/database.ts';
+import type { ProjectDb } from '../db/database.ts';
 import { markCompleting } from '../db/dronetm.ts';
 import {
   ensureUpload,
@@ -33,7 +33,7 @@ import { RECHECK_ADVICE } from '../ingest/advice.ts';
 
 export interface DronetmContext extends SendContext {
   client: DronetmClient;
-  db: Database;
+  db: ProjectDb;
   partSize: number;
   /** Give up re-signing a part after this many expired URLs in a row. */
   maxResigns?: number;

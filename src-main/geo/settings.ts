@@ -1,4 +1,4 @@
-import type { Database } from '../db/database.ts';
+import type { ProjectDb } from '../db/database.ts';
 import { getSettingOverrides } from '../db/settings.ts';
 import { DEFAULT_MAX_OFF_NADIR_DEG } from './footprint.ts';
 
@@ -25,10 +25,10 @@ export const VERIFY_SETTING = 'verify.thresholds';
 const COVERAGE_DEFAULTS: CoverageSettings = { flightHeightM: null, maxOffNadirDeg: DEFAULT_MAX_OFF_NADIR_DEG, minOverlap: 3 };
 const VERIFY_DEFAULTS: VerifyThresholds = { minCoveragePct: 95, minOverlap3Pct: 90 };
 
-export function coverageSettings(db: Database): CoverageSettings {
+export function coverageSettings(db: ProjectDb): CoverageSettings {
   return getSettingOverrides(db, COVERAGE_SETTING, COVERAGE_DEFAULTS);
 }
 
-export function verifyThresholds(db: Database): VerifyThresholds {
+export function verifyThresholds(db: ProjectDb): VerifyThresholds {
   return getSettingOverrides(db, VERIFY_SETTING, VERIFY_DEFAULTS);
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import PQueue from 'p-queue';
-import type { Database } from '../db/database.ts';
+import type { ProjectDb } from '../db/database.ts';
 import { AppError, toErrorEnvelope } from '../common/errors.ts';
 import type { Progress, WorkControl } from '../common/progress.ts';
 import { getJob, insertJob, listJobs, markUnfinishedJobsInterrupted, updateJob, type JobChange } from '../db/jobs.ts';
@@ -24,7 +24,7 @@ const PROGRESS_PERSIST_MS = 250;
  * resumable: re-running it continues from its own journal). One queue per kind: two ingests never race.
  */
 export class JobRunner {
-  private readonly db: Database;
+  private readonly db: ProjectDb;
   private readonly emit: EventSink;
   private readonly queues = new Map<JobKind, PQueue>();
   private readonly controllers = new Map<string, AbortController>();
@@ -32,7 +32,7 @@ export class JobRunner {
   private readonly finished = new Map<string, Promise<JobInfo>>();
   private closing = false;
 
-  constructor(db: Database, emit: EventSink) {
+  constructor(db: ProjectDb, emit: EventSink) {
     this.db = db;
     this.emit = emit;
     // Jobs left running by a previous process were cut short: say so rather than showing them as running forever.

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../common/errors.ts';
-import { openDatabase, type Database } from '../db/database.ts';
+import { closeDatabase, openDatabase, type ProjectDb } from '../db/database.ts';
 import type { ImageRow } from '../db/images.ts';
 import { acquireProjectLock } from './lock.ts';
 import { ensureProjectRow, type ProjectInfo } from '../db/project-row.ts';
@@ -14,7 +14,7 @@ export type { ProjectInfo };
 /** An open project folder: its database plus the folders beside it. Close it when done. */
 export interface Project {
   readonly dir: string;
-  readonly db: Database;
+  readonly db: ProjectDb;
   readonly info: ProjectInfo;
   /** Absolute path of a file inside the project folder given its project-relative path. */
   resolve(relative: string): string;
@@ -61,13 +61,13 @@ export function openProject(dir: string, options: OpenOptions = {}): Project {
   // Writers take the project's lock before touching the database (a second writer is refused with the owner's pid);
   // readers open without it.
   const lock = options.writer ? acquireProjectLock(absDir, options.writer) : null;
-  let db: Database | null = null;
+  let db: ProjectDb | null = null;
   let info: ProjectInfo;
   try {
     db = openDatabase(dbFile);
     info = ensureProjectRow(db, options.name ?? path.basename(absDir));
   } catch (err) {
-    db?.close();
+    if (db) closeDatabase(db);
     lock?.release();
     throw err;
   }
@@ -78,7 +78,7 @@ export function openProject(dir: string, options: OpenOptions = {}): Project {
     info,
     resolve: (relative) => path.join(absDir, relative),
     close: () => {
-      open.close();
+      closeDatabase(open);
       lock?.release();
     },
   };

@@ -1,6 +1,6 @@
 import { syncTargetSchema, type SyncTarget } from '../../src-preload/contract.ts';
 import { AppError } from '../common/errors.ts';
-import type { Database } from '../db/database.ts';
+import type { ProjectDb } from '../db/database.ts';
 import { appendEvent } from '../db/events.ts';
 import { getSetting, setSetting } from '../db/settings.ts';
 
@@ -13,7 +13,7 @@ export function normalisePrefix(prefix: string): string {
   return trimmed ? `${trimmed}/` : '';
 }
 
-export function loadTarget(db: Database): SyncTarget | null {
+export function loadTarget(db: ProjectDb): SyncTarget | null {
   return getSetting(db, SETTING_KEY, syncTargetSchema.nullable(), null);
 }
 
@@ -21,7 +21,7 @@ export function loadTarget(db: Database): SyncTarget | null {
  * The project's target with `changes` applied on top, validated, and saved when anything changed (so flags given once
  * stick). Throws a pilot-readable error when no bucket is known yet.
  */
-export function resolveTarget(db: Database, changes: Partial<SyncTarget> = {}): SyncTarget {
+export function resolveTarget(db: ProjectDb, changes: Partial<SyncTarget> = {}): SyncTarget {
   const stored = loadTarget(db);
   const merged = {
     pathStyle: false,

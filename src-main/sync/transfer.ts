@@ -14,7 +14,7 @@ import {
 } from '@aws-sdk/client-s3';
 import type PQueue from 'p-queue';
 import { AppError } from '../common/errors.ts';
-import type { Database } from '../db/database.ts';
+import type { ProjectDb } from '../db/database.ts';
 import {
   ensureUpload,
   forgetMultipart,
@@ -57,7 +57,7 @@ export interface TransferMeter {
 export interface TransferContext {
   client: S3Client;
   bucket: string;
-  db: Database;
+  db: ProjectDb;
   /** Bounds the requests in flight; only leaf requests enter it, so nothing waits on itself. */
   requests: PQueue;
   retry: RetryPolicy;

@@ -10,6 +10,7 @@ import type { Dispatch } from '../../src-main/api/dispatch.ts';
 import { openFacade } from '../support/facade.ts';
 import type { JobInfo, TaskInfo } from '../../src-preload/contract.ts';
 import { makeTemp, repoRoot, rmTemp, sharedData } from '../support/paths.ts';
+import { sql } from '../../src-main/db/database.ts';
 
 describe('card first, tasks after', () => {
   let dir: string;
@@ -55,9 +56,9 @@ describe('card first, tasks after', () => {
   it('photos with no usable height are said on the task and the photo, and a flown height entered for the flight covers them', async () => {
     // The drone wrote a relative altitude below take-off for every photo of task 1 (as a bad barometer does).
     const { db } = session.require().project;
-    const taskRow = db.prepare<[], { id: number }>("SELECT id FROM tasks WHERE task_id = '1'").get()!.id;
-    const flown = db.prepare<[number], { rel_alt: number }>('SELECT rel_alt FROM images WHERE task_id = ? ORDER BY id').all(taskRow);
-    db.prepare('UPDATE images SET rel_alt = -3 WHERE task_id = ?').run(taskRow);
+    const taskRow = sql(db).prepare<[], { id: number }>("SELECT id FROM tasks WHERE task_id = '1'").get()!.id;
+    const flown = sql(db).prepare<[number], { rel_alt: number }>('SELECT rel_alt FROM images WHERE task_id = ? ORDER BY id').all(taskRow);
+    sql(db).prepare('UPDATE images SET rel_alt = -3 WHERE task_id = ?').run(taskRow);
     await ok('coverage.start');
     await settle();
     const before = (await ok<TaskInfo[]>('tasks.list')).find((t) => t.taskId === '1')!;
@@ -74,10 +75,10 @@ describe('card first, tasks after', () => {
     expect(after.heightUnknown).toEqual([]);
     expect(after.coveragePct).toBeGreaterThan(90);
     expect(await ok('images.get', { id: photo.items[0]!.id })).toMatchObject({ heightUnknown: false, enteredHeightM: height });
-    const stored = db.prepare<[number], { footprint: string; entered_height_at: string | null }>('SELECT footprint, entered_height_at FROM images WHERE id = ?').get(photo.items[0]!.id)!;
+    const stored = sql(db).prepare<[number], { footprint: string; entered_height_at: string | null }>('SELECT footprint, entered_height_at FROM images WHERE id = ?').get(photo.items[0]!.id)!;
     expect(JSON.parse(stored.footprint).properties).toMatchObject({ heightSource: 'pilot_entered', heightM: height });
     expect(stored.entered_height_at).not.toBeNull();
-    expect(db.prepare("SELECT count(*) AS n FROM events WHERE kind = 'flight.height_entered'").get()).toEqual({ n: 1 });
+    expect(sql(db).prepare("SELECT count(*) AS n FROM events WHERE kind = 'flight.height_entered'").get()).toEqual({ n: 1 });
     // A classification run rebuilds the flights; the pilot's height stays with the photos.
     await ok('classify.start');
     await settle();

@@ -15,6 +15,7 @@ import { buildReport } from '../../src-main/report/report.ts';
 import { writeMicaSenseCapture, writeP4mCapture } from '../support/band-sets.ts';
 import { makeTemp, rmTemp } from '../support/paths.ts';
 import { insertRectTask } from '../support/tracks-project.ts';
+import { sql } from '../../src-main/db/database.ts';
 
 const metricsOf = (r: ImageRow) => JSON.parse(r.metrics_json!) as QualityMetrics;
 
@@ -146,7 +147,7 @@ describe('Phantom 4 Multispectral captures over a task', () => {
       const task = buildReport(project).tasks[0]!;
       expect(task.captures).toEqual({ count: 3, incomplete: 0, summary: '3 captures, all bands present' });
       // Coverage counts each capture once (its RGB image), not its six files.
-      const coverage = JSON.parse(project.db.prepare<[number], { c: string }>('SELECT coverage_json AS c FROM tasks WHERE id = ?').get(taskRow)!.c);
+      const coverage = JSON.parse(sql(project.db).prepare<[number], { c: string }>('SELECT coverage_json AS c FROM tasks WHERE id = ?').get(taskRow)!.c);
       expect(coverage.footprintCount).toBe(3);
       expect(coverage.photoCount).toBe(3);
     } finally {

@@ -11,6 +11,7 @@ import { buildReport } from '../../src-main/report/report.ts';
 import { makeTemp, rmTemp } from '../support/paths.ts';
 import { TrackBuilder } from '../support/tracks.ts';
 import { SHARP_METRICS, insertRectTask, insertTrack } from '../support/tracks-project.ts';
+import { sql } from '../../src-main/db/database.ts';
 
 const ORIGIN = { lat: 27.7, lon: 85.3 };
 const BLURRY = { ...SHARP_METRICS, gridVariances: [...Array(6).fill(50), ...Array(10).fill(10)], gridScore: 50, blurEffect: 0.8 };
@@ -77,9 +78,9 @@ function flyProject(project: Project) {
 function snapshot(project: Project) {
   const db = project.db;
   return {
-    images: db.prepare('SELECT id, status, task_id, flight_id, manual_decision FROM images ORDER BY id').all(),
-    reasons: db.prepare('SELECT image_id, code, message, source FROM reasons ORDER BY image_id, source, code').all(),
-    flights: db.prepare('SELECT * FROM flights ORDER BY id').all(),
+    images: sql(db).prepare('SELECT id, status, task_id, flight_id, manual_decision FROM images ORDER BY id').all(),
+    reasons: sql(db).prepare('SELECT image_id, code, message, source FROM reasons ORDER BY image_id, source, code').all(),
+    flights: sql(db).prepare('SELECT * FROM flights ORDER BY id').all(),
   };
 }
 
@@ -119,7 +120,7 @@ describe('classifyProject on a real project file', () => {
     const exif = [...reasons.values()].flat().find((r) => r.code === 'exif')!;
     expect(exif.message).toContain('no capture time');
 
-    const flights = project.db.prepare('SELECT id, image_count FROM flights ORDER BY id').all() as { id: number; image_count: number }[];
+    const flights = sql(project.db).prepare('SELECT id, image_count FROM flights ORDER BY id').all() as { id: number; image_count: number }[];
     const located = [...expected.entries()].filter(([, w]) => w.status !== 'duplicate' && w.code !== 'gps').length;
     expect(flights).toEqual([
       { id: 1, image_count: located - 1 },
@@ -177,7 +178,7 @@ describe('classifyProject on a real project file', () => {
     expect(getImage(project.db, good)!.status).toBe('assigned');
     expect(listReasons(project.db, [good]).get(good)).toBeUndefined();
 
-    const events = project.db.prepare('SELECT kind, image_id, payload FROM events ORDER BY id').all() as { kind: string; image_id: number; payload: string }[];
+    const events = sql(project.db).prepare('SELECT kind, image_id, payload FROM events ORDER BY id').all() as { kind: string; image_id: number; payload: string }[];
     expect(events.map((e) => [e.image_id, JSON.parse(e.payload).decision])).toEqual([
       [tailInTask, 'accepted'],
       [good, 'rejected'],

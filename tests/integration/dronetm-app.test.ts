@@ -16,6 +16,7 @@ import { makeTemp, rmTemp } from '../support/paths.ts';
 import { dropBucket, freshBucket, rgwClient } from '../support/rgw.ts';
 import { brightonPhotos, makeSyncProject } from '../support/sync-project.ts';
 import { listKeys, remoteMd5 } from '../support/sync-s3.ts';
+import { sql } from '../../src-main/db/database.ts';
 
 const PILOT = { id: 'u-pilot', email: 'pilot@example.org', password: 'pw', name: 'Pilot' };
 const PROJECT_ID = randomUUID();
@@ -100,7 +101,7 @@ it('links, signs in, pulls tasks and syncs to DroneTM from the Sync view methods
 
   // Nothing of the sign-in went into the project: settings and the event log hold no token.
   const db = session.require().project.db;
-  const stored = JSON.stringify([db.prepare('SELECT * FROM settings').all(), db.prepare('SELECT * FROM events').all()]);
+  const stored = JSON.stringify([sql(db).prepare('SELECT * FROM settings').all(), sql(db).prepare('SELECT * FROM events').all()]);
   expect(stored).toContain(PROJECT_ID);
   expect(stored).not.toContain('eyJ');
 

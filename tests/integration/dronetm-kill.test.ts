@@ -12,6 +12,7 @@ import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.ts';
 import { startDronetmStandIn, type DronetmStandIn } from '../support/dronetm-server.ts';
 import { brightonPhotos, makeSyncProject } from '../support/sync-project.ts';
 import { listKeys, listUploads, MiB, remoteMd5 } from '../support/sync-s3.ts';
+import { sql } from '../../src-main/db/database.ts';
 
 const photos = brightonPhotos();
 const CONCURRENCY = 3;
@@ -85,7 +86,7 @@ it('resumes a DroneTM sync killed at ~50%: every photo whole in user-uploads, co
       ],
     },
   ]);
-  const sizeOf = (id: number): number => (fixture.project.db.prepare('SELECT size FROM images WHERE id = ?').get(id) as { size: number }).size;
+  const sizeOf = (id: number): number => (sql(fixture.project.db).prepare('SELECT size FROM images WHERE id = ?').get(id) as { size: number }).size;
   const rejectedId = fixture.imageIds.get('4/DJI_0030.JPG#4')!;
   const total = [...fixture.md5.keys()].filter((id) => id !== rejectedId).reduce((sum, id) => sum + sizeOf(id), 0);
   fixture.project.close();
@@ -101,8 +102,8 @@ it('resumes a DroneTM sync killed at ~50%: every photo whole in user-uploads, co
   let persisted: number;
   const project = openProject(dir);
   try {
-    const journaled = project.db.prepare('SELECT COALESCE(SUM(size), 0) AS n FROM upload_parts').get() as { n: number };
-    const kept = project.db.prepare("SELECT COALESCE(SUM(size), 0) AS n FROM uploads WHERE state = 'verified'").get() as { n: number };
+    const journaled = sql(project.db).prepare('SELECT COALESCE(SUM(size), 0) AS n FROM upload_parts').get() as { n: number };
+    const kept = sql(project.db).prepare("SELECT COALESCE(SUM(size), 0) AS n FROM uploads WHERE state = 'verified'").get() as { n: number };
     persisted = journaled.n + kept.n;
     expect(persisted).toBeGreaterThan(0);
   } finally {

@@ -23,6 +23,7 @@ import { startDronetmStandIn, type DronetmStandIn } from '../support/dronetm-ser
 import { STANDIN_ORTHO, writeGeoTiff } from '../support/odm-geotiff.ts';
 import { brightonPhotos, makeSyncProject } from '../support/sync-project.ts';
 import { listKeys, listUploads, MiB, remoteMd5 } from '../support/sync-s3.ts';
+import { sql } from '../../src-main/db/database.ts';
 
 const photos = brightonPhotos();
 const PILOT = { id: 'u-pilot', email: 'pilot@example.org', password: 'correct horse', name: 'Pilot' };
@@ -174,7 +175,7 @@ describe('tasks import --dronetm', () => {
     expect(JSON.parse(out.text())).toMatchObject({ format: 'dronetm', added: ['1', '2'], projectId: PROJECT_ID, projectName: 'Brighton beach' });
     const project = openProject(dir);
     try {
-      const rows = project.db.prepare('SELECT task_id, name, dronetm_task_id, dronetm_task_index FROM tasks ORDER BY id').all();
+      const rows = sql(project.db).prepare('SELECT task_id, name, dronetm_task_id, dronetm_task_index FROM tasks ORDER BY id').all();
       expect(rows).toEqual(TASKS.map((x) => ({ task_id: String(x.index), name: `Task ${x.index}`, dronetm_task_id: x.id, dronetm_task_index: x.index })));
     } finally {
       project.close();
@@ -290,11 +291,11 @@ describe('sync to DroneTM', () => {
         }),
       );
       expect(paused.code).toBe('cancelled');
-      const parts = project.db.prepare('SELECT part_number, size FROM upload_parts ORDER BY part_number').all() as { part_number: number; size: number }[];
+      const parts = sql(project.db).prepare('SELECT part_number, size FROM upload_parts ORDER BY part_number').all() as { part_number: number; size: number }[];
       expect(parts.length).toBeGreaterThanOrEqual(2);
       // As if the process died between S3's answer and the journal write of the first part.
-      project.db.prepare('DELETE FROM upload_parts WHERE part_number = 1').run();
-      const size = (project.db.prepare('SELECT size FROM images').get() as { size: number }).size;
+      sql(project.db).prepare('DELETE FROM upload_parts WHERE part_number = 1').run();
+      const size = (sql(project.db).prepare('SELECT size FROM images').get() as { size: number }).size;
       const held = parts.reduce((sum, p) => sum + p.size, 0);
 
       proxy.resetStats();

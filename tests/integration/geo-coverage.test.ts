@@ -9,6 +9,7 @@ import { computeCoverage, getOverlapLayer, type StoredCoverage, type StoredFootp
 import { localFrame } from '../../src-main/geo/local-frame.ts';
 import { makeTemp, repoRoot, rmTemp } from '../support/paths.ts';
 import { brightonRows } from '../support/geo-photos.ts';
+import { sql } from '../../src-main/db/database.ts';
 
 let dir: string;
 let project: Project;
@@ -131,11 +132,11 @@ describe('coverage of the real Brighton Beach flight', () => {
 
   it('gives photos without a footprint none, and says why', () => {
     const img = listImages(project.db, { status: 'assigned' })[0]!;
-    project.db.prepare('UPDATE images SET gimbal_pitch = -45 WHERE id = ?').run(img.id);
+    sql(project.db).prepare('UPDATE images SET gimbal_pitch = -45 WHERE id = ?').run(img.id);
     const c = computeCoverage(project, { taskIds: ['1', '2'] }).tasks.find((t) => t.taskId === (img.task_id === listTasks(project.db)[0]!.id ? '1' : '2'))!;
     expect(c.coverage.skipped).toEqual({ off_nadir: 1 });
     expect(getImage(project.db, img.id)).toMatchObject({ footprint: null, gsd_cm: null });
-    project.db.prepare('UPDATE images SET gimbal_pitch = -90 WHERE id = ?').run(img.id);
+    sql(project.db).prepare('UPDATE images SET gimbal_pitch = -90 WHERE id = ?').run(img.id);
   });
 });
 
@@ -146,7 +147,7 @@ describe('coverage of a very large project', () => {
     try {
       importTasks(big, path.join(repoRoot, 'resources', 'sample-tasks', 'brighton_beach.geojson'));
       const now = new Date().toISOString();
-      big.db.transaction(() => {
+      sql(big.db).transaction(() => {
         for (let i = 0; i < 150_000; i++) {
           insertImage(big.db, { source_root: '/card', source_path: `DCIM/${i}.JPG`, file_name: `${i}.JPG`, status: 'unmatched', ingested_at: now, alt: 100 + (i % 50) });
         }

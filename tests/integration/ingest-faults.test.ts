@@ -13,6 +13,7 @@ import { insertImage } from '../../src-main/db/images.ts';
 import { resolveMedia } from '../../src-main/api/media.ts';
 import { makeTemp, rmTemp } from '../support/paths.ts';
 import { listFiles, makeCard, md5File } from '../support/card.ts';
+import { sql } from '../../src-main/db/database.ts';
 
 const temps: string[] = [];
 afterEach(() => temps.splice(0).forEach(rmTemp));
@@ -40,7 +41,7 @@ interface Row {
 function rows(dir: string): Row[] {
   const p = openProject(dir);
   try {
-    return p.db.prepare('SELECT source_path, stored_path, md5, status, copy_state FROM images ORDER BY source_path').all() as Row[];
+    return sql(p.db).prepare('SELECT source_path, stored_path, md5, status, copy_state FROM images ORDER BY source_path').all() as Row[];
   } finally {
     p.close();
   }
@@ -49,7 +50,7 @@ function rows(dir: string): Row[] {
 function lastRunState(dir: string): string {
   const p = openProject(dir);
   try {
-    return p.db.prepare('SELECT state FROM ingest_runs ORDER BY id DESC').pluck().get() as string;
+    return sql(p.db).prepare('SELECT state FROM ingest_runs ORDER BY id DESC').pluck().get() as string;
   } finally {
     p.close();
   }
@@ -93,7 +94,7 @@ async function until(condition: () => boolean, child: ChildProcess): Promise<voi
 function countRows(dir: string): number {
   const p = openProject(dir);
   try {
-    return p.db.prepare('SELECT count(*) FROM images').pluck().get() as number;
+    return sql(p.db).prepare('SELECT count(*) FROM images').pluck().get() as number;
   } finally {
     p.close();
   }
@@ -146,12 +147,12 @@ describe('card faults: never lose a photo', () => {
       child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
       const exited = new Promise<number>((resolve) => child.once('exit', (code) => resolve(code ?? -1)));
       const watcher = openProject(dir);
-      const count = () => watcher.db.prepare('SELECT count(*) FROM images').pluck().get() as number;
+      const count = () => sql(watcher.db).prepare('SELECT count(*) FROM images').pluck().get() as number;
       const pulled = `${c.root}-pulled`;
       while (count() < at && child.exitCode === null) await new Promise((r) => setTimeout(r, 5));
       fs.renameSync(c.root, pulled);
       const code = await exited;
-      const safe = watcher.db.prepare("SELECT count(*) FROM images WHERE copy_state = 'verified'").pluck().get() as number;
+      const safe = sql(watcher.db).prepare("SELECT count(*) FROM images WHERE copy_state = 'verified'").pluck().get() as number;
       watcher.close();
       // Pulled after the last photo was recorded, the run may have ended already: then it had to say "safe to format".
       if (code === 0) {
@@ -318,7 +319,7 @@ describe('card faults: never lose a photo', () => {
       for (const id of [evil, direct]) expect(() => resolveMedia(p, { kind: 'photo', id })).toThrow(/not in the project or on its card/);
       expect(resolveMedia(p, { kind: 'photo', id: onCard }).file).toBe(path.join(c.dcim, c.files[1]!));
       const copied = rows(dir).find((row) => row.copy_state === 'verified')!;
-      const copiedId = p.db.prepare('SELECT id FROM images WHERE stored_path = ?').pluck().get(copied.stored_path) as number;
+      const copiedId = sql(p.db).prepare('SELECT id FROM images WHERE stored_path = ?').pluck().get(copied.stored_path) as number;
       expect(resolveMedia(p, { kind: 'photo', id: copiedId }).file).toBe(path.join(dir, copied.stored_path!));
     } finally {
       p.close();

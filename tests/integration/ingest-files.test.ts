@@ -7,6 +7,7 @@ import { runIngest, type IngestSummary } from '../../src-main/ingest/ingest.ts';
 import { listReasons } from '../../src-main/db/images.ts';
 import * as derive from '../support/derived-photos.ts';
 import { makeTemp, rmTemp, sharedData } from '../support/paths.ts';
+import { sql } from '../../src-main/db/database.ts';
 
 interface Row {
   id: number;
@@ -49,7 +50,7 @@ describe('ingest: every file gets a row with the right status and a clear reason
     dir = makeTemp();
     project = openProject(dir, { create: true });
     summary = await runIngest(project, { source: card });
-    for (const row of project.db.prepare('SELECT * FROM images').all() as Row[]) byName.set(row.file_name, row);
+    for (const row of sql(project.db).prepare('SELECT * FROM images').all() as Row[]) byName.set(row.file_name, row);
   });
   afterAll(() => {
     project?.close();

@@ -8,6 +8,7 @@ import { AppError } from '../../src-main/common/errors.ts';
 import { cliBin, runPostflight } from '../support/cli.ts';
 import { makeTemp, rmTemp, sharedData } from '../support/paths.ts';
 import { listFiles, makeCard as makeSupportCard, md5File } from '../support/card.ts';
+import { sql } from '../../src-main/db/database.ts';
 
 const temps: string[] = [];
 afterEach(() => temps.splice(0).forEach(rmTemp));
@@ -35,7 +36,7 @@ describe('ingest: verified offload and resume', () => {
     expect(summary.counts.staged).toBe(4);
     expect(summary.skipped.map((s) => s.path)).toEqual(['MISC/THM/DJI_0018.THM']);
     const p = openProject(dir);
-    const rows = p.db.prepare('SELECT source_path, stored_path, md5, size, status, thumb_path, sharpness FROM images ORDER BY source_path').all() as {
+    const rows = sql(p.db).prepare('SELECT source_path, stored_path, md5, size, status, thumb_path, sharpness FROM images ORDER BY source_path').all() as {
       source_path: string; stored_path: string; md5: string; size: number; status: string; thumb_path: string; sharpness: number;
     }[];
     expect(rows.map((r) => r.source_path)).toEqual(card.files.map((f) => `DCIM/100MEDIA/${f}`));
@@ -59,7 +60,7 @@ describe('ingest: verified offload and resume', () => {
     openProject(dir, { create: true }).close();
     const child = spawn(process.execPath, [cliBin, 'ingest', card.root, '--project', dir], { stdio: 'ignore' });
     const watcher = openProject(dir);
-    const count = () => (watcher.db.prepare('SELECT count(*) n FROM images').get() as { n: number }).n;
+    const count = () => (sql(watcher.db).prepare('SELECT count(*) n FROM images').get() as { n: number }).n;
     while (count() < 3 && child.exitCode === null) await new Promise((r) => setTimeout(r, 20));
     child.kill('SIGKILL');
     await new Promise((r) => child.once('exit', r));
@@ -75,7 +76,7 @@ describe('ingest: verified offload and resume', () => {
     expect(summary.ingested).toBe(12 - recordedBeforeKill);
 
     const p = openProject(dir);
-    const rows = p.db.prepare('SELECT source_path, stored_path, md5 FROM images').all() as { source_path: string; stored_path: string; md5: string }[];
+    const rows = sql(p.db).prepare('SELECT source_path, stored_path, md5 FROM images').all() as { source_path: string; stored_path: string; md5: string }[];
     expect(rows).toHaveLength(12);
     expect(new Set(rows.map((r) => r.source_path)).size).toBe(12);
     const stored = listFiles(p.resolve('images'));
@@ -106,16 +107,16 @@ describe('ingest: verified offload and resume', () => {
     expect(error).toBeInstanceOf(AppError);
     expect((error as AppError).code).toBe('source_unavailable');
     expect((error as AppError).message).toMatch(/removed or stopped responding.*insert the card again/i);
-    const afterPull = (p.db.prepare('SELECT count(*) n FROM images').get() as { n: number }).n;
+    const afterPull = (sql(p.db).prepare('SELECT count(*) n FROM images').get() as { n: number }).n;
     expect(afterPull).toBeGreaterThanOrEqual(3);
     expect(afterPull).toBeLessThan(8);
-    expect(p.db.prepare('SELECT state FROM ingest_runs ORDER BY id DESC').pluck().get()).toBe('interrupted');
+    expect(sql(p.db).prepare('SELECT state FROM ingest_runs ORDER BY id DESC').pluck().get()).toBe('interrupted');
 
     fs.renameSync(pulled, card.root);
     const summary = await runIngest(p, { source: card.root });
     expect(summary.alreadyIngested).toBe(afterPull);
     expect(summary.ingested).toBe(8 - afterPull);
-    expect((p.db.prepare('SELECT count(*) n FROM images').get() as { n: number }).n).toBe(8);
+    expect((sql(p.db).prepare('SELECT count(*) n FROM images').get() as { n: number }).n).toBe(8);
     p.close();
   });
 
@@ -127,7 +128,7 @@ describe('ingest: verified offload and resume', () => {
     const inPlace = await runIngest(p, { source: card.root, inPlace: true });
     expect(inPlace.ingested).toBe(2);
     expect(fs.readdirSync(p.resolve('images'))).toEqual([]);
-    const storedPaths = p.db.prepare('SELECT stored_path FROM images').pluck().all() as string[];
+    const storedPaths = sql(p.db).prepare('SELECT stored_path FROM images').pluck().all() as string[];
     expect(storedPaths.every((s) => path.isAbsolute(s) && s.startsWith(card.root))).toBe(true);
 
     // A second card whose DJI_0018.JPG is a different photo (the card was reformatted): copy mode keeps both.
@@ -149,7 +150,7 @@ describe('ingest: verified offload and resume', () => {
     expect(copies[0]).toBe('DJI_0018.JPG');
     expect(copies[1]).toBe('DJI_0030.JPG');
     expect(copies[2]).toMatch(/^DJI_0030_[0-9a-f]{8}\.JPG$/);
-    const dup = p.db.prepare("SELECT status, duplicate_of FROM images WHERE source_root = ? AND file_name = 'DJI_0018.JPG'").get(second) as { status: string; duplicate_of: number };
+    const dup = sql(p.db).prepare("SELECT status, duplicate_of FROM images WHERE source_root = ? AND file_name = 'DJI_0018.JPG'").get(second) as { status: string; duplicate_of: number };
     expect(dup.status).toBe('duplicate');
     expect(dup.duplicate_of).toBeGreaterThan(0);
     p.close();
@@ -171,9 +172,9 @@ describe('ingest: verified offload and resume', () => {
       },
     });
     expect(summary.ingested).toBe(6);
-    const row = p.db.prepare('SELECT id, status FROM images WHERE file_name = ?').get(card.files[3]) as { id: number; status: string };
+    const row = sql(p.db).prepare('SELECT id, status FROM images WHERE file_name = ?').get(card.files[3]) as { id: number; status: string };
     expect(row.status).toBe('invalid_exif');
-    const reason = p.db.prepare('SELECT code, message FROM reasons WHERE image_id = ?').get(row.id) as { code: string; message: string };
+    const reason = sql(p.db).prepare('SELECT code, message FROM reasons WHERE image_id = ?').get(row.id) as { code: string; message: string };
     expect(reason.code).toBe('corrupt');
     expect(reason.message).toMatch(/could not be read from the card \(ENOENT\)/);
     p.close();
@@ -187,7 +188,7 @@ describe('ingest: verified offload and resume', () => {
     temps.push(dir);
     const p = openProject(dir, { create: true });
     await runIngest(p, { source: card.root, concurrency: 4 });
-    const rows = p.db.prepare('SELECT id, file_name, status, duplicate_of FROM images ORDER BY file_name').all() as { id: number; file_name: string; status: string; duplicate_of: number | null }[];
+    const rows = sql(p.db).prepare('SELECT id, file_name, status, duplicate_of FROM images ORDER BY file_name').all() as { id: number; file_name: string; status: string; duplicate_of: number | null }[];
     expect(rows.map((r) => [r.file_name, r.status])).toEqual([
       [card.files[0], 'staged'],
       ['DJI_0100.JPG', 'duplicate'],

@@ -9,6 +9,7 @@ import { migrations } from '../../src-main/db/migrations/index.ts';
 import { appendEvent } from '../../src-main/db/events.ts';
 import { AppError } from '../../src-main/common/errors.ts';
 import { makeTemp, repoRoot, rmTemp } from '../support/paths.ts';
+import { sql } from '../../src-main/db/database.ts';
 
 const latest = Math.max(...migrations.map((m) => m.version));
 const temps: string[] = [];
@@ -31,10 +32,10 @@ describe('project folder and database', () => {
     const p = openProject(dir, { create: true });
     expect(fs.existsSync(path.join(dir, PROJECT_DB))).toBe(true);
     for (const sub of ['images', 'thumbs', 'logs']) expect(fs.statSync(path.join(dir, sub)).isDirectory()).toBe(true);
-    expect(p.db.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(p.db.pragma('user_version', { simple: true })).toBe(latest);
+    expect(sql(p.db).pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(sql(p.db).pragma('user_version', { simple: true })).toBe(latest);
     for (const table of ['project', 'tasks', 'images', 'reasons', 'jobs', 'uploads', 'odm_runs', 'events']) {
-      expect(p.db.prepare("SELECT name FROM sqlite_master WHERE type='table' AND name=?").get(table), table).toBeTruthy();
+      expect(sql(p.db).prepare("SELECT name FROM sqlite_master WHERE type='table' AND name=?").get(table), table).toBeTruthy();
     }
     p.close();
   });
@@ -54,11 +55,11 @@ describe('project folder and database', () => {
     const a = openProject(dir, { create: true });
     const b = openProject(dir);
     expect(b.info.id).toBe(a.info.id);
-    insertImage(a.db, 'DJI_0001.JPG');
-    expect((b.db.prepare('SELECT count(*) n FROM images').get() as { n: number }).n).toBe(1);
-    insertImage(b.db, 'DJI_0002.JPG');
-    expect((a.db.prepare('SELECT count(*) n FROM images').get() as { n: number }).n).toBe(2);
-    expect((a.db.prepare('SELECT count(*) n FROM project').get() as { n: number }).n).toBe(1);
+    insertImage(sql(a.db), 'DJI_0001.JPG');
+    expect((sql(b.db).prepare('SELECT count(*) n FROM images').get() as { n: number }).n).toBe(1);
+    insertImage(sql(b.db), 'DJI_0002.JPG');
+    expect((sql(a.db).prepare('SELECT count(*) n FROM images').get() as { n: number }).n).toBe(2);
+    expect((sql(a.db).prepare('SELECT count(*) n FROM project').get() as { n: number }).n).toBe(1);
     a.close();
     b.close();
   });
@@ -68,9 +69,10 @@ describe('project folder and database', () => {
     openProject(dir, { create: true }).close();
     const script = `
       import { openProject } from ${JSON.stringify(path.join(repoRoot, 'src-main/project/project.ts'))};
+      import { sql } from ${JSON.stringify(path.join(repoRoot, 'src-main/db/database.ts'))};
       const p = openProject(${JSON.stringify(dir)});
-      const ins = p.db.prepare("INSERT INTO images (source_root, source_path, file_name, status, ingested_at) VALUES ('/card', ?, ?, 'staged', 'now')");
-      for (let i = 1; ; i++) { p.db.transaction(() => { ins.run('DCIM/' + i + '.JPG', i + '.JPG'); })(); process.stdout.write(i + '\\n'); }
+      const ins = sql(p.db).prepare("INSERT INTO images (source_root, source_path, file_name, status, ingested_at) VALUES ('/card', ?, ?, 'staged', 'now')");
+      for (let i = 1; ; i++) { sql(p.db).transaction(() => { ins.run('DCIM/' + i + '.JPG', i + '.JPG'); })(); process.stdout.write(i + '\\n'); }
     `;
     const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
     let committed = 0;
@@ -86,11 +88,11 @@ describe('project folder and database', () => {
     });
     await new Promise((r) => child.once('exit', r));
     const p = openProject(dir);
-    expect(p.db.pragma('integrity_check', { simple: true })).toBe('ok');
-    const n = (p.db.prepare('SELECT count(*) n FROM images').get() as { n: number }).n;
+    expect(sql(p.db).pragma('integrity_check', { simple: true })).toBe('ok');
+    const n = (sql(p.db).prepare('SELECT count(*) n FROM images').get() as { n: number }).n;
     // Every transaction the child reported committed is there; at most the ones after its last report are extra.
     expect(n).toBeGreaterThanOrEqual(committed);
-    const ids = p.db.prepare('SELECT source_path FROM images ORDER BY id').pluck().all() as string[];
+    const ids = sql(p.db).prepare('SELECT source_path FROM images ORDER BY id').pluck().all() as string[];
     expect(new Set(ids).size).toBe(ids.length);
     p.close();
   });
@@ -106,9 +108,9 @@ describe('project folder and database', () => {
     old.close();
 
     const p = openProject(dir);
-    expect(p.db.pragma('user_version', { simple: true })).toBe(latest);
+    expect(sql(p.db).pragma('user_version', { simple: true })).toBe(latest);
     expect(p.info).toMatchObject({ id: 'p-old', name: 'Old survey' });
-    expect(p.db.prepare('SELECT file_name FROM images').pluck().get()).toBe('DJI_0100.JPG');
+    expect(sql(p.db).prepare('SELECT file_name FROM images').pluck().get()).toBe('DJI_0100.JPG');
     p.close();
   });
 
@@ -135,8 +137,8 @@ describe('project folder and database', () => {
   it('the event log is append-only', () => {
     const p = openProject(temp(), { create: true });
     const id = appendEvent(p.db, { kind: 'image.rejected', imageId: 1, payload: { by: 'pilot' } });
-    expect(() => p.db.prepare('UPDATE events SET kind = ? WHERE id = ?').run('x', id)).toThrow(/append-only/);
-    expect(() => p.db.prepare('DELETE FROM events WHERE id = ?').run(id)).toThrow(/append-only/);
+    expect(() => sql(p.db).prepare('UPDATE events SET kind = ? WHERE id = ?').run('x', id)).toThrow(/append-only/);
+    expect(() => sql(p.db).prepare('DELETE FROM events WHERE id = ?').run(id)).toThrow(/append-only/);
     p.close();
   });
 });

@@ -11,6 +11,7 @@ import { dropBucket, freshBucket, RGW, rgwClient } from '../support/rgw.ts';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.ts';
 import { brightonPhotos, makeSyncProject } from '../support/sync-project.ts';
 import { listKeys, MiB, remoteMd5 } from '../support/sync-s3.ts';
+import { sql } from '../../src-main/db/database.ts';
 
 const photos = brightonPhotos();
 const CONCURRENCY = 3;
@@ -77,7 +78,7 @@ it('resumes from the journal after the syncing process is killed at ~50%, re-sen
     },
   ]);
   const total = [...fixture.md5.keys()].reduce(
-    (sum, id) => sum + (fixture.project.db.prepare('SELECT size FROM images WHERE id = ?').get(id) as { size: number }).size,
+    (sum, id) => sum + (sql(fixture.project.db).prepare('SELECT size FROM images WHERE id = ?').get(id) as { size: number }).size,
     0,
   );
   fixture.project.close();
@@ -93,13 +94,13 @@ it('resumes from the journal after the syncing process is killed at ~50%, re-sen
   try {
     // The flags given once are now the project's target (and hold no secret).
     expect(loadTarget(project.db)).toEqual({ endpoint: proxy.url, region: RGW.region, bucket, prefix: '', pathStyle: true });
-    const journaled = project.db.prepare('SELECT COALESCE(SUM(size), 0) AS n FROM upload_parts').get() as { n: number };
-    const kept = project.db
+    const journaled = sql(project.db).prepare('SELECT COALESCE(SUM(size), 0) AS n FROM upload_parts').get() as { n: number };
+    const kept = sql(project.db)
       .prepare("SELECT COALESCE(SUM(size), 0) AS n FROM uploads WHERE state = 'verified' AND image_id IS NOT NULL")
       .get() as { n: number };
     persisted = journaled.n + kept.n;
     expect(persisted).toBeGreaterThan(0);
-    expect(project.db.prepare('SELECT synced_at FROM tasks').get()).toEqual({ synced_at: null });
+    expect(sql(project.db).prepare('SELECT synced_at FROM tasks').get()).toEqual({ synced_at: null });
   } finally {
     project.close();
   }
@@ -128,9 +129,9 @@ it('resumes from the journal after the syncing process is killed at ~50%, re-sen
   try {
     const prefix = `projects/${reopened.info.id}/K-7/`;
     expect(await listKeys(s3, bucket, prefix)).toHaveLength(5);
-    const rows = reopened.db.prepare('SELECT id, file_name FROM images ORDER BY id').all() as { id: number; file_name: string }[];
+    const rows = sql(reopened.db).prepare('SELECT id, file_name FROM images ORDER BY id').all() as { id: number; file_name: string }[];
     for (const r of rows) expect(await remoteMd5(s3, bucket, `${prefix}images/${r.file_name}`)).toBe(fixture.md5.get(r.id));
-    expect((reopened.db.prepare('SELECT synced_at FROM tasks').get() as { synced_at: string | null }).synced_at).not.toBeNull();
+    expect((sql(reopened.db).prepare('SELECT synced_at FROM tasks').get() as { synced_at: string | null }).synced_at).not.toBeNull();
   } finally {
     reopened.close();
   }

@@ -8,6 +8,7 @@ import { dropBucket, freshBucket, RGW, rgwClient } from '../support/rgw.ts';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.ts';
 import { brightonPhotos, makeSyncProject } from '../support/sync-project.ts';
 import { listKeys, listUploads, MiB, remoteMd5, rgwTarget } from '../support/sync-s3.ts';
+import { sql } from '../../src-main/db/database.ts';
 
 const photos = brightonPhotos();
 let bucket: string;
@@ -103,12 +104,12 @@ describe('sync of verified tasks to RGW', () => {
       );
 
       expect(first).toMatchObject({ uploaded: 5, skipped: 0, abortedUploads: 0 });
-      const synced = project.db.prepare('SELECT task_id, synced_at FROM tasks ORDER BY task_id').all() as { task_id: string; synced_at: string | null }[];
+      const synced = sql(project.db).prepare('SELECT task_id, synced_at FROM tasks ORDER BY task_id').all() as { task_id: string; synced_at: string | null }[];
       expect(synced[0]!.synced_at).not.toBeNull();
       expect(synced[1]!.synced_at).toBeNull();
-      const states = project.db.prepare('SELECT DISTINCT state FROM uploads').all();
+      const states = sql(project.db).prepare('SELECT DISTINCT state FROM uploads').all();
       expect(states).toEqual([{ state: 'verified' }]);
-      expect(project.db.prepare('SELECT COUNT(*) AS n FROM upload_parts').get()).toEqual({ n: 0 });
+      expect(sql(project.db).prepare('SELECT COUNT(*) AS n FROM upload_parts').get()).toEqual({ n: 0 });
 
       // Named again: every object is checked by HEAD and none is sent.
       proxy.resetStats();
@@ -179,9 +180,9 @@ describe('sync of verified tasks to RGW', () => {
         },
       });
       await expect(run).rejects.toSatisfy((e) => e instanceof AppError && e.code === 'cancelled');
-      const row = project.db.prepare('SELECT id, upload_id FROM uploads WHERE object_key = ?').get(key) as { id: number; upload_id: string };
+      const row = sql(project.db).prepare('SELECT id, upload_id FROM uploads WHERE object_key = ?').get(key) as { id: number; upload_id: string };
       expect(row.upload_id).toBeTruthy();
-      const parts = project.db.prepare('SELECT COUNT(*) AS n FROM upload_parts WHERE upload_row = ?').get(row.id) as { n: number };
+      const parts = sql(project.db).prepare('SELECT COUNT(*) AS n FROM upload_parts WHERE upload_row = ?').get(row.id) as { n: number };
       expect(parts.n).toBeGreaterThanOrEqual(1);
 
       // The server loses our upload; someone else's stale upload sits under the project prefix.
@@ -193,7 +194,7 @@ describe('sync of verified tasks to RGW', () => {
       expect(report.abortedUploads).toBe(1);
       expect(await remoteMd5(s3, bucket, key)).toBe(md5);
       expect(await listUploads(s3, bucket, `projects/${project.info.id}/`)).toEqual([]);
-      expect(project.db.prepare('SELECT state, upload_id FROM uploads WHERE object_key = ?').get(key)).toEqual({ state: 'verified', upload_id: null });
+      expect(sql(project.db).prepare('SELECT state, upload_id FROM uploads WHERE object_key = ?').get(key)).toEqual({ state: 'verified', upload_id: null });
     } finally {
       project.close();
     }
@@ -201,7 +202,7 @@ describe('sync of verified tasks to RGW', () => {
   it('refuses a big photo whose bytes changed since ingest instead of sending them under the old checksum', async () => {
     const { project, key } = stripProject('changed', photos.slice(0, 3));
     try {
-      const row = project.db.prepare('SELECT stored_path FROM images').get() as { stored_path: string };
+      const row = sql(project.db).prepare('SELECT stored_path FROM images').get() as { stored_path: string };
       const file = project.resolve(row.stored_path);
       // Same size, one byte different (bit rot, or an editor that saved over the copy).
       const handle = fs.openSync(file, 'r+');

@@ -14,6 +14,7 @@ import { unverifyTask, verifyTask } from '../../src-main/geo/verify.ts';
 import { verifyCommand } from '../../src-main/cli/commands/verify.ts';
 import { makeTemp, repoRoot, rmTemp } from '../support/paths.ts';
 import { brightonRows } from '../support/geo-photos.ts';
+import { sql } from '../../src-main/db/database.ts';
 
 let dir: string;
 let project: Project;
@@ -33,7 +34,7 @@ afterEach(() => {
   rmTemp(dir);
 });
 
-const events = () => project.db.prepare<[], { kind: string; task_id: number; payload: string }>('SELECT kind, task_id, payload FROM events ORDER BY id').all();
+const events = () => sql(project.db).prepare<[], { kind: string; task_id: number; payload: string }>('SELECT kind, task_id, payload FROM events ORDER BY id').all();
 
 function refusal(fn: () => unknown): AppError {
   try {
@@ -51,8 +52,8 @@ describe('verifyTask', () => {
     const before = getTask(project.db, '1')!.coverage as StoredCoverage;
     setSetting(project.db, VERIFY_SETTING, { minCoveragePct: Math.floor(before.coveragePct), minOverlap3Pct: 0 });
     // The pilot rejects all but two of task 1's photos; nobody reruns coverage before pressing Verify.
-    const inTask = project.db.prepare('SELECT id FROM images WHERE task_id = ? ORDER BY id').pluck().all(getTask(project.db, '1')!.id) as number[];
-    project.db.prepare(`UPDATE images SET status = 'rejected' WHERE id IN (${inTask.slice(2).join(',')})`).run();
+    const inTask = sql(project.db).prepare('SELECT id FROM images WHERE task_id = ? ORDER BY id').pluck().all(getTask(project.db, '1')!.id) as number[];
+    sql(project.db).prepare(`UPDATE images SET status = 'rejected' WHERE id IN (${inTask.slice(2).join(',')})`).run();
     const err = refusal(() => verifyTask(project, '1'));
     expect(err.code).toBe('refused');
     expect((err.details?.reasons as { code: string }[]).map((r) => r.code)).toContain('coverage_low');

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { openProject, type Project } from '../../src-main/project/project.ts';
 import { sharedData } from './paths.ts';
 import { storedCoverage } from './coverage.ts';
+import { sql } from '../../src-main/db/database.ts';
 
 const PHOTOS = path.join(sharedData, 'brighton_beach');
 
@@ -16,7 +17,7 @@ export function createOdmProject(
 ): { project: Project; taskRowId: number; photoFiles: string[] } {
   const project = openProject(dir, { create: true, name: 'odm test' });
   const now = new Date().toISOString();
-  const task = project.db
+  const task = sql(project.db)
     .prepare(
       `INSERT INTO tasks (task_id, name, geometry, min_lon, min_lat, max_lon, max_lat, imported_at, coverage_json, verified_at)
        VALUES ('7', 'Beach', ?, 151.14, -33.97, 151.16, -33.95, ?, ?, ?)`,
@@ -29,7 +30,7 @@ export function createOdmProject(
     );
   const taskRowId = Number(task.lastInsertRowid);
   const names = fs.readdirSync(PHOTOS).filter((n) => /\.jpe?g$/i.test(n)).sort();
-  const insert = project.db.prepare(
+  const insert = sql(project.db).prepare(
     `INSERT INTO images (source_root, source_path, stored_path, file_name, status, manual_decision, task_id, ingested_at)
      VALUES (?, ?, ?, ?, 'assigned', ?, ?, ?)`,
   );

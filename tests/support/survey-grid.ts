@@ -1,4 +1,4 @@
-import type { Database } from '../../src-main/db/database.ts';
+import { sql, type ProjectDb } from '../../src-main/db/database.ts';
 import { TrackBuilder } from './tracks.ts';
 import { insertRectTask, insertTrack } from './tracks-project.ts';
 
@@ -12,8 +12,8 @@ const ROWS = 25;
  * 1,000 photos each (take-off leg, lawnmower grid over 2 x 1 tasks, way home), 5 drones in daylight, until there are
  * `photoCount` photos (50,000 for the classification benchmark and the core-host test). Returns the photo count.
  */
-export function insertSurveyGrid(db: Database, photoCount = 50_000): number {
-  db.transaction(() => {
+export function insertSurveyGrid(db: ProjectDb, photoCount = 50_000): number {
+  sql(db).transaction(() => {
     for (let r = 0; r < ROWS; r++) {
       for (let c = 0; c < COLS; c++) insertRectTask(db, `${r}-${c}`, ORIGIN, [c * TASK_M, r * TASK_M, (c + 1) * TASK_M, (r + 1) * TASK_M]);
     }

@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { openProject, type Project } from '../../src-main/project/project.ts';
 import { sharedData } from './paths.ts';
 import { storedCoverage } from './coverage.ts';
+import { sql } from '../../src-main/db/database.ts';
 
 /** Real photos from the shared data set (brighton_beach: 18 DJI JPEGs of 3-4 MB). */
 export const BRIGHTON = path.join(sharedData, 'brighton_beach');
@@ -43,15 +44,15 @@ export function makeSyncProject(dir: string, tasks: readonly TaskSpec[]): SyncFi
   const md5 = new Map<number, string>();
   const imageIds = new Map<string, number>();
   const now = new Date().toISOString();
-  const insertTask = project.db.prepare(
+  const insertTask = sql(project.db).prepare(
     `INSERT INTO tasks (task_id, name, geometry, min_lon, min_lat, max_lon, max_lat, imported_at, verified_at, coverage_json)
      VALUES (?, ?, ?, -0.1, 50.8, -0.09, 50.81, ?, ?, ?)`,
   );
-  const insertImage = project.db.prepare(
+  const insertImage = sql(project.db).prepare(
     `INSERT INTO images (source_root, source_path, stored_path, file_name, size, md5, status, manual_decision, task_id, ingested_at, lat, lon)
      VALUES ('/media/sd', ?, ?, ?, ?, ?, ?, ?, ?, ?, 50.805, -0.095)`,
   );
-  const insertReason = project.db.prepare("INSERT INTO reasons (image_id, code, message, source) VALUES (?, ?, ?, 'auto')");
+  const insertReason = sql(project.db).prepare("INSERT INTO reasons (image_id, code, message, source) VALUES (?, ?, ?, 'auto')");
   for (const task of tasks) {
     const taskRow = Number(
       insertTask.run(task.taskId, `Task ${task.taskId}`, JSON.stringify(square), now, task.verified ? now : null, JSON.stringify(storedCoverage())).lastInsertRowid,

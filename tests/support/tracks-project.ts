@@ -1,5 +1,5 @@
 /** Puts synthetic tracks and square tasks into a real project database, as ingest and task import would. */
-import type { Database } from '../../src-main/db/database.ts';
+import { sql, type ProjectDb } from '../../src-main/db/database.ts';
 import { insertImage, type NewImage } from '../../src-main/db/images.ts';
 import { upsertTask } from '../../src-main/db/tasks.ts';
 import { metresPerDegree } from '../../src-main/classify/geodesy.ts';
@@ -24,7 +24,7 @@ export const SHARP_METRICS = {
 
 /** A rectangular task from (x0, y0) to (x1, y1) metres east/north of `origin`. */
 export function insertRectTask(
-  db: Database,
+  db: ProjectDb,
   taskId: string,
   origin: { lat: number; lon: number },
   [x0, y0, x1, y1]: [number, number, number, number],
@@ -49,13 +49,13 @@ export function insertRectTask(
  * relative altitude. `patch` adjusts single rows (a broken gimbal, no GPS, ...).
  */
 export function insertTrack(
-  db: Database,
+  db: ProjectDb,
   photos: readonly SyntheticPhoto[],
   start = Date.parse('2024-06-21T04:00:00Z'),
   patch: (p: SyntheticPhoto) => Partial<NewImage> = () => ({}),
 ): Map<number, number> {
   const rowIds = new Map<number, number>();
-  db.transaction(() => {
+  sql(db).transaction(() => {
     for (const p of photos) {
       const when = new Date(start + p.t * 1000);
       const local = new Date(when.getTime() + (5 * 60 + 45) * 60_000).toISOString().slice(0, 23);

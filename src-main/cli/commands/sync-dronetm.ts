@@ -1,5 +1,5 @@
 import type { Progress } from '../../common/progress.ts';
-import type { Database } from '../../db/database.ts';
+import type { ProjectDb } from '../../db/database.ts';
 import { envTokens } from '../../dronetm/auth.ts';
 import { loadSyncKind, resolveDronetmLink, setSyncKind } from '../../dronetm/project-link.ts';
 import { syncToDronetm } from '../../dronetm/sync.ts';
@@ -11,7 +11,7 @@ const MB = 1_000_000;
 const S3_FLAGS = ['bucket', 'endpoint', 'prefix', 'region', 'path-style'];
 
 /** DroneTM when its flags are given, S3 when bucket flags are, otherwise the project's saved choice. */
-export function wantsDronetm(db: Database, args: ParsedArgs): boolean {
+export function wantsDronetm(db: ProjectDb, args: ParsedArgs): boolean {
   if (args.values.dronetm !== undefined || args.values['dronetm-project'] !== undefined) return true;
   if (S3_FLAGS.some((f) => args.values[f] !== undefined)) return false;
   return loadSyncKind(db) === 'dronetm';
