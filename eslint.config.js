@@ -1,5 +1,6 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import reactHooks from 'eslint-plugin-react-hooks';
 
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'native/build/**', 'node_modules/**', 'test-artifacts/**'] },
@@ -9,6 +10,16 @@ export default tseslint.config(
     languageOptions: { ecmaVersion: 2023, sourceType: 'module', globals: { process: 'readonly', console: 'readonly' } },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    // The renderer: hooks called unconditionally, effects and queries list what they read.
+    files: ['src-renderer/**/*.{ts,tsx}'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      'react-hooks/rules-of-hooks': 'error',
+      // useQuery (common/useQuery.ts) takes its deps like useCallback: checked the same way.
+      'react-hooks/exhaustive-deps': ['error', { additionalHooks: '^useQuery$' }],
     },
   },
   {

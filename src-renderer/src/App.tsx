@@ -1,8 +1,9 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { createApiClient, type ApiClient } from './api/client.ts';
-import type { JobInfo, ProjectSummary, TaskInfo } from '../../src-preload/contract.ts';
+import type { JobInfo, TaskInfo } from '../../src-preload/contract.ts';
 import { ApiProvider, errorMessage, useApi, useEvent } from './common/api-context.tsx';
 import { useJobs } from './jobs/useJobs.ts';
+import { useQuery } from './common/useQuery.ts';
 import { isActive } from './jobs/format.ts';
 import { JobsPanel } from './jobs/JobsPanel.tsx';
 import { ProjectScreen } from './project/ProjectScreen.tsx';
@@ -24,6 +25,7 @@ const VIEWS: { id: View; label: string }[] = [
   { id: 'ingest', label: 'Ingest' },
   { id: 'project', label: 'Project' },
 ];
+const NO_TASKS: TaskInfo[] = [];
 
 export function App() {
   const [api, setApi] = useState<ApiClient | null>(null);
@@ -46,10 +48,6 @@ export function App() {
 
 function Workspace() {
   const api = useApi();
-  const [project, setProject] = useState<ProjectSummary | null>(null);
-  // Tasks are kept with the project they were read from: right after a switch, the previous project's list must not
-  // reach the new project's views (they would ask the core about tasks it does not have).
-  const [taskList, setTaskList] = useState<{ projectId: string | null; tasks: TaskInfo[] }>({ projectId: null, tasks: [] });
   const [revision, setRevision] = useState(0);
   const [view, setView] = useState<View>('map');
   const [detailId, setDetailId] = useState<number | null>(null);
@@ -66,39 +64,30 @@ function Workspace() {
   useEffect(() => applyTheme(theme), [theme]);
 
   const refresh = useCallback(() => setRevision((r) => r + 1), []);
-  // Refreshes come in bursts while work runs: an answer that arrives after a newer request was made is dropped.
+  // Refreshes come in bursts while work runs: useQuery keeps only the newest answer.
+  const current = useQuery(() => api.call('project.current', {}), [api], { refresh: [revision], onError: setError });
+  const project = current.data ?? null;
+  const setProject = current.setData;
   useEffect(() => {
-    let live = true;
-    api.call('project.current', {}).then(
-      (p) => {
-        if (!live) return;
-        setProject(p);
-        if (!p) setView('project');
-      },
-      (e: unknown) => live && setError(errorMessage(e)),
-    );
-    return () => {
-      live = false;
-    };
-  }, [api, revision]);
+    if (current.data === null) setView('project');
+  }, [current.data]);
   const projectId = project?.id ?? null;
   // Another project: nothing of the previous one's stays on screen (its tasks, its errors, the open photo).
-  const tasks = useMemo(() => (taskList.projectId === projectId ? taskList.tasks : []), [taskList, projectId]);
   useEffect(() => {
     setError(null);
     setDetailId(null);
   }, [projectId]);
-  useEffect(() => {
-    if (!projectId) return;
-    let live = true;
-    api.call('tasks.list', {}).then(
-      (list) => live && setTaskList({ projectId, tasks: list }),
-      (e: unknown) => live && setError(errorMessage(e)),
-    );
-    return () => {
-      live = false;
-    };
-  }, [api, projectId, revision]);
+  // Tasks are kept with the project they were read from: right after a switch, the previous project's list must not
+  // reach the new project's views (they would ask the core about tasks it does not have).
+  const taskList = useQuery(
+    async () => (projectId ? { projectId, tasks: await api.call('tasks.list', {}) } : null),
+    [api, projectId],
+    { refresh: [revision], onError: setError },
+  );
+  const tasks = useMemo(
+    () => (taskList.data && taskList.data.projectId === projectId ? taskList.data.tasks : NO_TASKS),
+    [taskList.data, projectId],
+  );
   useEvent('project.changed', refresh);
   const onJobFinished = useCallback((_job: JobInfo) => refresh(), [refresh]);
   const jobs = useJobs(project?.id ?? null, onJobFinished);
@@ -146,7 +135,7 @@ function Workspace() {
           <ProjectScreen
             project={project}
             onOpened={(p) => {
-              setProject(p);
+              setProject(() => p);
               refresh();
               setView('map');
             }}

@@ -1,5 +1,6 @@
-import { useEffect, useId, useState } from 'react';
+import { useId, useState } from 'react';
 import { errorMessage, useApi } from './api-context.tsx';
+import { useQuery } from './useQuery.ts';
 
 /**
  * A folder path field with the native picker beside it when the app runs in Electron (the browser harness has no
@@ -14,18 +15,9 @@ export function FolderField(props: {
 }) {
   const api = useApi();
   const id = useId();
-  const [canPick, setCanPick] = useState(false);
+  // No answer (yet, or a failed one): no picker.
+  const canPick = useQuery(() => api.call('app.info', {}), [api]).data?.transport === 'ipc';
   const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    let live = true;
-    api.call('app.info', {}).then(
-      (info) => live && setCanPick(info.transport === 'ipc'),
-      () => live && setCanPick(false),
-    );
-    return () => {
-      live = false;
-    };
-  }, [api]);
   const pick = async () => {
     try {
       const { dir } = await api.call('app.pickFolder', { purpose: props.purpose });

@@ -1,33 +1,16 @@
-import { useEffect, useState } from 'react';
-import { IMAGE_STATUSES, type ImageFacets } from '../../../src-preload/contract.ts';
-import { errorMessage, useApi } from '../common/api-context.tsx';
+import { IMAGE_STATUSES } from '../../../src-preload/contract.ts';
+import { useApi } from '../common/api-context.tsx';
+import { useQuery } from '../common/useQuery.ts';
 import { STATUS_LABELS } from '../map/layers.ts';
 import { emptyFilters, isFiltered, NONE, type FilterState } from './filters.ts';
 
 /** Filters by status, reason, task, flight and capture date, offering only values the project has. */
 export function FilterBar(props: { value: FilterState; onChange: (f: FilterState) => void; revision: number }) {
   const api = useApi();
-  const [facets, setFacets] = useState<ImageFacets | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    let live = true;
-    api.call('images.facets', {}).then(
-      (f) => {
-        if (!live) return;
-        setFacets(f);
-        setError(null);
-      },
-      (e: unknown) => {
-        if (!live) return;
-        setFacets(null);
-        // Empty filter lists would look like "no photos": say the lists could not be loaded instead.
-        setError(`The filter lists could not be loaded: ${errorMessage(e)}`);
-      },
-    );
-    return () => {
-      live = false;
-    };
-  }, [api, props.revision]);
+  const query = useQuery(() => api.call('images.facets', {}), [api], { refresh: [props.revision] });
+  const facets = query.error ? null : (query.data ?? null);
+  // Empty filter lists would look like "no photos": say the lists could not be loaded instead.
+  const error = query.error && `The filter lists could not be loaded: ${query.error}`;
   const f = props.value;
   const set = (change: Partial<FilterState>) => props.onChange({ ...f, ...change });
   const count = (status: string) => facets?.statuses.find((s) => s.status === status)?.count ?? 0;

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
-import type { ImageDetail } from '../../../src-preload/contract.ts';
 import { errorMessage, useApi } from '../common/api-context.tsx';
+import { useQuery } from '../common/useQuery.ts';
 import { STATUS_COLOURS, STATUS_LABELS } from '../map/layers.ts';
 import { keyCommand, type Decision } from './culling.ts';
 import { Figures } from '../common/Figures.tsx';
@@ -36,21 +36,11 @@ export function PhotoDetail(props: {
     if (at >= 0 && next !== undefined) props.onNavigate?.(next);
   };
   const api = useApi();
-  const [photo, setPhoto] = useState<ImageDetail | null>(null);
   const [error, setError] = useState<string | null>(null);
   const closeRef = useRef<HTMLButtonElement>(null);
   const dialogRef = useRef<HTMLDivElement>(null);
-  const [local, setLocal] = useState(0);
-  useEffect(() => {
-    let live = true;
-    api.call('images.get', { id: props.id }).then(
-      (p) => live && setPhoto(p),
-      (e: unknown) => live && setError(errorMessage(e)),
-    );
-    return () => {
-      live = false;
-    };
-  }, [api, props.id, props.revision, local]);
+  const detail = useQuery(() => api.call('images.get', { id: props.id }), [api, props.id], { refresh: [props.revision], onError: setError });
+  const photo = detail.data ?? null;
   // Focus moves into the dialog and, when it closes, back where it was (the gallery keeps taking the culling keys).
   useEffect(() => {
     const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
@@ -64,7 +54,7 @@ export function PhotoDetail(props: {
     setError(null);
     try {
       await api.call('images.decide', { ids: [props.id], decision });
-      setLocal((n) => n + 1);
+      detail.reload();
       props.onChanged();
     } catch (err) {
       setError(errorMessage(err));

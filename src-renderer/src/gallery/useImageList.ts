@@ -1,8 +1,10 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback } from 'react';
 import type { ImageFilter, ImageListItem } from '../../../src-preload/contract.ts';
-import { errorMessage, useApi } from '../common/api-context.tsx';
+import { useApi } from '../common/api-context.tsx';
+import { useQuery } from '../common/useQuery.ts';
 
 const PAGE = 5000;
+const NOTHING: { items: ImageListItem[]; total: number } = { items: [], total: 0 };
 
 /**
  * All photos matching a filter, fetched page by page (10k photos are ~3 MB of JSON: fine to hold, too much to
@@ -11,32 +13,24 @@ const PAGE = 5000;
  */
 export function useImageList(filter: ImageFilter, revision: number) {
   const api = useApi();
-  const [items, setItems] = useState<ImageListItem[]>([]);
-  const [total, setTotal] = useState(0);
-  const [loading, setLoading] = useState(true);
-  const [error, setError] = useState<string | null>(null);
   const key = JSON.stringify(filter);
-  useEffect(() => {
-    let live = true;
-    setLoading(true);
-    (async () => {
-      const all: ImageListItem[] = [];
+  const query = useQuery(
+    async (signal) => {
+      const items: ImageListItem[] = [];
+      let total: number;
       for (let offset = 0; ; offset += PAGE) {
         const page = await api.call('images.list', { filter: JSON.parse(key) as ImageFilter, offset, limit: PAGE });
-        if (!live) return;
-        all.push(...page.items);
-        setTotal(page.total);
-        if (all.length >= page.total || page.items.length === 0) break;
+        signal.throwIfAborted(); // a newer filter or revision: no more pages for this one
+        items.push(...page.items);
+        total = page.total;
+        if (items.length >= page.total || page.items.length === 0) break;
       }
-      setItems(all);
-      setError(null);
-    })()
-      .catch((err: unknown) => live && setError(errorMessage(err)))
-      .finally(() => live && setLoading(false));
-    return () => {
-      live = false;
-    };
-  }, [api, key, revision]);
+      return { items, total };
+    },
+    [api, key],
+    { refresh: [revision] },
+  );
+  const { setData } = query;
 
   const patch = useCallback(
     async (ids: readonly number[]) => {
@@ -46,9 +40,10 @@ export function useImageList(filter: ImageFilter, revision: number) {
         const page = await api.call('images.list', { filter: { ids: chunk }, limit: chunk.length });
         for (const item of page.items) fresh.set(item.id, item);
       }
-      setItems((list) => list.map((item) => fresh.get(item.id) ?? item));
+      setData((list) => list && { ...list, items: list.items.map((item) => fresh.get(item.id) ?? item) });
     },
-    [api],
+    [api, setData],
   );
-  return { items, total, loading, error, patch };
+  const { items, total } = query.data ?? NOTHING;
+  return { items, total, loading: query.loading, error: query.error, patch };
 }

@@ -1,6 +1,5 @@
-import { useEffect, useState } from 'react';
-import type { CardOffloadInfo } from '../../../src-preload/contract.ts';
-import { errorMessage, useApi } from '../common/api-context.tsx';
+import { useApi } from '../common/api-context.tsx';
+import { useQuery } from '../common/useQuery.ts';
 import { cardStateText } from './summary.ts';
 
 /**
@@ -9,22 +8,7 @@ import { cardStateText } from './summary.ts';
  */
 export function CardOffloads({ refreshKey }: { refreshKey: string }) {
   const api = useApi();
-  const [cards, setCards] = useState<CardOffloadInfo[]>([]);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    let live = true;
-    api.call('ingest.offloads', {}).then(
-      (found) => {
-        if (!live) return;
-        setCards(found);
-        setError(null);
-      },
-      (err: unknown) => live && setError(errorMessage(err)),
-    );
-    return () => {
-      live = false;
-    };
-  }, [api, refreshKey]);
+  const { data: cards = [], error } = useQuery(() => api.call('ingest.offloads', {}), [api], { refresh: [refreshKey] });
   if (error) return <p className="error">Card records could not be read: {error}</p>;
   if (cards.length === 0) return null;
   return (

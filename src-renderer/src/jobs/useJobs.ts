@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { JobInfo } from '../../../src-preload/contract.ts';
 import { useApi, useEvent } from '../common/api-context.tsx';
+import { useQuery } from '../common/useQuery.ts';
 import { mergeJob } from './format.ts';
 
 /**
@@ -15,20 +16,15 @@ export function useJobs(projectId: string | null, onFinished: (job: JobInfo) => 
   useEffect(() => {
     setJobs([]); // another project's jobs are not this one's
     lastState.current = new Map();
-    if (!projectId) return;
-    let live = true;
-    api.call('jobs.list', {}).then(
-      (list) => {
-        if (!live) return;
-        for (const j of list) if (!lastState.current.has(j.id)) lastState.current.set(j.id, j.state);
-        setJobs((known) => list.reduce(mergeJob, known));
-      },
-      () => undefined, // no project yet: the list stays empty until one opens
-    );
-    return () => {
-      live = false;
-    };
-  }, [api, projectId]);
+  }, [projectId]);
+  // No project yet: the list stays empty until one opens (a failure leaves it to the events).
+  const listed = useQuery(async () => (projectId ? api.call('jobs.list', {}) : null), [api, projectId]);
+  useEffect(() => {
+    const list = listed.data;
+    if (!list) return;
+    for (const j of list) if (!lastState.current.has(j.id)) lastState.current.set(j.id, j.state);
+    setJobs((known) => list.reduce(mergeJob, known));
+  }, [listed.data]);
   const update = useCallback(
     (job: JobInfo) => {
       const before = lastState.current.get(job.id);

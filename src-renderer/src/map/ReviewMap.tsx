@@ -6,6 +6,7 @@ import workerUrl from '../../../node_modules/maplibre-gl/dist/maplibre-gl-worker
 import type { OdmRunInfo, PhotoFootprint, ReflyPlanInfo, TaskInfo } from '../../../src-preload/contract.ts';
 import type { ApiClient } from '../api/client.ts';
 import { errorMessage, useApi } from '../common/api-context.tsx';
+import { useQuery } from '../common/useQuery.ts';
 import type { ProjectContext } from '../common/project-context.ts';
 import { useImageList } from '../gallery/useImageList.ts';
 import { ReflyPanel } from '../refly/ReflyPanel.tsx';
@@ -60,6 +61,8 @@ const OFFLINE_STYLE: StyleSpecification = {
 const EMPTY = { type: 'FeatureCollection' as const, features: [] };
 /** Footprints are read in pages of this many (every one is drawn: 10k photos are ~2 MB of corners). */
 const FOOTPRINT_PAGE = 5000;
+const NO_FOOTPRINTS: PhotoFootprint[] = [];
+const NO_IMAGES: ImageLayer[] = [];
 
 type Corners = [[number, number], [number, number], [number, number], [number, number]];
 /** A georeferenced picture on the map (thumbnail, orthophoto, overlap raster): one image source and its raster layer. */
@@ -123,70 +126,58 @@ function setImageLayers(map: MlMap, group: ImageGroup, wanted: readonly ImageLay
 
 /** The overlap raster of every task with coverage, painted into PNG blob URLs (revoked when replaced). */
 function useOverlapImages(api: ApiClient, tasks: readonly TaskInfo[], onError: (message: string) => void): ImageLayer[] {
-  const [images, setImages] = useState<ImageLayer[]>([]);
-  useEffect(() => {
-    let live = true;
-    const made: string[] = [];
-    const withCoverage = tasks.filter((t) => t.coveragePct !== null);
-    Promise.all(
-      withCoverage.map(async (t) => {
-        const layer = await api.call('coverage.overlapLayer', { taskId: t.taskId });
-        const url = await overlapImageUrl(layer);
-        made.push(url);
-        return { key: t.taskId, url, corners: imageCorners(layer) };
-      }),
-    ).then(
-      (list) => live && setImages(list),
-      (e: unknown) => live && onError(errorMessage(e)),
-    );
-    return () => {
-      live = false;
-      // The map has copied the pixels once loaded; a newer raster replaces these.
-      setTimeout(() => made.forEach((u) => URL.revokeObjectURL(u)), 5000);
-    };
-  }, [api, tasks, onError]);
-  return images;
+  const query = useQuery(
+    (signal) => {
+      const made: string[] = [];
+      // Replaced (or the map closed): the map has copied the pixels once loaded; a newer raster replaces these.
+      signal.addEventListener('abort', () => setTimeout(() => made.forEach((u) => URL.revokeObjectURL(u)), 5000));
+      const withCoverage = tasks.filter((t) => t.coveragePct !== null);
+      return Promise.all(
+        withCoverage.map(async (t) => {
+          const layer = await api.call('coverage.overlapLayer', { taskId: t.taskId });
+          const url = await overlapImageUrl(layer);
+          made.push(url);
+          return { key: t.taskId, url, corners: imageCorners(layer) };
+        }),
+      );
+    },
+    [api, tasks],
+    { onError },
+  );
+  return query.data ?? NO_IMAGES;
 }
 
 /** The newest finished orthophoto of each verified task, as served by run id through the media route. */
 function useOrthophotos(api: ApiClient, tasks: readonly TaskInfo[], revision: number, onError: (message: string) => void): ImageLayer[] {
-  const [images, setImages] = useState<ImageLayer[]>([]);
-  useEffect(() => {
-    let live = true;
-    Promise.all(tasks.filter((t) => t.verified).map((t) => api.call('odm.runs', { taskId: t.taskId }))).then(
-      (runsPerTask) => {
-        const latest = runsPerTask.flatMap((runs) => runs.filter((r: OdmRunInfo) => r.state === 'done' && r.overlay).slice(0, 1));
-        if (live) setImages(latest.map((r) => ({ key: r.id, url: api.mediaUrl('overlay', r.id), corners: r.overlay!.corners as Corners })));
-      },
-      (e: unknown) => live && onError(errorMessage(e)),
-    );
-    return () => {
-      live = false;
-    };
-  }, [api, tasks, revision, onError]);
-  return images;
+  const query = useQuery(
+    async () => {
+      const runsPerTask = await Promise.all(tasks.filter((t) => t.verified).map((t) => api.call('odm.runs', { taskId: t.taskId })));
+      const latest = runsPerTask.flatMap((runs) => runs.filter((r: OdmRunInfo) => r.state === 'done' && r.overlay).slice(0, 1));
+      return latest.map((r) => ({ key: r.id, url: api.mediaUrl('overlay', r.id), corners: r.overlay!.corners as Corners }));
+    },
+    [api, tasks],
+    { refresh: [revision], onError },
+  );
+  return query.data ?? NO_IMAGES;
 }
 
 /** Every footprint of the project, page by page (no cap: a 10k-photo project draws 10k footprints). */
 function useFootprints(api: ApiClient, revision: number, onError: (message: string) => void): PhotoFootprint[] {
-  const [footprints, setFootprints] = useState<PhotoFootprint[]>([]);
-  useEffect(() => {
-    let live = true;
-    (async () => {
+  const query = useQuery(
+    async (signal) => {
       const all: PhotoFootprint[] = [];
       for (let offset = 0; ; offset += FOOTPRINT_PAGE) {
         const page = await api.call('images.footprints', { offset, limit: FOOTPRINT_PAGE });
-        if (!live) return;
+        signal.throwIfAborted(); // a newer revision: no more pages for this one
         if (page.length === 0) break;
         all.push(...page);
       }
-      setFootprints(all);
-    })().catch((e: unknown) => live && onError(errorMessage(e)));
-    return () => {
-      live = false;
-    };
-  }, [api, revision, onError]);
-  return footprints;
+      return all;
+    },
+    [api],
+    { refresh: [revision], onError },
+  );
+  return query.data ?? NO_FOOTPRINTS;
 }
 
 /** The page's theme, followed as the pilot toggles sunlight mode (the map repaints its overlays for it). */
@@ -364,8 +355,8 @@ export function ReviewMap({ tasks, revision, openPhoto, recomputing }: ProjectCo
     setImageLayers(map, 'mosaic', thumbs, visible.mosaic);
     setImageLayers(map, 'orthophoto', orthophotos, visible.orthophoto);
     setImageLayers(map, 'overlap', overlap, visible.overlap);
-    // `visible` is deliberately not a dependency: the visibility effect below applies toggles.
-  }, [map, thumbs, orthophotos, overlap]);
+    // New layers start as their group's toggle says (on a toggle this adds nothing: the effect below applies it).
+  }, [map, thumbs, orthophotos, overlap, visible.mosaic, visible.orthophoto, visible.overlap]);
 
   useEffect(() => {
     if (!map) return;

@@ -1,12 +1,14 @@
 import { useEffect, useState } from 'react';
 import type { JobInfo, OdmRunInfo, TaskInfo } from '../../../src-preload/contract.ts';
 import { errorMessage, useApi, useEvent } from '../common/api-context.tsx';
+import { useQuery } from '../common/useQuery.ts';
 import { isActive } from '../jobs/format.ts';
 
 type Engine = 'docker' | 'nodeodm';
 type Gpu = 'auto' | 'on' | 'off';
 /** Enough of ODM's log to follow what it does; the full log stays in the project's logs folder. */
 const LOG_LINES = 200;
+const NO_RUNS: OdmRunInfo[] = [];
 
 /** The newest ODM job of a task (jobs come newest first). */
 export function taskOdmJob(jobs: readonly JobInfo[], taskId: string): JobInfo | undefined {
@@ -28,23 +30,14 @@ export function OdmPanel({ task, jobs, revision }: { task: TaskInfo; jobs: reado
   const api = useApi();
   const [engine, setEngine] = useState<Engine>('docker');
   const [gpu, setGpu] = useState<Gpu>('auto');
-  const [runs, setRuns] = useState<OdmRunInfo[]>([]);
   const [error, setError] = useState<string | null>(null);
   const job = taskOdmJob(jobs, task.taskId);
   const running = job !== undefined && isActive(job);
   const lines = useJobLog(job?.id ?? null);
+  const runs =
+    useQuery(() => api.call('odm.runs', { taskId: task.taskId }), [api, task.taskId], { refresh: [revision, job?.state], onError: setError }).data ??
+    NO_RUNS;
   const last = runs[0];
-
-  useEffect(() => {
-    let live = true;
-    api.call('odm.runs', { taskId: task.taskId }).then(
-      (list) => live && setRuns(list),
-      (e: unknown) => live && setError(errorMessage(e)),
-    );
-    return () => {
-      live = false;
-    };
-  }, [api, task.taskId, revision, job?.state]);
 
   const act = async (what: () => Promise<unknown>) => {
     setError(null);
