@@ -107,4 +107,45 @@ describe('culling in the gallery (browser against postflight serve)', () => {
     await page.getByRole('button', { name: 'Clear filters' }).click();
     expect(app.watch.errors).toEqual([]);
   });
+
+  it('14: an answer that comes late, for a photo already stepped past, never replaces the photo on screen', async () => {
+    await view('Gallery');
+    await expect.poll(() => page.getByTestId('thumb').count(), { timeout: 30_000 }).toBe(7);
+    await page.getByTestId('gallery-grid').focus();
+    await page.keyboard.press('Enter');
+    const dialog = page.getByTestId('photo-detail');
+    await dialog.waitFor();
+    const heading = dialog.getByRole('heading', { level: 2 });
+    const fileOf = (id: number) => db<{ file_name: string }>('SELECT file_name FROM images WHERE id = ?', id)[0]!.file_name;
+    const shownId = async () => Number(await dialog.getAttribute('data-id'));
+    await expect.poll(() => heading.textContent()).toBe(fileOf(await shownId()));
+    // The first photo asked for from now on gets its answer only after the next one's is on screen.
+    let slowId: number | null = null;
+    let release = (): void => undefined;
+    const held = new Promise<void>((r) => (release = r));
+    let delivered = (): void => undefined;
+    const late = new Promise<void>((r) => (delivered = r));
+    await page.route('**/api/images.get', async (route) => {
+      const { id } = route.request().postDataJSON() as { id: number };
+      slowId ??= id;
+      const response = await route.fetch();
+      if (id !== slowId) return route.fulfill({ response });
+      await held;
+      await route.fulfill({ response });
+      delivered();
+    });
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(() => slowId).not.toBeNull();
+    await page.keyboard.press('ArrowRight');
+    const current = await shownId();
+    expect(current).not.toBe(slowId);
+    await expect.poll(() => heading.textContent()).toBe(fileOf(current));
+    release();
+    await late;
+    await page.waitForTimeout(1000); // time for the late answer to reach the dialog, were it taken
+    expect(await heading.textContent()).toBe(fileOf(current));
+    await page.unroute('**/api/images.get');
+    await page.keyboard.press('Escape');
+    expect(app.watch.errors).toEqual([]);
+  });
 });
