@@ -3,7 +3,10 @@
  * x 10, each copy with its own JPEG comment so every file differs in bytes and the duplicate check cannot short-cut
  * it), as CPU time so that other load on the machine does not skew the ratios:
  * - the luma-decode floor: read each file and decode its luma at full size, nothing else (what `djpeg -grayscale`
- *   does), with the same libjpeg-turbo build the addon uses;
+ *   does), with the same libjpeg-turbo build the addon uses (its SSE2 inverse DCT, native/src/jsimd_postflight.c);
+ *   beside it, for reference, the same decode with the library's plain C inverse DCT, and the issue's own floor,
+ *   `djpeg -grayscale` with the machine's libjpeg-turbo and its NASM SIMD (bench/djpeg-floor.c, compiled here when
+ *   the machine has cc and the libjpeg development files);
  * - DroneTM's per-photo pipeline (bench/dronetm_baseline.py: python3 + OpenCV, hash, EXIF, thumbnail, Laplacian);
  * - ingest --in-place (hash, metadata, metrics, thumbnail, database row) in a child process, native and TypeScript.
  * Floor and ingest alternate over --runs rounds (default 3) and the median ratio is the result. Then peak RSS of an
@@ -13,7 +16,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { openProject } from '../src-main/project/project.ts';
 import { DEFAULT_INGEST_CONCURRENCY, runIngest } from '../src-main/ingest/ingest.ts';
@@ -102,6 +105,23 @@ function droneTm(card: string): { cpuSeconds: number; wallSeconds: number; files
   }
 }
 
+/** `djpeg -grayscale` with the system's libjpeg-turbo (its own SIMD), or why it cannot run here. */
+function systemFloor(files: string[]): { cpuSeconds: number; library: string } | string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'postflight-bench-djpeg-'));
+  try {
+    const exe = path.join(dir, 'djpeg-floor');
+    try {
+      execFileSync('cc', ['-O2', path.join(here, 'djpeg-floor.c'), '-o', exe, '-ljpeg'], { stdio: 'pipe' });
+    } catch {
+      return 'not measured: no cc or no libjpeg development files on this machine';
+    }
+    execFileSync(exe, files.slice(0, 18), { encoding: 'utf8' }); // warm-up
+    return JSON.parse(execFileSync(exe, files, { encoding: 'utf8' }).trim()) as { cpuSeconds: number; library: string };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 async function main(): Promise<void> {
   const runs = process.argv.includes('--runs') ? Number(process.argv[process.argv.indexOf('--runs') + 1]) : 3;
   const engine = loadEngine({ log: () => {} });
@@ -110,35 +130,53 @@ async function main(): Promise<void> {
   const card = makeCard(10);
   const files = cardFiles(card);
   const bytes = files.reduce((n, f) => n + fs.statSync(f).size, 0);
+  console.log(`load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} at the start`);
   console.log(`ingest bench: ${files.length} distinct photos (${(bytes / 1e6).toFixed(0)} MB), ${concurrency} at a time, ${os.availableParallelism()} cores; ${engine.detail}`);
   console.log('CPU seconds (all threads) per round; ratios against the floor measured in the same round');
 
-  const floor = async (): Promise<number> => {
+  const floor = async (mode: 0 | 2 = 0): Promise<number> => {
     const cpu0 = process.cpuUsage();
-    await parallel(files, concurrency, async (f) => decodeFloor(await fs.promises.readFile(f), 0));
+    await parallel(files, concurrency, async (f) => decodeFloor(await fs.promises.readFile(f), mode));
     return cpuSeconds(process.cpuUsage(cpu0));
   };
   await floor(); // warms the page cache and the addon
-  const rounds: { floor: number; ingest: IngestRun; droneTm: ReturnType<typeof droneTm> }[] = [];
+  const rounds: { floor: number; plainIdct: number; system: number | null; ingest: IngestRun; droneTm: ReturnType<typeof droneTm> }[] = [];
+  let systemLibrary = '';
   for (let i = 0; i < runs; i++) {
-    const round = { floor: await floor(), ingest: ingestInChild(card), droneTm: droneTm(card) };
+    const sys = systemFloor(files);
+    if (typeof sys === 'string') systemLibrary = sys;
+    else systemLibrary = sys.library;
+    const round = { floor: await floor(), plainIdct: await floor(2), system: typeof sys === 'string' ? null : sys.cpuSeconds, ingest: ingestInChild(card), droneTm: droneTm(card) };
     rounds.push(round);
     const { ingest } = round;
     console.log(
-      `round ${i + 1}: floor ${round.floor.toFixed(2)} s, ingest ${ingest.cpuSeconds.toFixed(2)} s (${(ingest.cpuSeconds / round.floor).toFixed(2)}x, ` +
-        `${ingest.wallSeconds.toFixed(1)} s wall), DroneTM ${round.droneTm.cpuSeconds.toFixed(2)} s (${round.droneTm.wallSeconds.toFixed(1)} s wall)`,
+      `round ${i + 1} (load ${os.loadavg()[0]!.toFixed(1)}): floor ${round.floor.toFixed(2)} s (C IDCT ${round.plainIdct.toFixed(2)} s, system djpeg ${round.system?.toFixed(2) ?? '-'} s), ` +
+        `ingest ${ingest.cpuSeconds.toFixed(2)} s (${(ingest.cpuSeconds / round.floor).toFixed(2)}x, ${ingest.wallSeconds.toFixed(1)} s wall), ` +
+        `DroneTM ${round.droneTm.cpuSeconds.toFixed(2)} s (${round.droneTm.wallSeconds.toFixed(1)} s wall)`,
     );
   }
   const perPhoto = (s: number): string => `${((1000 * s) / files.length).toFixed(1)} ms/photo`;
   const mFloor = median(rounds.map((r) => r.floor));
   const mIngest = median(rounds.map((r) => r.ingest.cpuSeconds));
   const ratio = median(rounds.map((r) => r.ingest.cpuSeconds / r.floor));
+  const mPlain = median(rounds.map((r) => r.plainIdct));
+  const systemRounds = rounds.filter((r) => r.system !== null);
+  const mSystem = systemRounds.length ? median(systemRounds.map((r) => r.system!)) : null;
   const vsDroneTmCpu = median(rounds.map((r) => r.droneTm.cpuSeconds / r.ingest.cpuSeconds));
   const vsDroneTmWall = median(rounds.map((r) => r.droneTm.wallSeconds / r.ingest.wallSeconds));
-  console.log(`luma-decode floor (read + libjpeg-turbo luma)   ${mFloor.toFixed(2)} s CPU  ${perPhoto(mFloor)}`);
+  console.log(`luma-decode floor (read + libjpeg-turbo luma)   ${mFloor.toFixed(2)} s CPU  ${perPhoto(mFloor)}  (addon's SSE2 inverse DCT)`);
+  console.log(`  same, library's plain C inverse DCT           ${mPlain.toFixed(2)} s CPU  ${perPhoto(mPlain)}`);
+  console.log(
+    mSystem === null
+      ? `  system djpeg -grayscale: ${systemLibrary}`
+      : `  system djpeg -grayscale (${systemLibrary}, NASM SIMD) ${mSystem.toFixed(2)} s CPU  ${perPhoto(mSystem)}  (serial)`,
+  );
   console.log(`ingest --in-place, native                      ${mIngest.toFixed(2)} s CPU  ${perPhoto(mIngest)}`);
   console.log(`DroneTM pipeline (python3 + OpenCV)            ${median(rounds.map((r) => r.droneTm.cpuSeconds)).toFixed(2)} s CPU`);
   console.log(`goal: ingest CPU <= 1.5x the luma-decode floor -> ${ratio <= 1.5 ? 'met' : 'NOT met'} (${ratio.toFixed(2)}x, median of ${runs})`);
+  const vsPlain = median(rounds.map((r) => r.ingest.cpuSeconds / r.plainIdct));
+  const vsSystem = systemRounds.length ? median(systemRounds.map((r) => r.ingest.cpuSeconds / r.system!)) : null;
+  console.log(`  the same ingest is ${vsPlain.toFixed(2)}x the plain-C-IDCT floor${vsSystem === null ? '' : ` and ${vsSystem.toFixed(2)}x the system djpeg -grayscale`}`);
   console.log(
     `goal: >= 5x faster than DroneTM -> ${vsDroneTmWall >= 5 ? 'met' : 'NOT met'} in wall time (${vsDroneTmWall.toFixed(1)}x; ` +
       `DroneTM runs one photo at a time, ingest ${concurrency}); ${vsDroneTmCpu.toFixed(1)}x less CPU`,
@@ -155,6 +193,7 @@ async function main(): Promise<void> {
       const flat = big.maxRssMb / Math.max(...small);
       console.log(`peak RSS: ${Math.max(...small).toFixed(0)} MB for ${files.length} photos, ${big.maxRssMb.toFixed(0)} MB for ${big.files} (${perPhoto(big.cpuSeconds)})`);
       console.log(`goal: peak memory flat from ${files.length} to ${big.files} photos -> ${flat <= 1.25 ? 'met' : 'NOT met'} (${flat.toFixed(2)}x)`);
+      console.log(`load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} at the end`);
     } finally {
       fs.rmSync(bigCard, { recursive: true, force: true });
     }

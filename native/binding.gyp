@@ -2,6 +2,8 @@
   # libjpeg-turbo comes from the npm package jpeg-turbo (a devDependency whose own install script is not run, see
   # allowScripts in package.json): its sources are compiled here into a static library with hidden symbols, so the
   # addon never depends on a system libjpeg. Without the package the addon builds with the kernels only.
+  # src/jsimd_postflight.c replaces the library's jsimd_none.c: our SSE2 inverse DCT (its own NASM SIMD cannot be
+  # built without nasm), bit-exact with the C one; every other SIMD hook stays off.
   "variables": {
     "jpeg_dir%": "<!(node -p \"try { require('path').relative(process.cwd(), require('path').join(require('path').dirname(require.resolve('jpeg-turbo/package.json')), 'deps', 'libjpeg-turbo')) } catch { '' }\")"
   },
@@ -35,7 +37,7 @@
             "<(jpeg_dir)/jdpostct.c", "<(jpeg_dir)/jdsample.c", "<(jpeg_dir)/jerror.c", "<(jpeg_dir)/jidctflt.c",
             "<(jpeg_dir)/jidctfst.c", "<(jpeg_dir)/jidctint.c", "<(jpeg_dir)/jidctred.c", "<(jpeg_dir)/jmemmgr.c",
             "<(jpeg_dir)/jmemnobs.c", "<(jpeg_dir)/jquant1.c", "<(jpeg_dir)/jquant2.c", "<(jpeg_dir)/jutils.c",
-            "<(jpeg_dir)/jsimd_none.c"
+            "src/jsimd_postflight.c"
           ],
           "include_dirs": ["<(jpeg_dir)", "src/jpeg-config"],
           "cflags": ["-O3", "-w", "-fvisibility=hidden", "-fPIC"],

@@ -148,26 +148,43 @@ Napi::Value MeasureJpegAsync(const Napi::CallbackInfo& info) {
 
 class FloorWorker : public BufferWorker {
  public:
-  FloorWorker(Napi::Env env, Napi::Uint8Array jpeg, int mode)
-      : BufferWorker(env), size_(jpeg.ByteLength()), jpeg_(Hold(jpeg)), mode_(mode) {}
+  FloorWorker(Napi::Env env, Napi::Uint8Array jpeg, int mode, bool keep)
+      : BufferWorker(env), size_(jpeg.ByteLength()), jpeg_(Hold(jpeg)), mode_(mode),
+        pixels_(keep ? new std::vector<uint8_t>() : nullptr) {}
+  ~FloorWorker() override { delete pixels_; }
   void Execute() override {
     std::string error;
-    if (!DecodeFloor(jpeg_, size_, mode_, &error)) SetError(error);
+    if (!DecodeFloor(jpeg_, size_, mode_, pixels_, &error)) SetError(error);
   }
-  void OnOK() override { deferred_.Resolve(Env().Undefined()); }
+  void OnOK() override {
+    if (!pixels_) {
+      deferred_.Resolve(Env().Undefined());
+      return;
+    }
+    std::vector<uint8_t>* pixels = pixels_;
+    pixels_ = nullptr;
+    deferred_.Resolve(Napi::Buffer<uint8_t>::NewOrCopy(Env(), pixels->data(), pixels->size(),
+                                                       [](Napi::Env, uint8_t*, std::vector<uint8_t>* v) { delete v; }, pixels));
+  }
 
  private:
   size_t size_;
   const uint8_t* jpeg_;
   int mode_;
+  std::vector<uint8_t>* pixels_;
 };
 
-// decodeFloor(jpeg, mode): Promise<void>; mode 0 = full-size luma only, 1 = colour at 1/8 (benchmark baselines).
+// decodeFloor(jpeg, mode, keep?): Promise<Buffer | undefined>; the benchmark's bare decodes: mode 0 = full-size luma
+// (the addon's inverse DCT, SIMD where the CPU has it), 1 = colour at 1/8, 2 = full-size luma with the library's plain
+// C inverse DCT. With keep = true the decoded pixels come back (tests compare the two luma decodes byte for byte).
 Napi::Value DecodeFloorAsync(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   std::string error;
-  if (!ReadArgs(info, 2, &error) || !info[0].IsTypedArray()) return Reject(env, "decodeFloor(jpeg, mode)");
-  auto* worker = new FloorWorker(env, info[0].As<Napi::Uint8Array>(), info[1].As<Napi::Number>().Int32Value() == 1 ? 1 : 0);
+  if (!ReadArgs(info, 2, &error) || !info[0].IsTypedArray()) return Reject(env, "decodeFloor(jpeg, mode, keep?)");
+  const int mode = info[1].As<Napi::Number>().Int32Value();
+  if (mode != kFloorLuma && mode != kFloorColourEighth && mode != kFloorLumaPlainIdct) return Reject(env, "decodeFloor: mode is 0, 1 or 2");
+  const bool keep = info.Length() > 2 && info[2].ToBoolean().Value();
+  auto* worker = new FloorWorker(env, info[0].As<Napi::Uint8Array>(), mode, keep);
   Napi::Promise p = worker->Promise();
   worker->Queue();
   return p;

@@ -9,7 +9,9 @@
 // The internal headers (from the same package) give the inverse-DCT table the chroma shortcut below replaces.
 #define JPEG_INTERNALS
 #include <jpeglib.h>
+extern "C" {
 #include <jdct.h>
+}
 
 namespace {
 
@@ -199,14 +201,14 @@ bool Decode(const uint8_t* data, size_t size, int width, int height, int colourS
   return true;
 }
 
-bool Floor(const uint8_t* data, size_t size, int mode, JSAMPROW* rowOut, char* message) {
+bool Floor(const uint8_t* data, size_t size, int mode, std::vector<uint8_t>* keep, JSAMPROW* rowOut, char* message) {
   jpeg_decompress_struct cinfo;
   ErrorManager err;
   InitErrors(&cinfo, &err);
   if (setjmp(err.jump)) return Failed(&cinfo, &err, message);
   Open(&cinfo, data, size);
   cinfo.dct_method = JDCT_ISLOW;
-  if (mode == 0) {
+  if (mode != kFloorColourEighth) {
     cinfo.out_color_space = JCS_GRAYSCALE;
   } else {
     cinfo.out_color_space = JCS_RGB;
@@ -214,8 +216,16 @@ bool Floor(const uint8_t* data, size_t size, int mode, JSAMPROW* rowOut, char* m
     cinfo.scale_denom = 8;
   }
   jpeg_start_decompress(&cinfo);
-  *rowOut = static_cast<JSAMPROW>(malloc(static_cast<size_t>(cinfo.output_width) * cinfo.output_components));
-  while (cinfo.output_scanline < cinfo.output_height) jpeg_read_scanlines(&cinfo, rowOut, 1);
+  // The library's own C inverse DCT instead of the SIMD one (jsimd_postflight.c), for the comparison.
+  if (mode == kFloorLumaPlainIdct) cinfo.idct->inverse_DCT[0] = jpeg_idct_islow;
+  const size_t rowBytes = static_cast<size_t>(cinfo.output_width) * cinfo.output_components;
+  if (keep) keep->resize(rowBytes * cinfo.output_height);
+  *rowOut = static_cast<JSAMPROW>(malloc(rowBytes));
+  while (cinfo.output_scanline < cinfo.output_height) {
+    const size_t y = cinfo.output_scanline;
+    jpeg_read_scanlines(&cinfo, rowOut, 1);
+    if (keep) memcpy(keep->data() + y * rowBytes, *rowOut, rowBytes);
+  }
   jpeg_finish_decompress(&cinfo);
   jpeg_destroy_decompress(&cinfo);
   return true;
@@ -223,7 +233,11 @@ bool Floor(const uint8_t* data, size_t size, int mode, JSAMPROW* rowOut, char* m
 
 }  // namespace
 
-const char* JpegDecoderName() { return "libjpeg-turbo " PF_LIBJPEG_VERSION; }
+extern "C" int jsimd_can_idct_islow(void);
+
+const char* JpegDecoderName() {
+  return jsimd_can_idct_islow() ? "libjpeg-turbo " PF_LIBJPEG_VERSION " (SSE2 inverse DCT)" : "libjpeg-turbo " PF_LIBJPEG_VERSION;
+}
 
 bool MeasureJpeg(const uint8_t* data, size_t size, int width, int height, int colourStep, JpegMeasure* out,
                  std::string* error) {
@@ -250,10 +264,10 @@ bool MeasureJpeg(const uint8_t* data, size_t size, int width, int height, int co
   return ok;
 }
 
-bool DecodeFloor(const uint8_t* data, size_t size, int mode, std::string* error) {
+bool DecodeFloor(const uint8_t* data, size_t size, int mode, std::vector<uint8_t>* keep, std::string* error) {
   char message[JMSG_LENGTH_MAX] = {0};
   JSAMPROW row = nullptr;
-  const bool ok = Floor(data, size, mode, &row, message);
+  const bool ok = Floor(data, size, mode, keep, &row, message);
   free(row);
   if (!ok) *error = message;
   return ok;
@@ -268,7 +282,7 @@ bool MeasureJpeg(const uint8_t*, size_t, int, int, int, JpegMeasure*, std::strin
   return false;
 }
 
-bool DecodeFloor(const uint8_t*, size_t, int, std::string* error) {
+bool DecodeFloor(const uint8_t*, size_t, int, std::vector<uint8_t>*, std::string* error) {
   *error = "built without a JPEG decoder";
   return false;
 }

@@ -32,6 +32,8 @@ const char* JpegDecoderName();
 bool MeasureJpeg(const uint8_t* data, size_t size, int width, int height, int colourStep, JpegMeasure* out,
                  std::string* error);
 
-// The benchmark's floors, decoded with the same library and discarded row by row: 0 = luma only at full size (what
-// `djpeg -grayscale` does), 1 = colour at 1/8 scale in the DCT domain.
-bool DecodeFloor(const uint8_t* data, size_t size, int mode, std::string* error);
+// The benchmark's floors, decoded with the same library and discarded row by row (kept in `keep` when it is given):
+// full-size luma only (what `djpeg -grayscale` does) with the addon's inverse DCT (SIMD where the CPU has it) or with
+// the library's plain C one, or colour at 1/8 scale in the DCT domain.
+constexpr int kFloorLuma = 0, kFloorColourEighth = 1, kFloorLumaPlainIdct = 2;
+bool DecodeFloor(const uint8_t* data, size_t size, int mode, std::vector<uint8_t>* keep, std::string* error);

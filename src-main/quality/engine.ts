@@ -23,7 +23,7 @@ export interface JpegMeasurement {
 
 export interface KernelEngine {
   name: Engine;
-  /** What runs, for the log line and app.info, e.g. "native kernels, libjpeg-turbo 1.4.80 decode". */
+  /** What runs, for the log line and app.info, e.g. "native kernels, libjpeg-turbo 1.4.80 (SSE2 inverse DCT) decode". */
   detail: string;
   /** Kernel sums off the main thread. The caller must not change `gray` until the promise settles. */
   kernelSums(gray: Uint8Array, width: number, height: number): Promise<KernelSums>;
@@ -32,8 +32,12 @@ export interface KernelEngine {
    * on the libuv pool; no full-size image is made. Rejects for anything it does not handle (the caller falls back).
    */
   measureJpeg?: (jpeg: Uint8Array, width: number, height: number, colourStep: number) => Promise<JpegMeasurement>;
-  /** The bare decodes the benchmark compares with: 0 = full-size luma only, 1 = colour at 1/8. */
-  decodeFloor?: (jpeg: Uint8Array, mode: 0 | 1) => Promise<void>;
+  /**
+   * The bare decodes the benchmark compares with: 0 = full-size luma only (the addon's inverse DCT, SIMD where the
+   * CPU has it), 1 = colour at 1/8, 2 = full-size luma with the library's plain C inverse DCT. With `keep` the
+   * decoded pixels come back.
+   */
+  decodeFloor?: (jpeg: Uint8Array, mode: 0 | 1 | 2, keep?: boolean) => Promise<Buffer | undefined>;
   /** MD5 (hex) off the main thread. */
   md5?: (bytes: Uint8Array) => Promise<string>;
 }

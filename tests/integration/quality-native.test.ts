@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { loadEngine, md5Hex } from '../../src-main/quality/measure.ts';
 import { kernelSumsTs } from '../../src-main/quality/kernels.ts';
+import sharp from 'sharp';
 import { sharedData } from '../support/paths.ts';
 
 const native = loadEngine({ log: () => {} });
@@ -49,5 +50,33 @@ describe.skipIf(!built)('native addon', () => {
     const m = await native.measureJpeg!(photo, 4000, 2250, 8);
     expect([m.previewWidth, m.previewHeight, m.preview.length]).toEqual([500, 282, 500 * 282 * 3]);
     await expect(native.measureJpeg!(photo.subarray(0, photo.length >> 1), 4000, 2250, 8)).rejects.toThrow();
+  });
+
+  // native/src/jsimd_postflight.c claims bit-exactness with jidctint.c: every luma byte of every shared JPEG, plus
+  // synthetic photos whose coefficients reach the ends of the exact range (quality 100 noise and hard edges).
+  it.skipIf(!native.decodeFloor)('the SIMD inverse DCT decodes every JPEG to exactly the bytes of the C one', async () => {
+    const files = ['brighton_beach', 'p4m_mirafiori', 'metadata_samples'].flatMap((d) =>
+      fs.readdirSync(path.join(sharedData, d), { recursive: true, encoding: 'utf8' }).filter((f) => /\.jpe?g$/i.test(f)).map((f) => path.join(sharedData, d, f)),
+    );
+    const noise = grayImage(257, 131, 7);
+    const edges = Uint8Array.from({ length: 256 * 128 }, (_, i) => ((i >> 3) + (i >> 10)) % 2 ? 255 : 0);
+    const synthetic = [
+      await sharp(noise, { raw: { width: 257, height: 131, channels: 1 } }).jpeg({ quality: 100 }).toBuffer(),
+      await sharp(edges, { raw: { width: 256, height: 128, channels: 1 } }).jpeg({ quality: 100 }).toBuffer(),
+      await sharp(edges, { raw: { width: 128, height: 256, channels: 1 } }).jpeg({ quality: 5 }).toBuffer(),
+      await sharp(noise, { raw: { width: 257, height: 131, channels: 1 } }).toColourspace('srgb').jpeg({ quality: 97, chromaSubsampling: '4:4:4' }).toBuffer(),
+    ];
+    const jpegs = [...files.map((f) => ({ name: f, bytes: fs.readFileSync(f) })), ...synthetic.map((bytes, i) => ({ name: `synthetic ${i}`, bytes }))];
+    let compared = 0;
+    for (const { name, bytes } of jpegs) {
+      const plain = await native.decodeFloor!(bytes, 2, true).catch(() => null);
+      if (!plain) continue; // not a JPEG the library decodes (e.g. a lossless or 12-bit sample)
+      const simd = (await native.decodeFloor!(bytes, 0, true))!;
+      expect(simd.length, name).toBe(plain.length);
+      const first = simd.findIndex((v, i) => v !== plain[i]);
+      expect(first, `${name}: first differing luma byte`).toBe(-1);
+      compared++;
+    }
+    expect(compared).toBeGreaterThanOrEqual(files.length * 0.9 + synthetic.length);
   });
 });
