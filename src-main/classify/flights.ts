@@ -5,7 +5,7 @@
  */
 import type { ImageRow } from '../db/images.ts';
 import { distanceMetres } from './geodesy.ts';
-import { readTimestamp } from './time.ts';
+import { clockSeconds } from '../ingest/metadata-time.ts';
 
 /** One photo on a flight path; `t` in seconds on the camera's own clock. */
 export interface TrackPhoto {
@@ -63,8 +63,8 @@ export function trackPhotosByCamera(rows: readonly { row: Row; lat: number; lon:
   }
   const out: TrackPhoto[][] = [];
   for (const group of groups.values()) {
-    const local = group.map((r) => seconds(r.row.captured_local));
-    const utc = group.map((r) => seconds(r.row.captured_at));
+    const local = group.map((r) => clockSeconds(r.row.captured_local));
+    const utc = group.map((r) => clockSeconds(r.row.captured_at));
     const clock = local.every((s) => s !== null) ? local : utc.every((s) => s !== null) ? utc : local.map((s, i) => s ?? utc[i]!);
     const useRel = group.every((r) => r.row.rel_alt !== null);
     const photos: TrackPhoto[] = [];
@@ -76,10 +76,4 @@ export function trackPhotosByCamera(rows: readonly { row: Row; lat: number; lon:
     out.push(photos);
   }
   return out;
-}
-
-/** Seconds since the epoch of a timestamp, reading a zoneless camera clock as if it were UTC (only differences matter). */
-function seconds(value: string | null): number | null {
-  const d = readTimestamp(value, 'Z');
-  return d === null ? null : d.getTime() / 1000;
 }

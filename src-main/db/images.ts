@@ -63,6 +63,10 @@ export interface ImageRow {
   manual_decision: ManualDecision | null;
   captured_at: string | null;
   captured_local: string | null;
+  /** ISO 8601 UTC from the GPS receiver's own clock (ingest/metadata-time.ts readCaptureTime), when the photo has it. */
+  gps_time_utc: string | null;
+  /** 1 when the photo had readable camera metadata (ingest/metadata-values.ts cameraTagsRead), else 0. */
+  tags_read: number;
   lat: number | null;
   lon: number | null;
   alt: number | null;
@@ -129,6 +133,7 @@ const COLUMNS: ReadonlySet<string> = new Set<keyof Writable>([
   'focal35_mm', 'width', 'height', 'iso', 'exposure_s', 'metadata_json', 'metrics_json', 'sharpness', 'thumb_path',
   'task_id', 'flight_id', 'footprint', 'gsd_cm', 'ingested_at', 'copy_state', 'capture_key', 'band', 'band_index',
   'sensor_kind', 'speed_x_mps', 'speed_y_mps', 'motion_px', 'rtk_flag', 'rtk_std_lon_m', 'rtk_std_lat_m', 'rtk_std_hgt_m',
+  'gps_time_utc', 'tags_read',
 ]);
 
 // Prepared once per database and SQL text: classification writes every photo of a project in one go.

@@ -5,6 +5,11 @@ export interface Migration {
   version: number;
   name: string;
   sql: string;
+  /**
+   * Fills the new columns of rows written before the migration, in the same transaction after `sql`, when the value
+   * needs the same TypeScript rule that writes it today (a normaliser in ingest/) rather than SQL.
+   */
+  backfill?: (db: Database) => void;
 }
 
 /**
@@ -25,6 +30,7 @@ export function migrate(db: Database, migrations: readonly Migration[]): { from:
     if (m.version <= from) continue;
     db.transaction(() => {
       db.exec(m.sql);
+      m.backfill?.(db);
       db.pragma(`user_version = ${m.version}`);
     }).immediate();
   }

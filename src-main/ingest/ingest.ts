@@ -8,6 +8,7 @@ import type { Project } from '../project/project.ts';
 import { findOriginal, insertImage, replaceReasons, updateImage, type ImageStatus, type OriginalImage, type NewImage, type Reason } from '../db/images.ts';
 import { countSafeOnCard, findSourceImage, getOffloadRow, setCopy, type SourceImage } from '../db/offload.ts';
 import { readPhotoMetadata, type PhotoMetadata } from './metadata.ts';
+import { cameraTagsRead } from './metadata-values.ts';
 import { makeThumbnail, makeThumbnailFromPixels, previewFits } from './thumbnail.ts';
 import { md5Hex, measurePhotoWithPreview, type QualityMetrics } from '../quality/measure.ts';
 import { PhotoBuffers } from './photo-buffers.ts';
@@ -348,6 +349,8 @@ async function ingestPhoto(project: Project, run: RunContext, entry: PhotoEntry,
     status: measured.problems.length > 0 ? 'invalid_exif' : 'staged',
     captured_at: m.capturedAt,
     captured_local: m.capturedLocal,
+    gps_time_utc: m.gpsTimeUtc,
+    tags_read: cameraTagsRead(m.raw) ? 1 : 0,
     lat: m.lat,
     lon: m.lon,
     alt: m.alt,

@@ -96,3 +96,31 @@ export function readCaptureTime(groups: TagGroups): CaptureTime {
     gpsTimeUtc: readGpsTime(groups),
   };
 }
+
+/**
+ * The capture instant when the photo stated it without guessing, from the columns ingest wrote: the GPS receiver's
+ * clock (`gps_time_utc`), else the camera time with its declared zone (`captured_at`). A camera clock without a zone
+ * gives null: the zone is never guessed from longitude, since a wrong guess would reject good midday photos.
+ */
+export function statedUtc(photo: { gps_time_utc: string | null; captured_at: string | null }): Date | null {
+  return instant(photo.gps_time_utc) ?? instant(photo.captured_at);
+}
+
+/**
+ * Seconds on one clock from a normalised capture time: `captured_at` (ISO UTC) or `captured_local` (the camera's wall
+ * clock, zoneless, read as if UTC: only differences between photos of one camera matter).
+ */
+export function clockSeconds(normalised: string | null): number | null {
+  if (normalised === null) return null;
+  const d = instant(/(Z|[+-]\d{2}:\d{2})$/.test(normalised) ? normalised : `${normalised}Z`);
+  return d === null ? null : d.getTime() / 1000;
+}
+
+function instant(iso: string | null): Date | null {
+  if (iso === null) return null;
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? null : d;
+}
+
+/** The shape `capturedLocal` is written in (parseStamp): older rows may hold the camera's text as read. */
+export const NORMALISED_LOCAL = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?$/;

@@ -38,6 +38,15 @@ export function toText(value: unknown): string | null {
   return clean.length > 0 ? clean : null;
 }
 
+/**
+ * The photo had readable camera metadata: at least one tag group (IFD or XMP namespace), a parse error aside. The one
+ * rule for the `exif` finding: ingest applies it to the parse, classification reads the `images.tags_read` it wrote.
+ */
+export function cameraTagsRead(groups: unknown): boolean {
+  if (groups === null || typeof groups !== 'object' || Array.isArray(groups)) return false;
+  return Object.keys(groups).some((k) => k !== 'parseError');
+}
+
 /** The first value that is not null. */
 export function firstOf<T>(...values: (T | null)[]): T | null {
   for (const v of values) if (v !== null) return v;

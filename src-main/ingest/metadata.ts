@@ -4,7 +4,7 @@ import { readAttitude, type AircraftSource, type Attitude, type CameraPitchSourc
 import { readSensor, type SensorInfo } from './metadata-capture.ts';
 import { readPosition, type PositionSource } from './metadata-gps.ts';
 import { readCaptureTime, type CaptureTime } from './metadata-time.ts';
-import { firstOf, tag, toJsonSafe, toNumber, toText, type Json, type TagGroups } from './metadata-values.ts';
+import { cameraTagsRead, firstOf, tag, toJsonSafe, toNumber, toText, type Json, type TagGroups } from './metadata-values.ts';
 
 export type { AircraftSource, Attitude, CameraPitchSource, GimbalSource } from './metadata-attitude.ts';
 export type { PositionSource } from './metadata-gps.ts';
@@ -255,7 +255,7 @@ async function parseTags(bytes: Buffer): Promise<ParsedTags> {
 
 function metadataProblems(tags: ParsedTags, metadata: PhotoMetadata, fileName: string): MetadataProblem[] {
   const problems: MetadataProblem[] = [];
-  if (Object.keys(tags.groups).length === 0) {
+  if (!cameraTagsRead(tags.groups)) {
     problems.push({
       code: 'exif',
       message: tags.error

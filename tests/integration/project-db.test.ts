@@ -8,7 +8,9 @@ import { migrate } from '../../src-main/db/migrate.ts';
 import { migrations } from '../../src-main/db/migrations/index.ts';
 import { appendEvent } from '../../src-main/db/events.ts';
 import { AppError } from '../../src-main/common/errors.ts';
-import { makeTemp, repoRoot, rmTemp } from '../support/paths.ts';
+import { makeTemp, repoRoot, rmTemp, sharedData } from '../support/paths.ts';
+import { readPhotoMetadata } from '../../src-main/ingest/metadata.ts';
+import { getImage } from '../../src-main/db/images.ts';
 import { sql } from '../../src-main/db/database.ts';
 
 const latest = Math.max(...migrations.map((m) => m.version));
@@ -111,6 +113,32 @@ describe('project folder and database', () => {
     expect(sql(p.db).pragma('user_version', { simple: true })).toBe(latest);
     expect(p.info).toMatchObject({ id: 'p-old', name: 'Old survey' });
     expect(sql(p.db).prepare('SELECT file_name FROM images').pluck().get()).toBe('DJI_0100.JPG');
+    p.close();
+  });
+
+  it('fills the normalised time and tag columns of photos ingested before them, with the ingest normalisers', async () => {
+    const dir = temp();
+    const file = path.join(dir, PROJECT_DB);
+    const old = new BetterSqlite3(file);
+    migrate(old, migrations.filter((m) => m.version < 70));
+    const insert = old.prepare(
+      "INSERT INTO images (source_root, source_path, file_name, status, ingested_at, captured_local, metadata_json) VALUES ('/card', ?, ?, 'staged', 'now', ?, ?)",
+    );
+    // Real photos: one whose GPS block has a date and time, one without; the second with its clock as the camera wrote it.
+    const withGps = (await readPhotoMetadata(fs.readFileSync(path.join(sharedData, 'metadata_samples', 'issue-exif-js-124.tiff')), 'a.tiff')).metadata;
+    const without = (await readPhotoMetadata(fs.readFileSync(path.join(sharedData, 'brighton_beach', 'DJI_0018.JPG')), 'b.jpg')).metadata;
+    expect(withGps.gpsTimeUtc).not.toBeNull();
+    expect(without.gpsTimeUtc).toBeNull();
+    const a = Number(insert.run('a.tiff', 'a.tiff', withGps.capturedLocal, JSON.stringify({ ...withGps, gpsTimeUtc: undefined })).lastInsertRowid);
+    const b = Number(insert.run('b.jpg', 'b.jpg', '2016:06:23 16:31:59', JSON.stringify(without)).lastInsertRowid);
+    const c = Number(insert.run('c.jpg', 'c.jpg', null, null).lastInsertRowid);
+    old.close();
+
+    const p = openProject(dir);
+    expect(getImage(p.db, a)).toMatchObject({ gps_time_utc: withGps.gpsTimeUtc, tags_read: 1, captured_local: withGps.capturedLocal });
+    expect(getImage(p.db, b)).toMatchObject({ gps_time_utc: null, tags_read: 1, captured_local: without.capturedLocal });
+    expect(without.capturedLocal).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}/);
+    expect(getImage(p.db, c)).toMatchObject({ gps_time_utc: null, tags_read: 0 });
     p.close();
   });
 

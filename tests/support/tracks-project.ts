@@ -80,6 +80,7 @@ export function insertTrack(
           make: 'DJI',
           model: 'FC6310',
           metadata_json: JSON.stringify({ raw: { exif: { Make: 'DJI' } }, gpsTimeUtc: null }),
+          tags_read: 1,
           metrics_json: JSON.stringify(SHARP_METRICS),
           sharpness: SHARP_METRICS.gridScore,
           ...patch(p),

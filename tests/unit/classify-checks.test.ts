@@ -3,7 +3,8 @@ import { checkPhoto } from '../../src-main/classify/checks.ts';
 import { deriveStatus } from '../../src-main/classify/status.ts';
 import { solarElevationDeg } from '../../src-main/classify/sun.ts';
 import { DEFAULT_CLASSIFY_THRESHOLDS as T } from '../../src-main/classify/thresholds.ts';
-import { unambiguousUtc } from '../../src-main/classify/time.ts';
+import { readPosition } from '../../src-main/ingest/metadata-gps.ts';
+import { readCaptureTime, statedUtc } from '../../src-main/ingest/metadata-time.ts';
 import { DEFAULT_THRESHOLDS as Q } from '../../src-main/quality/metrics.ts';
 import type { ColourStats, QualityMetrics } from '../../src-main/quality/types.ts';
 
@@ -26,21 +27,23 @@ function metrics(o: { cells?: number | number[]; colour?: ColourStats; blurEffec
   };
 }
 
-// Kathmandu, midsummer, local noon (+05:45) = 06:15 UTC.
+// Kathmandu, midsummer, local noon (+05:45) = 06:15 UTC: the camera's tags, and the columns ingest writes from them.
 const NOON = { DateTimeOriginal: '2024:06:21 12:00:00', OffsetTimeOriginal: '+05:45' };
+const NOON_UTC = readCaptureTime({ exif: NOON }).capturedAt;
 
-function photo(o: Partial<Parameters<typeof checkPhoto>[0]> & { meta?: Record<string, unknown> } = {}) {
-  const { meta, ...rest } = o;
+/** A photo as classification reads it: only the normalised columns ingest wrote, never the raw EXIF. */
+function photo(o: Partial<Parameters<typeof checkPhoto>[0]> = {}) {
   return {
     id: 1,
     file_name: 'DJI_0001.JPG',
-    metadata_json: JSON.stringify({ raw: { exif: { Make: 'DJI', ...NOON }, ...meta } }),
+    tags_read: 1,
     lat: 27.7172,
     lon: 85.324,
-    captured_at: null,
+    captured_at: NOON_UTC,
+    gps_time_utc: null,
     gimbal_pitch: -90,
     metrics_json: JSON.stringify(metrics()),
-    ...rest,
+    ...o,
   };
 }
 
@@ -53,7 +56,7 @@ describe('per-photo checks', () => {
 
   it('reports every failure in DroneTM order: exif, gps, gimbal, blur, black', () => {
     const p = photo({
-      metadata_json: null,
+      tags_read: 0,
       lat: null,
       lon: null,
       gimbal_pitch: 0,
@@ -62,9 +65,10 @@ describe('per-photo checks', () => {
     expect(codes(p)).toEqual(['exif', 'gps', 'gimbal', 'blur', 'black']);
   });
 
-  it('reads DMS position text when the normalised columns are empty (DroneTM case)', () => {
-    const p = photo({ lat: null, lon: null, meta: { gps: { GPSLatitude: `8 deg 17' 58.73" S`, GPSLongitude: `115 deg 5' 40.2" E` } } });
-    const { position, reasons } = checkPhoto(p, T, Q);
+  it('places a photo whose EXIF position is DMS text (DroneTM case): ingest normalises it, classification reads the columns', () => {
+    const read = readPosition({ gps: { GPSLatitude: `8 deg 17' 58.73" S`, GPSLongitude: `115 deg 5' 40.2" E` } });
+    if (!read.ok) throw new Error('DMS text was not read');
+    const { position, reasons } = checkPhoto(photo({ lat: read.position.lat, lon: read.position.lon }), T, Q);
     expect(reasons).toEqual([]);
     expect(position!.lat).toBeCloseTo(-(8 + 17 / 60 + 58.73 / 3600), 9);
     expect(position!.lon).toBeCloseTo(115 + 5 / 60 + 40.2 / 3600, 9);
@@ -100,11 +104,11 @@ describe('per-photo checks', () => {
   it('sun: rejected below 10 degrees only when the UTC time is stated', () => {
     // Reykjavik, 21 December, 11:30 UTC: the sun barely clears the horizon.
     const reykjavik = { lat: 64.1466, lon: -21.9426 };
-    const gpsTime = { gps: { GPSDateStamp: '2024:12:21', GPSTimeStamp: [11, 30, 0] } };
-    expect(codes(photo({ ...reykjavik, meta: gpsTime }))).toEqual(['sun']);
+    const gpsTime = readCaptureTime({ gps: { GPSDateStamp: '2024:12:21', GPSTimeStamp: [11, 30, 0] } }).gpsTimeUtc;
+    expect(codes(photo({ ...reykjavik, captured_at: null, gps_time_utc: gpsTime }))).toEqual(['sun']);
     // The same photo with only a zoneless camera clock: never guessed, so no sun check.
-    const metadata_json = JSON.stringify({ raw: { exif: { DateTimeOriginal: '2024:12:21 11:30:00' } } });
-    expect(codes(photo({ ...reykjavik, metadata_json }))).toEqual([]);
+    const zoneless = readCaptureTime({ exif: { DateTimeOriginal: '2024:12:21 11:30:00' } });
+    expect(codes(photo({ ...reykjavik, captured_at: zoneless.capturedAt, gps_time_utc: zoneless.gpsTimeUtc }))).toEqual([]);
     // Midday in Kathmandu passes.
     expect(codes(photo())).toEqual([]);
   });
@@ -123,24 +127,28 @@ describe('sun elevation', () => {
   });
 });
 
-describe('unambiguous UTC', () => {
-  const tag = (o: Record<string, unknown>) => (name: string) => o[name];
-
+describe('stated UTC (from the columns ingest normalised)', () => {
   it('takes GPS time, the normalised UTC time, or DateTimeOriginal with its offset', () => {
-    expect(unambiguousUtc(null, tag({ GPSDateTime: '2024:06:15 14:30:22Z' }))?.toISOString()).toBe('2024-06-15T14:30:22.000Z');
-    expect(unambiguousUtc(null, tag({ GPSDateStamp: '2024:06:15', GPSTimeStamp: '14:30:22.5' }))?.toISOString()).toBe(
-      '2024-06-15T14:30:22.500Z',
-    );
-    expect(unambiguousUtc(null, tag({ gpsTimeUtc: '2024-06-15T14:30:22.000Z' }))?.toISOString()).toBe('2024-06-15T14:30:22.000Z');
-    expect(unambiguousUtc('2024-06-15T14:30:22.000Z', tag({}))?.toISOString()).toBe('2024-06-15T14:30:22.000Z');
-    expect(unambiguousUtc(null, tag(NOON))?.toISOString()).toBe('2024-06-21T06:15:00.000Z');
+    const utc = (exif: Record<string, unknown>, gps: Record<string, unknown> = {}) => {
+      const t = readCaptureTime({ exif, gps });
+      return statedUtc({ gps_time_utc: t.gpsTimeUtc, captured_at: t.capturedAt })?.toISOString() ?? null;
+    };
+    expect(utc({}, { GPSDateStamp: '2024:06:15', GPSTimeStamp: '14:30:22.5' })).toBe('2024-06-15T14:30:22.500Z');
+    expect(statedUtc({ gps_time_utc: '2024-06-15T14:30:22.000Z', captured_at: null })?.toISOString()).toBe('2024-06-15T14:30:22.000Z');
+    expect(statedUtc({ gps_time_utc: null, captured_at: '2024-06-15T14:30:22.000Z' })?.toISOString()).toBe('2024-06-15T14:30:22.000Z');
+    expect(utc(NOON)).toBe('2024-06-21T06:15:00.000Z');
+    // The GPS receiver's clock wins over the camera's.
+    expect(utc(NOON, { GPSDateStamp: '2024:06:21', GPSTimeStamp: [6, 15, 3] })).toBe('2024-06-21T06:15:03.000Z');
   });
 
   it('never guesses a zone', () => {
-    expect(unambiguousUtc(null, tag({ DateTimeOriginal: '2024:06:21 12:00:00' }))).toBeNull();
-    // A camera clock that went through a JS Date carries the reading machine's zone, not the camera's.
-    expect(unambiguousUtc(null, tag({ DateTimeOriginal: '2024-06-21T12:00:00.000Z', OffsetTimeOriginal: '+05:45' }))).toBeNull();
-    expect(unambiguousUtc(null, tag({ GPSDateStamp: 'not a date', GPSTimeStamp: 'nor a time' }))).toBeNull();
+    const utc = (exif: Record<string, unknown>, gps: Record<string, unknown> = {}) => {
+      const t = readCaptureTime({ exif, gps });
+      return statedUtc({ gps_time_utc: t.gpsTimeUtc, captured_at: t.capturedAt });
+    };
+    expect(utc({ DateTimeOriginal: '2024:06:21 12:00:00' })).toBeNull();
+    expect(utc({}, { GPSDateStamp: 'not a date', GPSTimeStamp: 'nor a time' })).toBeNull();
+    expect(statedUtc({ gps_time_utc: null, captured_at: null })).toBeNull();
   });
 });
 
