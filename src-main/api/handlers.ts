@@ -74,7 +74,7 @@ export function createHandlers(session: Session, transport: 'ipc' | 'http', nati
     'tasks.import': async ({ fileName, contentBase64 }) => {
       const { project } = session.require();
       const kept = keepImportedFile(project, fileName, contentBase64);
-      const result = withPilotFileName(() => importTasks(project, kept), kept, fileName);
+      const result = withPilotFileName(() => importTasks(project, kept, { fileName }), kept, fileName);
       changed('tasks');
       // New or moved task outlines change which photos belong where: the photos are matched again, then covered.
       if (result.added.length + result.updated.length > 0) refreshClassification(env());
@@ -189,20 +189,27 @@ export function createHandlers(session: Session, transport: 'ipc' | 'http', nati
 function keepImportedFile(project: Project, fileName: string, contentBase64: string): string {
   const safe = path.basename(fileName).replace(/[^\w.-]+/g, '_').replace(/^\.+/, '') || 'tasks';
   const dir = project.resolve('imports');
-  fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${safe}`);
-  fs.writeFileSync(file, Buffer.from(contentBase64, 'base64'));
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(file, Buffer.from(contentBase64, 'base64'));
+  } catch (err) {
+    fs.rmSync(file, { force: true });
+    throw new AppError('refused', `Could not keep a copy of ${path.basename(fileName)} in the project: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}.`);
+  }
   return file;
 }
 
 /**
  * Runs the import of a kept copy, saying the pilot's own file name in any error instead of the kept copy's path
- * (a folder and time-stamped name of ours the pilot never chose).
+ * (a folder and time-stamped name of ours the pilot never chose). A refused file's copy is deleted: the project
+ * keeps only the files of imports that happened.
  */
 function withPilotFileName<T>(run: () => T, kept: string, fileName: string): T {
   try {
     return run();
   } catch (err) {
+    fs.rmSync(kept, { force: true });
     if (!(err instanceof AppError)) throw err;
     const shown = path.basename(fileName);
     const message = err.message.split(kept).join(shown).split(path.basename(kept)).join(shown);

@@ -1,11 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Feature, Geometry, MultiPolygon, Polygon, Position } from 'geojson';
+import type { Geometry, MultiPolygon, Polygon, Position } from 'geojson';
 import { kml } from '@tmcw/togeojson';
 import { DOMParser } from '@xmldom/xmldom';
-import { unzipSync, strFromU8 } from 'fflate';
-import { booleanValid, kinks, rewind } from '@turf/turf';
+import { area, rewind } from '@turf/turf';
 import { AppError } from '../common/errors.ts';
+import { listZipEntries, readZipEntry } from '../common/zip-entry.ts';
+import { outlineProblem } from './outline-check.ts';
 
 export type TaskFileFormat = 'geojson' | 'dronetm' | 'kml' | 'kmz' | 'dji_wpml';
 
@@ -21,6 +22,13 @@ export interface ParsedTaskFile {
   tasks: ParsedTask[];
 }
 
+/** A task file larger than this is refused before it is read (the 50 000-corner boundary of a county is 2 MB). */
+export const MAX_TASK_FILE_BYTES = 256 * 1024 * 1024;
+/** Corners over all the tasks of one file; past it the pilot is asked to simplify the outlines. */
+export const MAX_TASK_CORNERS = 1_000_000;
+/** The longest task id taken (DroneTM's are numbers, a GIS export's a name). */
+const MAX_ID_LENGTH = 200;
+
 interface RawFeature {
   geometry: Geometry | null;
   properties: Record<string, unknown>;
@@ -31,66 +39,124 @@ interface RawFeature {
  * Reads a task file (GeoJSON, DroneTM task export, KML, KMZ incl. DJI WPML flight plans) into validated task
  * polygons. Throws one AppError naming the first bad feature; it never returns part of a file.
  */
-export function readTaskFile(file: string): ParsedTaskFile {
+export function readTaskFile(file: string, fileName: string = path.basename(file)): ParsedTaskFile {
   let bytes: Buffer;
   try {
+    const size = fs.statSync(file).size;
+    if (size > MAX_TASK_FILE_BYTES) {
+      throw new AppError('invalid_input', `The task file ${fileName} is ${Math.round(size / 2 ** 20)} MB; task files over ${MAX_TASK_FILE_BYTES / 2 ** 20} MB are not read.`, { file });
+    }
     bytes = fs.readFileSync(file);
   } catch (err) {
+    if (err instanceof AppError) throw err;
     throw new AppError('not_found', `Cannot read the task file ${file}: ${(err as Error).message}`, { file });
   }
-  const ext = path.extname(file).toLowerCase();
-  const base = path.basename(file, path.extname(file));
-  if (ext === '.kmz') return readKmz(bytes, base);
-  if (ext === '.kml') return fromKml(bytes.toString('utf8'), 'kml', base);
-  if (ext === '.geojson' || ext === '.json') return fromGeoJson(bytes.toString('utf8'));
-  throw new AppError('unsupported', `Task files must be GeoJSON, KML or KMZ; ${path.basename(file)} is none of these.`, { file });
+  const ext = path.extname(fileName).toLowerCase();
+  const base = path.basename(fileName, path.extname(fileName));
+  let parsed: ParsedTaskFile;
+  if (ext === '.kmz') parsed = readKmz(bytes, base);
+  else if (ext === '.kml') parsed = fromKml(bytes.toString('utf8'), 'kml', base);
+  else if (ext === '.geojson' || ext === '.json') parsed = fromGeoJson(bytes.toString('utf8'));
+  else throw new AppError('unsupported', `Task files must be GeoJSON, KML or KMZ; ${fileName} is none of these.`, { file });
+  return parsed;
 }
 
 function fromGeoJson(text: string): ParsedTaskFile {
-  let doc: { type?: unknown; features?: unknown; crs?: unknown };
+  let doc: unknown;
   try {
     doc = JSON.parse(text);
   } catch (err) {
     throw new AppError('invalid_input', `The task file is not valid JSON: ${(err as Error).message}`);
   }
-  checkCrs(doc.crs);
+  if (!isObject(doc)) {
+    throw new AppError('invalid_input', `The task file holds ${doc === null ? 'null' : `a JSON ${Array.isArray(doc) ? 'array' : typeof doc}`}, not GeoJSON: expected a FeatureCollection of task polygons.`);
+  }
+  checkCrs(doc['crs']);
+  const raw = (f: unknown): RawFeature =>
+    isObject(f)
+      ? { geometry: (f['geometry'] ?? null) as Geometry | null, properties: isObject(f['properties']) ? f['properties'] : {}, featureId: f['id'] as RawFeature['featureId'] }
+      : { geometry: null, properties: {} };
   const features: RawFeature[] =
-    doc.type === 'FeatureCollection' && Array.isArray(doc.features)
-      ? doc.features.map((f: Feature) => ({ geometry: f?.geometry ?? null, properties: f?.properties ?? {}, featureId: f?.id }))
-      : doc.type === 'Feature'
-        ? [{ geometry: (doc as Feature).geometry, properties: (doc as Feature).properties ?? {}, featureId: (doc as Feature).id }]
-        : doc.type === 'Polygon' || doc.type === 'MultiPolygon'
-          ? [{ geometry: doc as Geometry, properties: {} }]
+    doc['type'] === 'FeatureCollection' && Array.isArray(doc['features'])
+      ? doc['features'].map(raw)
+      : doc['type'] === 'Feature'
+        ? [raw(doc)]
+        : doc['type'] === 'Polygon' || doc['type'] === 'MultiPolygon'
+          ? [{ geometry: doc as unknown as Geometry, properties: {} }]
           : [];
   if (features.length === 0) {
     throw new AppError('invalid_input', 'The task file holds no features: expected a GeoJSON FeatureCollection of task polygons.');
   }
+  checkCorners(features.map((f) => f.geometry));
   // DroneTM exports number their tasks with project_task_index, the number its pilots see.
   const dronetm = features.some((f) => f.properties['project_task_index'] !== undefined);
   const tasks = features.map((f, i) => {
     const p = f.properties;
-    const idValue = dronetm
-      ? p['project_task_index']
-      : (p['task_id'] ?? p['id'] ?? f.featureId ?? p['name'] ?? i + 1);
-    const name = typeof p['name'] === 'string' ? p['name'] : dronetm ? `Task ${String(idValue)}` : null;
-    return validateTask(f.geometry, String(idValue), name, `feature ${i + 1}`);
+    const where = `feature ${i + 1}`;
+    const taskId = dronetm
+      ? taskIdOf(p['project_task_index'], 'project_task_index', where)
+      : taskIdOf(firstGiven(p['task_id'], p['id'], f.featureId, p['name']) ?? i + 1, 'task id', where);
+    const name = typeof p['name'] === 'string' ? p['name'] : dronetm ? `Task ${taskId}` : null;
+    return validateTask(f.geometry, taskId, name, where);
   });
   return { format: dronetm ? 'dronetm' : 'geojson', tasks: unique(tasks) };
 }
 
-function readKmz(bytes: Buffer, base: string): ParsedTaskFile {
-  let entries: Record<string, Uint8Array>;
-  try {
-    entries = unzipSync(new Uint8Array(bytes));
-  } catch (err) {
-    throw new AppError('invalid_input', `The KMZ file is not a readable zip archive: ${(err as Error).message}`);
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function firstGiven(...values: unknown[]): unknown {
+  return values.find((v) => v !== undefined && v !== null);
+}
+
+/** A task id is a non-empty string or a whole number (DroneTM's task index); anything else is refused in words. */
+function taskIdOf(value: unknown, field: string, where: string): string {
+  const shown = JSON.stringify(value) ?? String(value);
+  const fail = (why: string): never => {
+    throw new AppError('invalid_input', `The task at ${where}: ${why}`, { feature: where });
+  };
+  if (value === undefined || value === null) return fail(`it has no ${field} (every task of a DroneTM export has one).`);
+  if (typeof value === 'number') {
+    if (!Number.isSafeInteger(value)) fail(`its ${field} ${shown} is not a whole number.`);
+    return String(value);
   }
-  const names = Object.keys(entries);
+  if (typeof value !== 'string') {
+    return fail(`its ${field} ${shown.length > 60 ? `${shown.slice(0, 60)}…` : shown} is ${Array.isArray(value) ? 'a list' : typeof value === 'object' ? 'an object' : `a ${typeof value}`}; expected text or a whole number.`);
+  }
+  const id = value.trim();
+  if (!id) fail(`its ${field} is empty.`);
+  if (id.length > MAX_ID_LENGTH) fail(`its ${field} is ${id.length} characters long; at most ${MAX_ID_LENGTH} are taken.`);
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(id)) fail(`its ${field} ${shown} holds control characters.`);
+  return id;
+}
+
+function checkCorners(geometries: (Geometry | null)[]): void {
+  let corners = 0;
+  for (const g of geometries) {
+    const c = (g as { coordinates?: unknown } | null)?.coordinates;
+    if (!Array.isArray(c)) continue;
+    // Polygon: rings of positions; MultiPolygon: polygons of rings.
+    for (const a of c) for (const b of Array.isArray(a) ? a : []) corners += Array.isArray(b) && Array.isArray(b[0]) ? b.length : 1;
+  }
+  if (corners > MAX_TASK_CORNERS) {
+    throw new AppError(
+      'invalid_input',
+      `The task outlines have ${corners.toLocaleString('en')} corners in all; Postflight takes at most ${MAX_TASK_CORNERS.toLocaleString('en')}. Simplify them (e.g. QGIS Vector > Geometry Tools > Simplify, 0.5 m) and import again.`,
+      { corners },
+    );
+  }
+}
+
+function readKmz(bytes: Buffer, base: string): ParsedTaskFile {
+  const entries = listZipEntries(bytes, 'The task file');
+  const names = entries.map((e) => e.name);
   // A DJI WPML flight plan keeps the planned area in wpmz/template.kml (waylines.wpml holds only the route).
-  const wpml = names.find((n) => n.toLowerCase().endsWith('wpmz/template.kml'));
-  const kmlName = wpml ?? names.find((n) => n.toLowerCase() === 'doc.kml') ?? names.find((n) => n.toLowerCase().endsWith('.kml'));
-  if (!kmlName) throw new AppError('invalid_input', 'The KMZ file contains no KML document.', { entries: names });
-  return fromKml(strFromU8(entries[kmlName]!), wpml ? 'dji_wpml' : 'kmz', base);
+  const wpml = entries.find((e) => e.name.toLowerCase().endsWith('wpmz/template.kml'));
+  const kmlEntry = wpml ?? entries.find((e) => e.name.toLowerCase() === 'doc.kml') ?? entries.find((e) => e.name.toLowerCase().endsWith('.kml'));
+  if (!kmlEntry) throw new AppError('invalid_input', 'The KMZ file contains no KML document.', { entries: names.slice(0, 50) });
+  return fromKml(readZipEntry(bytes, kmlEntry, 'The task file').toString('utf8'), wpml ? 'dji_wpml' : 'kmz', base);
 }
 
 function fromKml(text: string, format: TaskFileFormat, base: string): ParsedTaskFile {
@@ -108,6 +174,7 @@ function fromKml(text: string, format: TaskFileFormat, base: string): ParsedTask
     return parts.length ? [{ parts, properties: (f.properties ?? {}) as Record<string, unknown> }] : [];
   });
   if (polygons.length === 0) throw new AppError('invalid_input', 'The KML document holds no polygon to use as a task area.');
+  checkCorners(polygons.flatMap((f) => f.parts));
   const tasks = polygons.map((f, i) => {
     const name = typeof f.properties['name'] === 'string' && f.properties['name'].trim() ? f.properties['name'].trim() : null;
     const id = name ?? (polygons.length === 1 ? base : `${base}-${i + 1}`);
@@ -170,14 +237,18 @@ export function validateTask(geometry: Geometry | null, taskId: string, name: st
   });
   const geom: Polygon | MultiPolygon =
     geometry.type === 'Polygon' ? { type: 'Polygon', coordinates: clean[0]! } : { type: 'MultiPolygon', coordinates: clean };
-  const crossings = kinks(geom).features;
-  if (crossings.length > 0) {
-    const at = crossings[0]!.geometry.coordinates;
-    fail(`the outline crosses itself near ${at[1]!.toFixed(6)}, ${at[0]!.toFixed(6)}.`, { kinks: crossings.length });
+  const problem = outlineProblem(clean);
+  if (problem) {
+    const near = problem.at ? ` near ${problem.at[1]!.toFixed(6)}, ${problem.at[0]!.toFixed(6)}` : '';
+    fail(`${problem.reason}${near}.`);
   }
-  if (!booleanValid(geom)) fail('the polygon is not valid (a hole outside its outline, overlapping parts or no area).');
+  const m2 = area(geom);
+  if (!(m2 >= MIN_TASK_AREA_M2)) fail(`the outline encloses ${m2 < 0.01 ? 'no area' : `only ${m2.toFixed(2)} m²`}; a task area is at least ${MIN_TASK_AREA_M2} m².`);
   return { taskId, name, geometry: rewind(geom, { mutate: true }) as Polygon | MultiPolygon };
 }
+
+/** Smaller than one photo's footprint at any height a survey flies: a slip of the mouse, not a task. */
+const MIN_TASK_AREA_M2 = 1;
 
 function unique(tasks: ParsedTask[]): ParsedTask[] {
   const seen = new Set<string>();

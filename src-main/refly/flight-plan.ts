@@ -7,8 +7,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Feature, Polygon } from 'geojson';
 import { DOMParser, type Element } from '@xmldom/xmldom';
-import { strFromU8, unzipSync } from 'fflate';
 import { AppError } from '../common/errors.ts';
+import { listZipEntries, readZipEntry } from '../common/zip-entry.ts';
 import { localFrame } from '../geo/local-frame.ts';
 import type { XY } from '../geo/raster.ts';
 import type { ReflyGap } from './plan.ts';
@@ -28,15 +28,11 @@ export function readFlightPlan(file: string): Wayline[] {
   }
   const ext = path.extname(file).toLowerCase();
   if (ext === '.kmz') {
-    let entries: Record<string, Uint8Array>;
-    try {
-      entries = unzipSync(new Uint8Array(bytes));
-    } catch (err) {
-      throw new AppError('invalid_input', `The flight plan is not a readable KMZ (zip) file: ${(err as Error).message}`);
-    }
-    const name = Object.keys(entries).find((n) => n.toLowerCase().endsWith('waylines.wpml')) ?? Object.keys(entries).find((n) => n.toLowerCase().endsWith('.kml'));
-    if (!name) throw new AppError('invalid_input', 'The KMZ holds no DJI waylines.wpml nor KML document.');
-    return fromXml(strFromU8(entries[name]!));
+    // Only the chosen entry is unpacked, under a size cap (a KMZ may hold anything, a zip bomb included).
+    const entries = listZipEntries(bytes, 'The flight plan');
+    const entry = entries.find((e) => e.name.toLowerCase().endsWith('waylines.wpml')) ?? entries.find((e) => e.name.toLowerCase().endsWith('.kml'));
+    if (!entry) throw new AppError('invalid_input', 'The KMZ holds no DJI waylines.wpml nor KML document.');
+    return fromXml(readZipEntry(bytes, entry, 'The flight plan').toString('utf8'));
   }
   if (ext === '.kml' || ext === '.wpml') return fromXml(bytes.toString('utf8'));
   throw new AppError('unsupported', `Flight plans must be DJI WPML (.kmz) or KML lines (.kml); ${path.basename(file)} is neither.`, { file });
