@@ -118,9 +118,9 @@ class MeasureWorker : public BufferWorker {
     o.Set("previewWidth", Napi::Number::New(env, result_->previewWidth));
     o.Set("previewHeight", Napi::Number::New(env, result_->previewHeight));
     // The preview moves into the Buffer (copied only where external memory is not allowed, as in Electron).
-    auto* pixels = new std::vector<uint8_t>(std::move(result_->preview));
-    o.Set("preview", Napi::Buffer<uint8_t>::NewOrCopy(env, pixels->data(), pixels->size(),
-                                                [](Napi::Env, uint8_t*, std::vector<uint8_t>* v) { delete v; }, pixels));
+    uint8_t* pixels = result_->preview.release();
+    o.Set("preview", Napi::Buffer<uint8_t>::NewOrCopy(env, pixels, result_->previewBytes,
+                                                      [](Napi::Env, uint8_t* p) { delete[] p; }));
     deferred_.Resolve(o);
   }
 

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <new>
 
 // The internal headers (from the same package) give the inverse-DCT table the chroma shortcut below replaces.
 #define JPEG_INTERNALS
@@ -148,7 +149,7 @@ bool Decode(const uint8_t* data, size_t size, int width, int height, int colourS
     for (int i = 0; i < 8 * cinfo.comp_info[c].v_samp_factor; i++) rowPtrs[c][i] = scratch->chroma[c - 1] + i * cstride[c];
   }
   const RowSource ring{scratch->ring, stride, ringMask};
-  uint8_t* preview = out->preview.data();
+  uint8_t* preview = out->preview.get();
   while (cinfo.output_scanline < cinfo.output_height) {
     const int y0 = static_cast<int>(cinfo.output_scanline);
     for (int i = 0; i < rowsPerCall; i++) rowPtrs[0][i] = scratch->ring + static_cast<size_t>((y0 + i) & ringMask) * stride;
@@ -239,27 +240,59 @@ const char* JpegDecoderName() {
   return jsimd_can_idct_islow() ? "libjpeg-turbo " PF_LIBJPEG_VERSION " (SSE2 inverse DCT)" : "libjpeg-turbo " PF_LIBJPEG_VERSION;
 }
 
+// The scratch memory of one libuv thread, kept from photo to photo: fresh half-megabyte buffers for every photo cost
+// page faults and their zeroing (a few % of a measurement). Grows to the largest photo the thread has measured.
+struct ThreadScratch {
+  uint8_t* ring = nullptr;
+  uint8_t* chroma[2] = {nullptr, nullptr};
+  uint16_t* columnSums = nullptr;
+  size_t stride = 0, previewWidth = 0;
+  ~ThreadScratch() { Release(); }
+  void Release() {
+    free(ring);
+    free(chroma[0]);
+    free(chroma[1]);
+    free(columnSums);
+    ring = chroma[0] = chroma[1] = nullptr;
+    columnSums = nullptr;
+    stride = previewWidth = 0;
+  }
+  bool Fit(size_t wantStride, size_t wantPreviewWidth) {
+    if (ring && wantStride <= stride && wantPreviewWidth <= previewWidth) return true;
+    Release();
+    ring = static_cast<uint8_t*>(malloc(wantStride * 2 * kMaxRows));
+    chroma[0] = static_cast<uint8_t*>(malloc(wantStride * kMaxRows));
+    chroma[1] = static_cast<uint8_t*>(malloc(wantStride * kMaxRows));
+    columnSums = static_cast<uint16_t*>(malloc(sizeof(uint16_t) * 8 * wantPreviewWidth));
+    if (!ring || !chroma[0] || !chroma[1] || !columnSums) {
+      Release();
+      return false;
+    }
+    stride = wantStride;
+    previewWidth = wantPreviewWidth;
+    return true;
+  }
+};
+
+thread_local ThreadScratch threadScratch;
+
 bool MeasureJpeg(const uint8_t* data, size_t size, int width, int height, int colourStep, JpegMeasure* out,
                  std::string* error) {
   char message[JMSG_LENGTH_MAX] = {0};
   out->previewWidth = (width + 7) / 8;
   out->previewHeight = (height + 7) / 8;
-  out->preview.assign(static_cast<size_t>(out->previewWidth) * out->previewHeight * 3, 0);
+  out->previewBytes = static_cast<size_t>(out->previewWidth) * out->previewHeight * 3;
+  // Every pixel is written by the decode (no zeroing); on failure the preview is thrown away.
+  out->preview.reset(new (std::nothrow) uint8_t[out->previewBytes]);
   out->colour = ColourSums{};
   // Luma ring: twice the largest iMCU row, enough for the kernels' 5 rows above and 4 below.
   const size_t stride = (static_cast<size_t>(width) + 7) / 8 * 8 + 64 + 64;
-  Scratch scratch{static_cast<uint8_t*>(malloc(stride * 2 * kMaxRows)),
-                  {static_cast<uint8_t*>(malloc(stride * kMaxRows)), static_cast<uint8_t*>(malloc(stride * kMaxRows))},
-                  static_cast<uint16_t*>(malloc(sizeof(uint16_t) * 8 * out->previewWidth))};
   LumaKernels kernels(width, height);
-  bool ok = scratch.ring && scratch.chroma[0] && scratch.chroma[1] && scratch.columnSums;
+  bool ok = out->preview && threadScratch.Fit(stride, static_cast<size_t>(out->previewWidth));
   if (!ok) snprintf(message, sizeof(message), "out of memory");
+  Scratch scratch{threadScratch.ring, {threadScratch.chroma[0], threadScratch.chroma[1]}, threadScratch.columnSums};
   if (ok) ok = Decode(data, size, width, height, colourStep, out, &kernels, &scratch, message);
   if (ok) kernels.Finish(&out->sums);
-  free(scratch.ring);
-  free(scratch.chroma[0]);
-  free(scratch.chroma[1]);
-  free(scratch.columnSums);
   if (!ok) *error = message;
   return ok;
 }

@@ -5,6 +5,7 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -20,7 +21,8 @@ struct ColourSums {
 struct JpegMeasure {
   KernelSums sums;
   ColourSums colour;
-  std::vector<uint8_t> preview;  // RGB, previewWidth x previewHeight
+  std::unique_ptr<uint8_t[]> preview;  // RGB, previewWidth x previewHeight
+  size_t previewBytes;
   int previewWidth, previewHeight;
 };
 
