@@ -3,7 +3,7 @@ import path from 'node:path';
 import { openProject } from '../../project/project.ts';
 import { exportPlan, formatFromFileName, REFLY_FORMATS, type ReflyFormat } from '../../refly/export.ts';
 import { readFlightPlan } from '../../refly/flight-plan.ts';
-import { planTaskRefly } from '../../refly/service.ts';
+import { planTaskRefly, reflyPlanInfo } from '../../refly/service.ts';
 import { requireString, UsageError, type CliIo, type Command, type ParsedArgs } from '../command.ts';
 import { reflySpec } from './specs.ts';
 
@@ -33,31 +33,20 @@ export const reflyCommand: Command = {
         fs.writeFileSync(file, f.bytes);
         return file;
       });
-      const summary = {
-        taskId,
-        format,
-        files: written,
-        photoCount: plan.photos.length,
-        lineCount: plan.lines.length,
-        blocks: plan.blocks,
-        heightM: plan.heightM,
-        heightSource: plan.heightSource,
-        frontOverlap: plan.frontOverlap,
-        sideOverlap: plan.sideOverlap,
-        lengthM: Math.round(plan.lengthM),
-        flightTimeS: Math.round(plan.flightTimeS),
-        gapAreaM2: Math.round(plan.gapAreaM2),
-      };
+      const info = reflyPlanInfo(plan);
+      // The app's figures (one definition, reflyPlanInfo) without its map GeoJSON, rounded for a terminal.
+      const { geojson: _geojson, ...figures } = info;
+      const summary = { ...figures, format, files: written, lengthM: Math.round(info.lengthM), flightTimeS: Math.round(info.flightTimeS), gapAreaM2: Math.round(info.gapAreaM2) };
       if (args.values.json) {
         io.stdout.write(JSON.stringify(summary) + '\n');
         return 0;
       }
-      const minutes = Math.ceil(plan.flightTimeS / 60);
+      const minutes = Math.ceil(info.flightTimeS / 60);
       io.stdout.write(
         [
-          `Re-fly plan for task ${taskId}: ${plan.gaps.length} gap${plan.gaps.length === 1 ? '' : 's'} (${Math.round(plan.gapAreaM2)} m²) in ${plan.blocks} block${plan.blocks === 1 ? '' : 's'}.`,
-          `  ${plan.photos.length} photos on ${plan.lines.length} lines at ${plan.heightM.toFixed(1)} m above take-off (${plan.heightSource === 'photos' ? 'as flown' : plan.heightSource === 'given' ? 'as given' : 'project flight height'}), overlap ${Math.round(plan.frontOverlap * 100)}/${Math.round(plan.sideOverlap * 100)}%`,
-          `  about ${(plan.lengthM / 1000).toFixed(2)} km and ${minutes} min of flight`,
+          `Re-fly plan for task ${taskId}: ${plan.gaps.length} gap${plan.gaps.length === 1 ? '' : 's'} (${Math.round(info.gapAreaM2)} m²) in ${info.blocks} block${info.blocks === 1 ? '' : 's'}.`,
+          `  ${info.photoCount} photos on ${info.lineCount} lines at ${info.heightM.toFixed(1)} m above take-off (${info.heightSource === 'photos' ? 'as flown' : info.heightSource === 'given' ? 'as given' : 'project flight height'}), overlap ${Math.round(info.frontOverlap * 100)}/${Math.round(info.sideOverlap * 100)}%`,
+          `  about ${(info.lengthM / 1000).toFixed(2)} km and ${minutes} min of flight`,
           ...written.map((f) => `  wrote ${f}`),
         ].join('\n') + '\n',
       );
