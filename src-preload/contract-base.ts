@@ -272,11 +272,16 @@ export interface ImageFacets {
  */
 export interface ReflyPlanInfo {
   taskId: string;
+  /** What it covers: the coverage gaps, or the unflown stretches of the task's flight plan. */
+  source: 'gaps' | 'flight_plan';
   photoCount: number;
   lineCount: number;
   blocks: number;
+  /** Height the footprints are figured at: above take-off, or above the ground under each photo with `terrain`. */
   heightM: number;
-  heightSource: 'photos' | 'given' | 'flight_height_setting';
+  heightSource: 'photos' | 'given' | 'flight_height_setting' | 'flight_plan';
+  /** Set when the photo points follow the project's DEM: each keeps `aglM` above the ground under it. */
+  terrain: { aglM: number; takeoffElevationM: number; minHeightM: number; maxHeightM: number; outsideDem: number } | null;
   frontOverlap: number;
   sideOverlap: number;
   lengthM: number;
@@ -284,6 +289,29 @@ export interface ReflyPlanInfo {
   gapAreaM2: number;
   /** DJI files the export makes (plans over 250 photo points are split). */
   djiFiles: number;
+  geojson: { type: 'FeatureCollection'; features: unknown[] };
+}
+
+/**
+ * A task's flight plan against the photos taken (planned vs flown). A planned photo point is flown when an accepted
+ * photo lies within 0.75 photo spacing of it along its line and half a line spacing across. `geojson` holds the
+ * planned survey lines (`role: "planned"`, LineString, `taskId`) and the unflown stretches (`role: "unflown"`,
+ * LineString, `points`, `lengthM`), in the plan's flight order.
+ */
+export interface FlightPlanInfo {
+  taskId: string;
+  /** File name the plan was imported from, and when. */
+  source: string;
+  importedAt: string;
+  /** 'actions': the plan's own photo waypoints; 'lines': points sampled along its lines at the photo spacing. */
+  pointsFrom: 'actions' | 'lines';
+  plannedPoints: number;
+  flownPoints: number;
+  unflownPoints: number;
+  unflownStretches: number;
+  unflownLengthM: number;
+  photoSpacingM: number;
+  lineSpacingM: number;
   geojson: { type: 'FeatureCollection'; features: unknown[] };
 }
 
@@ -335,6 +363,8 @@ export const METHOD_NAMES = [
   'tasks.verify',
   'tasks.unverify',
   'tasks.setStream',
+  'tasks.flightPlans',
+  'tasks.importFlightPlan',
   'images.list',
   'crews.get',
   'crews.setPilot',

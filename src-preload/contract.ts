@@ -13,7 +13,7 @@ import { z } from 'zod';
 import { IMAGE_STATUSES, REFLY_EXPORT_FORMATS, type EventName, type Events, type MethodName } from './contract-base.ts';
 import type {
   CardOffloadInfo, CardVolume, Envelope, ImageDetail, ImageFacets, RtkPoint, CrewInfo, ImageListItem, JobInfo, OdmRunInfo, OverlapLayerInfo,
-  PhotoFootprint, ProjectSummary, ReflyExport, ReflyPlanInfo, SyncTarget, SyncTargetInfo, TaskInfo, CloudTargetInfo,
+  PhotoFootprint, ProjectSummary, ReflyExport, ReflyPlanInfo, FlightPlanInfo, SyncTarget, SyncTargetInfo, TaskInfo, CloudTargetInfo,
 } from './contract-base.ts';
 
 export * from './contract-base.ts';
@@ -47,6 +47,8 @@ const reflyParams = taskRef.extend({
   sideOverlap: z.number().min(0).max(0.95).optional(),
   /** Height above take-off (m); by default the height the task was flown at. */
   heightM: z.number().min(2).max(500).optional(),
+  /** Plan only the unflown stretches of the task's imported flight plan instead of its coverage gaps. */
+  fromPlan: z.boolean().optional(),
 });
 type JobStarted = { jobId: string };
 
@@ -102,6 +104,18 @@ export const methods = {
   'tasks.unverify': method<TaskInfo>()(taskRef),
   /** Which file of each capture the task counts: a payload stream ('wide', 'zoom', 'thermal'), a band, or null (colour). */
   'tasks.setStream': method<TaskInfo>()(taskRef.extend({ stream: z.string().min(1).max(40).nullable() })),
+  /** Every task's flight plan against its accepted photos: planned waylines and the stretches left unflown. */
+  'tasks.flightPlans': method<FlightPlanInfo[]>()(none),
+  /** Stores a flight plan (DJI WPML .kmz, KML lines) as a task's; without taskId, the task it runs over. */
+  'tasks.importFlightPlan': method<FlightPlanInfo>()(
+    z
+      .object({
+        fileName: z.string().min(1).max(255),
+        contentBase64: z.string().min(1).max(64 * 1024 * 1024),
+        taskId: z.string().min(1).max(200).optional(),
+      })
+      .strict(),
+  ),
   'images.list': method<{ total: number; items: ImageListItem[] }>()(
     z
       .object({

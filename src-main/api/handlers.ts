@@ -24,6 +24,7 @@ import type { SyncTargetInfo } from '../../src-preload/contract.ts';
 import { importTasks } from '../geo/task-import.ts';
 import { exportPlan, REFLY_EXTENSIONS } from '../refly/export.ts';
 import { planTaskRefly, reflyPlanInfo } from '../refly/service.ts';
+import { flightPlanInfos, importFlightPlan, taskFlightPlanInfo } from '../refly/planned.ts';
 import { unverifyTask, verifyTask } from '../geo/verify.ts';
 import { setManualDecision } from '../classify/manual.ts';
 import { setFlightHeight } from '../geo/entered-height.ts';
@@ -79,6 +80,13 @@ export function createHandlers(session: Session, transport: 'ipc' | 'http', nati
       // New or moved task outlines change which photos belong where: the photos are matched again, then covered.
       if (result.added.length + result.updated.length > 0) refreshClassification(env());
       return { imported: result.added.length + result.updated.length, taskIds: [...result.added, ...result.updated, ...result.unchanged] };
+    },
+    'tasks.flightPlans': async () => flightPlanInfos(session.require().project),
+    'tasks.importFlightPlan': async ({ fileName, contentBase64, taskId }) => {
+      const { project } = session.require();
+      const imported = importFlightPlan(project, Buffer.from(contentBase64, 'base64'), fileName, taskId);
+      changed('tasks');
+      return taskFlightPlanInfo(project, imported.taskId)!;
     },
     'tasks.verify': async ({ taskId, force }) => {
       verifyTask(session.require().project, taskId, { force: force ?? false });
@@ -147,9 +155,10 @@ export function createHandlers(session: Session, transport: 'ipc' | 'http', nati
     'ingest.start': async (params) => ({ jobId: startIngest(env(), params) }),
     'classify.start': async (params) => ({ jobId: startClassify(env(), params) }),
     'coverage.start': async () => ({ jobId: startCoverage(env()) }),
-    'refly.plan': async ({ taskId, ...opts }) => reflyPlanInfo(planTaskRefly(session.require().project, taskId, opts)),
-    'refly.export': async ({ taskId, format, ...opts }) => {
-      const plan = planTaskRefly(session.require().project, taskId, opts);
+    'refly.plan': async ({ taskId, fromPlan, ...opts }) =>
+      reflyPlanInfo(planTaskRefly(session.require().project, taskId, { ...opts, fromPlan: fromPlan ? true : undefined })),
+    'refly.export': async ({ taskId, format, fromPlan, ...opts }) => {
+      const plan = planTaskRefly(session.require().project, taskId, { ...opts, fromPlan: fromPlan ? true : undefined });
       const files = exportPlan(plan, format, { fileName: `refly-task-${taskId}${REFLY_EXTENSIONS[format]}`, title: `Postflight re-fly, task ${taskId}` });
       return { files: files.map((f) => ({ fileName: f.fileName, contentBase64: Buffer.from(f.bytes).toString('base64') })) };
     },

@@ -331,6 +331,20 @@ export function countManualDecisions(db: ProjectDb): number {
 }
 
 /**
+ * Centres of the photos a flight plan is compared with: accepted photos inside [west, south, east, north], of any
+ * task or of none (a plan's lines may run past its task's outline, where photos are left unmatched).
+ */
+export function listAcceptedCentresIn(db: ProjectDb, bbox: readonly [number, number, number, number]): { lon: number; lat: number }[] {
+  return sql(db)
+    .prepare<[number, number, number, number], { lon: number; lat: number }>(
+      `SELECT lon, lat FROM images
+        WHERE lon BETWEEN ? AND ? AND lat BETWEEN ? AND ?
+          AND ((status IN ('assigned', 'unmatched') AND manual_decision IS NOT 'rejected') OR manual_decision = 'accepted')`,
+    )
+    .all(bbox[0], bbox[2], bbox[1], bbox[3]);
+}
+
+/**
  * A task's accepted photos, the ones sync uploads and ODM processes: assigned to it unless the pilot rejected them,
  * or accepted by the pilot. In capture order.
  */

@@ -242,3 +242,15 @@ export const storedDemHeaderSchema = z.object({
   bounds: z.tuple([z.number(), z.number(), z.number(), z.number()]),
 });
 export type DemHeader = z.output<typeof storedDemHeaderSchema>;
+
+// --- A task's flight plan (task_flight_plans.plan_json) ---------------------------------------------------------------
+
+/**
+ * The routes of a task's flight plan as read from the file (refly/flight-plan.ts): each waypoint is
+ * [lon, lat, height above take-off or null, 1 when the plan takes a photo there else 0], in flight order.
+ */
+export const storedFlightPlanSchema = z.object({
+  format: z.enum(['dji_wpml', 'kml']),
+  routes: z.array(z.object({ points: z.array(z.tuple([z.number(), z.number(), z.number().nullable(), z.union([z.literal(0), z.literal(1)])])) })).min(1),
+});
+export type StoredFlightPlan = z.output<typeof storedFlightPlanSchema>;

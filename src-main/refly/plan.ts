@@ -15,10 +15,25 @@ import { fieldOfView, type CameraInput } from '../geo/cameras.ts';
 import type { GapKind } from '../geo/coverage.ts';
 import { localFrame, type LocalFrame } from '../geo/local-frame.ts';
 import { gridOver, scanFill, type XY } from '../geo/raster.ts';
+import { normaliseYaw } from './flight-plan.ts';
 
 export interface ReflyGap {
-  kind: GapKind;
+  /** A coverage gap's kind, or `unflown`: a stretch of the task's flight plan no accepted photo was taken along. */
+  kind: GapKind | 'unflown';
   areaM2: number;
+}
+
+/** Heights that follow the terrain (a project DEM): every photo point keeps `aglM` above the ground under it. */
+export interface TerrainFollowing {
+  /** Height above the ground kept at every photo point (m). */
+  aglM: number;
+  /** DEM elevation at the take-off point (m). */
+  takeoffElevationM: number;
+  /** Lowest and highest photo point above take-off (m). */
+  minHeightM: number;
+  maxHeightM: number;
+  /** Photo points outside the DEM, left at `aglM` above take-off. */
+  outsideDem: number;
 }
 
 export interface PlanInput {
@@ -57,7 +72,12 @@ export interface PlannedLine {
 }
 
 export interface ReflyPlan {
+  /** What the plan covers: coverage gaps, or the unflown stretches of the task's flight plan. */
+  source: 'gaps' | 'flight_plan';
+  /** Height of the footprints (m): above take-off on flat ground, above the ground under each photo with `terrain`. */
   heightM: number;
+  /** Set when the photo points' heights above take-off follow a DEM. */
+  terrain: TerrainFollowing | null;
   frontOverlap: number;
   sideOverlap: number;
   /** Ground size of one photo: across the track (image width) and along it (image height), m. */
@@ -108,7 +128,9 @@ export function planRefly(input: PlanInput): ReflyPlan {
   const speedMps = Math.min(input.maxSpeedMps ?? 8, photoSpacingM / MIN_PHOTO_INTERVAL_S);
   const gaps = [...input.gaps];
   const empty: ReflyPlan = {
+    source: 'gaps',
     heightM: input.heightM,
+    terrain: null,
     frontOverlap: front,
     sideOverlap: side,
     footprint: fp,
@@ -380,10 +402,6 @@ function serpentine(block: Block, reverseLines: boolean, firstBackwards: boolean
   });
 }
 
-function normaliseYaw(deg: number): number {
-  const d = ((deg % 360) + 360) % 360;
-  return d > 180 ? d - 360 : d;
-}
 
 /** Smallest and largest value, in a loop: spreading a large array into Math.min overflows the stack. */
 function extent(values: readonly number[]): [number, number] {

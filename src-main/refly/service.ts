@@ -4,41 +4,52 @@
  */
 import type { Feature, Polygon } from 'geojson';
 import { AppError } from '../common/errors.ts';
-import { listAcceptedPhotos, type ImageRow } from '../db/images.ts';
+import { listAcceptedPhotos } from '../db/images.ts';
 import type { CameraInput } from '../geo/cameras.ts';
 import { analyseStored, computeCoverage } from '../geo/coverage-service.ts';
+import { projectTerrain } from '../geo/dem.ts';
 import { requireTask } from '../db/tasks.ts';
 import { MIN_GAP_M2 } from '../geo/coverage.ts';
 import { median } from '../geo/overlap.ts';
-import { coverageSettings } from '../geo/settings.ts';
 import type { Project } from '../project/project.ts';
 import type { ReflyPlanInfo } from '../../src-preload/contract-base.ts';
 import { MAX_WAYPOINTS_PER_FILE, toGeoJson } from './export.ts';
-import { unflownStretches, type Wayline } from './flight-plan.ts';
+import { compareWithPhotos, resolvePlan, type StoredFlightPlan } from './flight-plan.ts';
+import { flownCamera, flownHeight, flownHeightAboveGround, type HeightSource } from './flown.ts';
+import { planUnflown } from './from-plan.ts';
+import { taskPlanVsFlown } from './planned.ts';
 import { DEFAULT_FRONT_OVERLAP, DEFAULT_SIDE_OVERLAP, groundFootprint, planRefly, type ReflyGap, type ReflyPlan } from './plan.ts';
+import { followTerrain } from './terrain.ts';
 
 export interface ReflyOptions {
   /** Front and side overlap, 0..1. */
   frontOverlap?: number;
   sideOverlap?: number;
-  /** Flight height above take-off (m); by default the height the task's photos were taken at. */
+  /**
+   * Flight height (m): above take-off on flat ground; with a project DEM, the height above the ground to keep. By
+   * default the height the task's photos were taken at.
+   */
   heightM?: number;
   /** Plan these areas instead of the coverage gaps. */
   areas?: Feature<Polygon, ReflyGap>[];
-  /** Plan the stretches of these planned lines along which no accepted photo was taken, instead of the gaps. */
-  fromPlan?: Wayline[];
+  /**
+   * Plan the planned photo points of the task's flight plan that no accepted photo was taken near, instead of the
+   * gaps: `true` for the plan imported with the task, or a plan read for this run.
+   */
+  fromPlan?: true | StoredFlightPlan;
 }
 
 export interface TaskReflyPlan extends ReflyPlan {
   taskId: string;
   camera: CameraInput & { make: string | null };
   /** Where the height came from. */
-  heightSource: 'photos' | 'given' | 'flight_height_setting';
+  heightSource: HeightSource;
 }
 
 /**
- * Plans the re-fly of a task's gaps (or of `opts.areas`) at the height and with the camera its photos were taken
- * with. Worded refusals: no photos, no camera size, no height (asks for one), nothing to re-fly.
+ * Plans the re-fly of a task's gaps (or of `opts.areas`, or of its flight plan's unflown stretches) at the height
+ * and with the camera its photos were taken with; with a project DEM every photo point keeps the flown height above
+ * the ground under it. Worded refusals: no photos, no camera size, no height (asks for one), nothing to re-fly.
  */
 export function planTaskRefly(project: Project, taskId: string, opts: ReflyOptions = {}): TaskReflyPlan {
   const task = requireTask(project.db, taskId);
@@ -64,17 +75,40 @@ export function planTaskRefly(project: Project, taskId: string, opts: ReflyOptio
       { taskId, needs: 'height' },
     );
   }
-  let areas = opts.areas;
-  if (!areas && opts.fromPlan) {
-    const fp = groundFootprint(camera, height.metres);
-    const front = opts.frontOverlap ?? DEFAULT_FRONT_OVERLAP;
-    const side = opts.sideOverlap ?? DEFAULT_SIDE_OVERLAP;
-    const flown = photos.flatMap((p) => (p.lat !== null && p.lon !== null ? [{ lon: p.lon, lat: p.lat }] : []));
-    areas = unflownStretches(opts.fromPlan, flown, { acrossM: fp.acrossM * (1 - side), alongM: fp.alongM, minM: fp.alongM * (1 - front) });
-    if (areas.length === 0) {
-      throw new AppError('refused', `Task ${taskId}: every line of the flight plan has accepted photos along it; nothing of the plan is left to fly.`, { taskId });
+  const first = photos.find((p) => p.lat !== null && p.lon !== null);
+  // The pilot usually takes off where the task's first flight did.
+  const start: [number, number] | undefined = first ? [first.lon!, first.lat!] : undefined;
+  const terrain = projectTerrain(project);
+  const agl = terrain && start ? (opts.heightM ?? flownHeightAboveGround(project, photos, terrain)) : null;
+  const terrainFollowing = (plan: ReflyPlan): ReflyPlan =>
+    terrain && start && agl !== null ? followTerrain(plan, terrain, { lon: start[0], lat: start[1] }, agl) : plan;
+
+  if (opts.fromPlan && !opts.areas) {
+    const stored = opts.fromPlan === true ? taskPlanVsFlown(project, task, opts) : null;
+    if (opts.fromPlan === true && !stored) {
+      throw new AppError('refused', `Task ${taskId} has no flight plan: import it with \`tasks import --plan <plan.kmz> --task ${taskId}\`, or give the file (--plan).`, { taskId });
     }
+    const check =
+      stored ??
+      (() => {
+        const fp = groundFootprint(camera, height.metres);
+        const plan = resolvePlan(opts.fromPlan as StoredFlightPlan, {
+          photoSpacingM: fp.alongM * (1 - (opts.frontOverlap ?? DEFAULT_FRONT_OVERLAP)),
+          lineSpacingM: fp.acrossM * (1 - (opts.sideOverlap ?? DEFAULT_SIDE_OVERLAP)),
+        });
+        return compareWithPhotos(plan, photos.flatMap((p) => (p.lat !== null && p.lon !== null ? [{ lon: p.lon, lat: p.lat }] : [])));
+      })();
+    if (check.stretches.length === 0) {
+      throw new AppError('refused', `Task ${taskId}: every planned photo point of the flight plan has an accepted photo near it; nothing of the plan is left to fly.`, { taskId });
+    }
+    // The plan's own heights above take-off when it has them (and neither a DEM nor --height says otherwise).
+    const planHeights = median(check.plan.points.flatMap((p) => (p.heightM !== null ? [p.heightM] : [])));
+    const usePlanHeights = planHeights !== null && agl === null && opts.heightM === undefined;
+    const plan = planUnflown({ check, camera, heightM: agl ?? (usePlanHeights ? planHeights : height.metres), planHeights: usePlanHeights, start });
+    return { ...terrainFollowing(plan), taskId, camera, heightSource: usePlanHeights ? 'flight_plan' : height.source };
   }
+
+  let areas = opts.areas;
   if (!areas) {
     // Fresh figures, as verify does: photos culled since the last computation must not hide or invent a gap. The plan
     // covers every gap down to DroneTM's 100 m², also those too small for the report's list (left out there as
@@ -91,28 +125,28 @@ export function planTaskRefly(project: Project, taskId: string, opts: ReflyOptio
       );
     }
   }
-  const first = photos.find((p) => p.lat !== null && p.lon !== null);
   const plan = planRefly({
     gaps: areas,
-    heightM: height.metres,
+    heightM: agl ?? height.metres,
     camera,
     frontOverlap: opts.frontOverlap,
     sideOverlap: opts.sideOverlap,
-    // The pilot usually takes off where the task's first flight did.
-    start: first ? [first.lon!, first.lat!] : undefined,
+    start,
   });
-  return { ...plan, taskId, camera, heightSource: height.source };
+  return { ...terrainFollowing(plan), taskId, camera, heightSource: height.source };
 }
 
 /** What the app shows of a plan: figures and the plan as GeoJSON for the map. */
 export function reflyPlanInfo(plan: TaskReflyPlan): ReflyPlanInfo {
   return {
     taskId: plan.taskId,
+    source: plan.source,
     photoCount: plan.photos.length,
     lineCount: plan.lines.length,
     blocks: plan.blocks,
     heightM: plan.heightM,
     heightSource: plan.heightSource,
+    terrain: plan.terrain,
     frontOverlap: plan.frontOverlap,
     sideOverlap: plan.sideOverlap,
     lengthM: plan.lengthM,
@@ -123,31 +157,3 @@ export function reflyPlanInfo(plan: TaskReflyPlan): ReflyPlanInfo {
   };
 }
 
-/** The camera most of the task's photos were taken with (model, lens and image size). */
-function flownCamera(photos: readonly ImageRow[]): (CameraInput & { make: string | null }) | null {
-  const counts = new Map<string, { n: number; camera: CameraInput & { make: string | null } }>();
-  for (const p of photos) {
-    if (!p.width || !p.height) continue;
-    const camera = { make: p.make, model: p.model, focalMm: p.focal_mm, focal35Mm: p.focal35_mm, width: p.width, height: p.height };
-    const key = JSON.stringify(camera);
-    const c = counts.get(key) ?? { n: 0, camera };
-    c.n++;
-    counts.set(key, c);
-  }
-  let best: { n: number; camera: CameraInput & { make: string | null } } | null = null;
-  for (const c of counts.values()) if (!best || c.n > best.n) best = c;
-  return best?.camera ?? null;
-}
-
-function flownHeight(project: Project, photos: readonly ImageRow[], given: number | undefined): { metres: number; source: TaskReflyPlan['heightSource'] } | null {
-  if (given !== undefined) {
-    if (!(given >= 2 && given <= 500)) throw new AppError('invalid_input', `A flight height of ${given} m is out of range (2-500 m above take-off).`, { heightM: given });
-    return { metres: given, source: 'given' };
-  }
-  // Photos of the survey itself: take-off and landing frames near the ground would pull the median down.
-  const heights = photos.flatMap((p) => (p.rel_alt !== null && p.rel_alt >= 2 ? [p.rel_alt] : []));
-  const m = median(heights);
-  if (m !== null) return { metres: m, source: 'photos' };
-  const setting = coverageSettings(project.db).flightHeightM;
-  return setting ? { metres: setting, source: 'flight_height_setting' } : null;
-}

@@ -170,7 +170,7 @@ describe.each(SETS)('re-flying the gaps of a task over $name', ({ name, marginM,
 
   it('plans the stretches of a flight plan that have no photos yet (--from-plan)', () => {
     const out = path.join(tmp, 'out', 'from-plan.geojson');
-    const r = JSON.parse(run('refly', '--project', project, '--task', 'R1', '--from-plan', path.join(tmp, 'out', 'refly.kmz'), '--out', out, '--json').stdout) as PlanSummary;
+    const r = JSON.parse(run('refly', '--project', project, '--task', 'R1', '--from-plan', '--plan', path.join(tmp, 'out', 'refly.kmz'), '--out', out, '--json').stdout) as PlanSummary;
     expect(r.photoCount).toBeGreaterThan(0);
     const unflown = (JSON.parse(fs.readFileSync(out, 'utf8')) as { features: PlanFeature[] }).features.filter((f) => f.properties.role === 'gap');
     expect(unflown.length).toBeGreaterThan(0);
@@ -217,10 +217,10 @@ describe.each(SETS)('re-flying the gaps of a task over $name', ({ name, marginM,
     const after = taskReport();
     expect(after.coverage_pct!).toBeGreaterThanOrEqual(97);
     expect(after.coverage_pct!).toBeGreaterThan(before.coverage_pct!);
-    // Planned vs flown: every line of the plan now has accepted photos along it.
-    const again = runPostflight(['refly', '--project', project, '--task', 'R1', '--from-plan', path.join(tmp, 'out', 'refly.kmz'), '--out', path.join(tmp, 'out', 'again.kmz')]);
+    // Planned vs flown: every planned photo point now has an accepted photo near it.
+    const again = runPostflight(['refly', '--project', project, '--task', 'R1', '--from-plan', '--plan', path.join(tmp, 'out', 'refly.kmz'), '--out', path.join(tmp, 'out', 'again.kmz')]);
     expect(again.code).not.toBe(0);
-    expect(again.stderr).toMatch(/every line of the flight plan has accepted photos along it/);
+    expect(again.stderr).toMatch(/every planned photo point of the flight plan has an accepted photo near it/);
   }, 600_000);
 });
 

@@ -1,5 +1,5 @@
 import type { Feature, Polygon } from 'geojson';
-import { strFromU8, unzipSync } from 'fflate';
+import { strFromU8, unzipSync, zipSync } from 'fflate';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,7 +8,8 @@ import { analyseCoverage } from '../../src-main/geo/coverage.ts';
 import { computeFootprint } from '../../src-main/geo/footprint.ts';
 import { localFrame } from '../../src-main/geo/local-frame.ts';
 import { exportPlan, formatFromFileName, MAX_WAYPOINTS_PER_FILE, WPML_NS } from '../../src-main/refly/export.ts';
-import { readFlightPlan, unflownStretches } from '../../src-main/refly/flight-plan.ts';
+import { compareWithPhotos, parseFlightPlan, readFlightPlan, resolvePlan } from '../../src-main/refly/flight-plan.ts';
+import { planUnflown } from '../../src-main/refly/from-plan.ts';
 import { idealPhotoCount, planRefly, type ReflyGap, type ReflyPlan } from '../../src-main/refly/plan.ts';
 import { SURVEY_ORIGIN, pose } from '../support/geo-lawnmower.ts';
 
@@ -122,42 +123,113 @@ describe('planned vs flown', () => {
   const plan = planRefly({ gaps: [gap(0, 0, 120, 400)], heightM: 100, camera: CAMERA });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'postflight-plan-'));
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const spacing = { photoSpacingM: plan.photoSpacingM, lineSpacingM: plan.lineSpacingM };
+  const fixture = (name: string) => fs.readFileSync(path.join(import.meta.dirname, '..', 'fixtures', 'flight-plans', name));
+  const kmzOf = (entries: Record<string, Uint8Array>) => zipSync(entries);
 
-  it('reads back the waylines of a DJI WPML KMZ and of KML lines', () => {
+  it('reads back our own DJI WPML KMZ: every photo waypoint is a planned point, lines as planned', () => {
     const [kmz] = exportPlan(plan, 'wpml', { fileName: 'p.kmz', title: 't' });
     fs.writeFileSync(path.join(dir, 'p.kmz'), kmz!.bytes);
-    const [kml] = exportPlan(plan, 'kml', { fileName: 'p.kml', title: 't' });
-    fs.writeFileSync(path.join(dir, 'p.kml'), kml!.bytes);
-    for (const file of ['p.kmz', 'p.kml']) {
-      const lines = readFlightPlan(path.join(dir, file));
-      expect(lines, file).toHaveLength(plan.lines.length);
-      lines.forEach((l, i) => {
-        expect(l[0][0]).toBeCloseTo(plan.lines[i]!.coordinates[0][0], 7);
-        expect(l[1][1]).toBeCloseTo(plan.lines[i]!.coordinates[1][1], 7);
-      });
-    }
+    const stored = readFlightPlan(path.join(dir, 'p.kmz'));
+    expect(stored.format).toBe('dji_wpml');
+    const resolved = resolvePlan(stored, { photoSpacingM: 1, lineSpacingM: 1 });
+    expect(resolved.pointsFrom).toBe('actions');
+    expect(resolved.points).toHaveLength(plan.photos.length);
+    expect(resolved.lines).toHaveLength(plan.lines.length);
+    resolved.points.forEach((p, i) => {
+      expect(p.lon).toBeCloseTo(plan.photos[i]!.lon, 7);
+      expect(p.line).toBe(plan.photos[i]!.line);
+      expect(p.heightM).toBeCloseTo(100, 6);
+      expect(Math.abs(p.yawDeg - plan.photos[i]!.yawDeg) % 360).toBeLessThan(0.5);
+    });
+    // Spacing read from the plan itself, not from the fallback.
+    expect(resolved.photoSpacingM).toBeCloseTo(plan.photoSpacingM, 0);
+    expect(resolved.lineSpacingM).toBeCloseTo(plan.lineSpacingM, 0);
     fs.writeFileSync(path.join(dir, 'bad.kmz'), 'not a zip');
     expect(() => readFlightPlan(path.join(dir, 'bad.kmz'))).toThrow(/not a readable KMZ/);
   });
 
-  it('finds the stretches an aborted flight left, and only those', () => {
-    const lines = readFlightPlan(path.join(dir, 'p.kmz'));
-    // The flight stopped half-way along the third line.
+  it('reads KML lines: points sampled at the photo spacing along each line', () => {
+    const [kml] = exportPlan(plan, 'kml', { fileName: 'p.kml', title: 't' });
+    fs.writeFileSync(path.join(dir, 'p.kml'), kml!.bytes);
+    const resolved = resolvePlan(readFlightPlan(path.join(dir, 'p.kml')), spacing);
+    expect(resolved.pointsFrom).toBe('lines');
+    expect(resolved.lines).toHaveLength(plan.lines.length);
+    // Sampled from the line's start to its end, one per photo spacing: as many as the plan has (its ends included).
+    expect(Math.abs(resolved.points.length - plan.photos.length)).toBeLessThanOrEqual(plan.lines.length);
+  });
+
+  it("reads a DJI WPML in DroneTM's waypoint structure (waylines.wpml only, take-off waypoint, photo actions)", () => {
+    const stored = parseFlightPlan(kmzOf({ 'wpmz/waylines.wpml': new Uint8Array(fixture('dronetm-waypoints.wpml')) }), 'task-7.kmz');
+    const resolved = resolvePlan(stored, { photoSpacingM: 99, lineSpacingM: 99 });
+    expect(resolved.pointsFrom).toBe('actions');
+    // The take-off waypoint takes no photo and is not a planned point; 3 lines of 6.
+    expect(resolved.lines).toHaveLength(3);
+    expect(resolved.points).toHaveLength(18);
+    expect(resolved.points.every((p) => p.heightM === 60)).toBe(true);
+    expect(resolved.points.slice(0, 6).every((p) => Math.abs(p.yawDeg) < 1)).toBe(true);
+    expect(resolved.points.slice(6, 12).every((p) => Math.abs(Math.abs(p.yawDeg) - 180) < 1)).toBe(true);
+    expect(resolved.photoSpacingM).toBeCloseTo(10, 0);
+    expect(resolved.lineSpacingM).toBeCloseTo(29.9, 0);
+  });
+
+  it("reads DroneTM's waylines mode (line ends only, photos on the pilot's timer): legs left out, points sampled", () => {
+    const stored = parseFlightPlan(fixture('dronetm-waylines.wpml'), 'waylines.wpml');
+    const resolved = resolvePlan(stored, { photoSpacingM: 10, lineSpacingM: 99 });
+    expect(resolved.pointsFrom).toBe('lines');
+    expect(resolved.lines).toHaveLength(4);
+    // 150 m lines at 10 m: 16 points each.
+    expect(resolved.points).toHaveLength(64);
+    expect(resolved.lineSpacingM).toBeCloseTo(29.9, 0);
+  });
+
+  it('finds what an aborted flight and a mid-flight gap left, and only that', () => {
+    const resolved = resolvePlan(readFlightPlan(path.join(dir, 'p.kmz')), spacing);
+    expect(compareWithPhotos(resolved, plan.photos).stretches).toEqual([]);
+    // Aborted half-way along the third line.
     const thirdStart = plan.photos.findIndex((p) => p.line === 2);
-    const thirdCount = plan.lines[2]!.photoCount;
-    const flown = plan.photos.slice(0, thirdStart + Math.floor(thirdCount / 2));
-    const opts = { acrossM: plan.lineSpacingM, alongM: plan.footprint.alongM, minM: plan.photoSpacingM };
-    expect(unflownStretches(lines, plan.photos, opts)).toEqual([]);
-    const missing = unflownStretches(lines, flown, opts);
-    // Half of line 3 and all of the lines after it.
-    expect(missing).toHaveLength(plan.lines.length - 2);
-    const missingArea = missing.reduce((a, m) => a + m.properties.areaM2, 0);
-    const lineLength = (l: (typeof lines)[number]) => Math.hypot(...frame.toXY(l[1][0], l[1][1]).map((v, k) => v - frame.toXY(l[0][0], l[0][1])[k]!) as [number, number]);
-    const expected = lines.slice(3).reduce((a, l) => a + lineLength(l), 0) + lineLength(lines[2]!) / 2;
-    expect(missingArea / plan.lineSpacingM).toBeGreaterThan(expected - plan.footprint.alongM);
-    expect(missingArea / plan.lineSpacingM).toBeLessThan(expected + plan.footprint.alongM);
-    // Re-planned, the stretches are covered again.
-    const again = planRefly({ gaps: missing, heightM: 100, camera: CAMERA });
-    for (const m of missing) expect(coverageOf(again, m.geometry).overlap3Pct).toBe(100);
+    const abortAt = thirdStart + Math.floor(plan.lines[2]!.photoCount / 2);
+    const aborted = compareWithPhotos(resolved, plan.photos.slice(0, abortAt));
+    expect(aborted.flown.filter((f) => !f).length).toBe(plan.photos.length - abortAt);
+    expect(aborted.stretches).toHaveLength(plan.lines.length - 2);
+    expect(aborted.stretches[0]!.points[0]).toBe(abortAt);
+    // A mid-flight gap: three photos of line 2 missing.
+    const secondStart = plan.photos.findIndex((p) => p.line === 1);
+    const gapped = plan.photos.filter((_, i) => i < secondStart + 2 || i > secondStart + 4);
+    const mid = compareWithPhotos(resolved, gapped);
+    expect(mid.stretches.map((s) => s.points)).toEqual([[secondStart + 2, secondStart + 3, secondStart + 4]]);
+    expect(mid.stretches[0]!.lengthM).toBeCloseTo(3 * plan.photoSpacingM, 0);
+    // Re-planned, exactly the missing points, at their planned positions and headings.
+    const again = planUnflown({ check: mid, camera: CAMERA, heightM: 100, planHeights: true });
+    expect(again.source).toBe('flight_plan');
+    expect(again.photos.map((p) => [p.lon, p.lat, p.yawDeg])).toEqual([2, 3, 4].map((k) => [resolved.points[secondStart + k]!.lon, resolved.points[secondStart + k]!.lat, resolved.points[secondStart + k]!.yawDeg]));
+    expect(again.gaps.map((g) => g.properties.kind)).toEqual(['unflown']);
+  });
+
+  it('counts photos taken on a timer that drifts from the plan as flown; a single photo more than half a line away does not fly a line', () => {
+    const resolved = resolvePlan(readFlightPlan(path.join(dir, 'p.kmz')), spacing);
+    // Photos every 1.3 planned spacings, starting half a spacing late, 3 m off the line: all points still flown.
+    const drifted = plan.lines.flatMap((l, i) => {
+      const pts = plan.photos.filter((p) => p.line === i);
+      const a = frame.toXY(...l.coordinates[0]);
+      const b = frame.toXY(...l.coordinates[1]);
+      const len = Math.hypot(b[0] - a[0], b[1] - a[1]);
+      const d = [(b[0] - a[0]) / len, (b[1] - a[1]) / len];
+      const out: { lon: number; lat: number }[] = [];
+      for (let t = plan.photoSpacingM / 2; t <= len + plan.photoSpacingM / 2; t += 1.3 * plan.photoSpacingM) {
+        const [lon, lat] = frame.toLonLat(a[0] + t * d[0]! + 3 * d[1]!, a[1] + t * d[1]! - 3 * d[0]!);
+        out.push({ lon, lat });
+      }
+      return pts.length ? out : [];
+    });
+    expect(compareWithPhotos(resolved, drifted).stretches).toEqual([]);
+    // Every photo moved sideways by 0.6 line spacings: nearer the next line than its own, so its own is unflown.
+    const shifted = plan.photos.filter((p) => p.line === 0).map((p) => {
+      const [x, y] = frame.toXY(p.lon, p.lat);
+      const [lon, lat] = frame.toLonLat(x + 0.6 * plan.lineSpacingM * Math.cos((p.yawDeg * Math.PI) / 180), y - 0.6 * plan.lineSpacingM * Math.sin((p.yawDeg * Math.PI) / 180));
+      return { lon, lat };
+    });
+    const check = compareWithPhotos(resolved, shifted);
+    expect(check.flown.slice(0, plan.lines[0]!.photoCount).some(Boolean)).toBe(false);
   });
 });

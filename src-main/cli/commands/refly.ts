@@ -3,7 +3,7 @@ import path from 'node:path';
 import { openProject } from '../../project/project.ts';
 import { exportPlan, formatFromFileName, REFLY_FORMATS, type ReflyFormat } from '../../refly/export.ts';
 import { readFlightPlan } from '../../refly/flight-plan.ts';
-import { planTaskRefly, reflyPlanInfo } from '../../refly/service.ts';
+import { planTaskRefly, reflyPlanInfo, type TaskReflyPlan } from '../../refly/service.ts';
 import { requireString, UsageError, type CliIo, type Command, type ParsedArgs } from '../command.ts';
 import { reflySpec } from './specs.ts';
 
@@ -23,7 +23,9 @@ export const reflyCommand: Command = {
     const heightM = parseHeight(args.values.height);
     const project = openProject(dir, { writer: 'refly' });
     try {
-      const fromPlan = typeof args.values['from-plan'] === 'string' ? readFlightPlan(args.values['from-plan']) : undefined;
+      const planFile = typeof args.values.plan === 'string' ? args.values.plan : null;
+      if (planFile && !args.values['from-plan']) throw new UsageError('--plan goes with --from-plan (re-fly the unflown stretches of that flight plan)');
+      const fromPlan = args.values['from-plan'] ? (planFile ? readFlightPlan(planFile) : true) : undefined;
       const plan = planTaskRefly(project, taskId, { ...overlap, heightM, fromPlan });
       const files = exportPlan(plan, format, { fileName: path.basename(out), title: `Postflight re-fly, task ${taskId}` });
       const folder = path.dirname(path.resolve(out));
@@ -44,8 +46,17 @@ export const reflyCommand: Command = {
       const minutes = Math.ceil(info.flightTimeS / 60);
       io.stdout.write(
         [
-          `Re-fly plan for task ${taskId}: ${plan.gaps.length} gap${plan.gaps.length === 1 ? '' : 's'} (${Math.round(info.gapAreaM2)} m²) in ${info.blocks} block${info.blocks === 1 ? '' : 's'}.`,
-          `  ${info.photoCount} photos on ${info.lineCount} lines at ${info.heightM.toFixed(1)} m above take-off (${info.heightSource === 'photos' ? 'as flown' : info.heightSource === 'given' ? 'as given' : 'project flight height'}), overlap ${Math.round(info.frontOverlap * 100)}/${Math.round(info.sideOverlap * 100)}%`,
+          plan.source === 'flight_plan'
+            ? `Re-fly plan for task ${taskId}: the ${plan.lines.length} unflown stretch${plan.lines.length === 1 ? '' : 'es'} of its flight plan (${info.photoCount} planned photo points without an accepted photo near them).`
+            : `Re-fly plan for task ${taskId}: ${plan.gaps.length} gap${plan.gaps.length === 1 ? '' : 's'} (${Math.round(info.gapAreaM2)} m²) in ${info.blocks} block${info.blocks === 1 ? '' : 's'}.`,
+          `  ${info.photoCount} photos on ${info.lineCount} lines at ${info.heightM.toFixed(1)} m ${plan.terrain ? 'above ground' : 'above take-off'} (${HEIGHT_WORDS[info.heightSource]}), overlap ${Math.round(info.frontOverlap * 100)}/${Math.round(info.sideOverlap * 100)}%`,
+          ...(plan.terrain
+            ? [
+                `  terrain-following (project DEM): ${plan.terrain.aglM.toFixed(1)} m above the ground under every photo point, ` +
+                  `${plan.terrain.minHeightM.toFixed(1)}-${plan.terrain.maxHeightM.toFixed(1)} m above take-off; take off where the task's first flight did` +
+                  (plan.terrain.outsideDem ? ` (${plan.terrain.outsideDem} points outside the DEM stay at ${plan.terrain.aglM.toFixed(1)} m above take-off)` : ''),
+              ]
+            : []),
           `  about ${(info.lengthM / 1000).toFixed(2)} km and ${minutes} min of flight`,
           ...written.map((f) => `  wrote ${f}`),
         ].join('\n') + '\n',
@@ -55,6 +66,13 @@ export const reflyCommand: Command = {
       project.close();
     }
   },
+};
+
+const HEIGHT_WORDS: Record<TaskReflyPlan['heightSource'], string> = {
+  photos: 'as flown',
+  given: 'as given',
+  flight_height_setting: 'project flight height',
+  flight_plan: "the flight plan's heights",
 };
 
 function pickFormat(out: string, given: unknown): ReflyFormat {

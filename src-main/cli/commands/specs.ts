@@ -21,10 +21,12 @@ export const ingestSpec: CommandSpec = {
 
 export const tasksImportSpec: CommandSpec = {
   name: ['tasks', 'import'],
-  summary: 'Import task polygons (GeoJSON, DroneTM export, KML, KMZ or DJI flight plan); same ids are updated',
-  args: '<file> | --dronetm <url> | --dem <elevation.tif>',
+  summary: 'Import task polygons (GeoJSON, DroneTM export, KML, KMZ or DJI flight plan), a task\'s flight plan or a DEM; same ids are updated',
+  args: '<file> | --dronetm <url> | --dem <elevation.tif> | --plan <flight-plan.kmz>',
   options: {
     project: { type: 'string', description: 'Project folder' },
+    plan: { type: 'string', description: 'The flight plan a task was flown with (DJI WPML .kmz as DroneTM or DJI Pilot 2 export it, or KML lines): kept to compare with the photos (planned vs flown)' },
+    task: { type: 'string', description: 'With --plan: the task it belongs to (default: the task its waypoints lie in)' },
     dem: { type: 'string', description: 'An elevation GeoTIFF (EPSG:4326 or UTM) for heights above real ground; with or without a task file' },
     json: { type: 'boolean', description: 'Print the result as JSON' },
     dronetm: { type: 'string', description: 'Pull the tasks of a DroneTM project online from this server (token: DRONETM_ACCESS_TOKEN)' },
@@ -93,7 +95,8 @@ export const reflySpec: CommandSpec = {
     format: { type: 'string', description: 'wpml | kml | qgc | geojson' },
     overlap: { type: 'string', description: 'Front/side overlap in percent, e.g. 75/70 (the default)' },
     height: { type: 'string', description: 'Flight height above take-off in metres (default: the height the task was flown at)' },
-    'from-plan': { type: 'string', description: 'The task\'s flight plan (DJI WPML .kmz or KML lines): re-fly the stretches of its lines without accepted photos' },
+    'from-plan': { type: 'boolean', description: 'Re-fly the planned photo points of the task\'s flight plan (tasks import --plan) that have no accepted photo near them, instead of the gaps' },
+    plan: { type: 'string', description: 'With --from-plan: a flight plan file (DJI WPML .kmz or KML lines) to use instead of the imported one' },
     json: { type: 'boolean', description: 'Print the plan summary as JSON' },
   },
 };
