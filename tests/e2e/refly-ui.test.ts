@@ -15,6 +15,8 @@ import { callApi, runPostflight, startServe } from '../support/cli.ts';
 import { buildApp } from '../support/e2e.ts';
 import { makeTemp, rmTemp, sharedData } from '../support/paths.ts';
 import { taskAround, taskFile } from '../support/refly-task.ts';
+import { djiWaypointKmz } from '../support/flight-plan.ts';
+import { localFrame } from '../../src-main/geo/local-frame.ts';
 
 const card = path.join(sharedData, 'p4m_mirafiori');
 
@@ -79,6 +81,55 @@ describe('re-fly from the map', () => {
     const entries = unzipSync(new Uint8Array(fs.readFileSync((await file.path())!)));
     expect(Object.keys(entries).sort()).toEqual(['wpmz/template.kml', 'wpmz/waylines.wpml']);
     expect(strFromU8(entries['wpmz/waylines.wpml']!).match(/<Placemark>/g)).toHaveLength(planned.photoCount);
+    expect(watch.errors).toEqual([]);
+  });
+
+  it('draws the imported flight plan with its unflown stretch, and re-flies only that stretch', async () => {
+    // The plan: a photo waypoint at every photo taken, plus a fourth line of 8 points 28 m south of the first line
+    // that was never flown.
+    const shots = (
+      await Promise.all(
+        fs.readdirSync(card).filter((f) => /\.jpe?g$/i.test(f)).sort().map(async (f) => {
+          const m = await exifr.parse(path.join(card, f), { xmp: true });
+          return { lon: m.longitude as number, lat: m.latitude as number, heightM: Number(m.RelativeAltitude), time: (m.DateTimeOriginal as Date).getTime() };
+        }),
+      )
+    ).sort((a, b) => a.time - b.time);
+    const frame = localFrame(shots[0]!.lon, shots[0]!.lat);
+    const unflown = shots.slice(0, 8).map((s) => {
+      const [x, y] = frame.toXY(s.lon, s.lat);
+      const [lon, lat] = frame.toLonLat(x, y - 28);
+      return { lon, lat, heightM: s.heightM, headingDeg: 0 };
+    });
+    const [tlon, tlat] = frame.toLonLat(-20, -20);
+    const kmzBytes = djiWaypointKmz({ lon: tlon, lat: tlat }, [...shots.map((s) => ({ ...s, headingDeg: 0 })), ...unflown]);
+    const imported = await callApi(server.url, server.token, 'tasks.importFlightPlan', { fileName: 'r1-plan.kmz', contentBase64: Buffer.from(kmzBytes).toString('base64'), taskId: 'R1' });
+    expect(imported.error).toBeUndefined();
+    expect(imported.result).toMatchObject({ taskId: 'R1', plannedPoints: shots.length + 8, unflownPoints: 8, unflownStretches: 1 });
+
+    // The map draws the planned waylines and, over them, the unflown stretch; the legend names both.
+    await expect
+      .poll(
+        () =>
+          page.evaluate(() => {
+            const map = (globalThis as unknown as PageGlobals).__postflightMap;
+            const unflown = map.queryRenderedFeatures({ layers: ['plan-unflown'] });
+            return { planned: map.queryRenderedFeatures({ layers: ['plan-line'] }).length, unflown: unflown.length, points: unflown[0]?.properties?.points };
+          }),
+        { timeout: 30_000 },
+      )
+      .toMatchObject({ unflown: 1, points: 8 });
+    expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).__postflightMap.queryRenderedFeatures({ layers: ['plan-line'] }).length)).toBeGreaterThan(0);
+    await expect(page.getByTestId('legend-plan-unflown').textContent()).resolves.toMatch(/Planned, no accepted photo \(unflown\)/);
+    await expect(page.getByTestId('legend-plan-planned').textContent()).resolves.toMatch(/Planned waylines/);
+
+    // Re-fly only the flight plan's unflown stretch: exactly its 8 points.
+    const only = page.getByTestId('refly-from-plan');
+    await expect(only.textContent()).resolves.toMatch(/8 planned photo points in 1 stretch\b/);
+    await only.getByRole('checkbox').check();
+    await page.getByRole('button', { name: 'Re-fly', exact: true }).click();
+    await expect.poll(() => page.getByTestId('refly-summary').textContent(), { timeout: 30_000 }).toMatch(/The flight plan's unflown stretches: 8 photos on 1 line at/);
+    await screenshot(page, 'refly-flight-plan');
     expect(watch.errors).toEqual([]);
   });
 });

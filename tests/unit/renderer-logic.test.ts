@@ -16,6 +16,7 @@ import {
   taskFeatures,
   TASK_STYLE,
   thumbnailsInView,
+  planCollection,
 } from '../../src-renderer/src/map/layers.ts';
 import { LEGEND, OVERLAY_LAYERS } from '../../src-renderer/src/map/map-style.ts';
 import { OVERLAP_BANDS } from '../../src-renderer/src/map/overlap.ts';
@@ -89,7 +90,23 @@ describe('task state colouring', () => {
     // Every overlay layer has paint for both themes, and sunlight changes the map, not only the page.
     const changed = OVERLAY_LAYERS.filter((l) => JSON.stringify(l.paint('standard')) !== JSON.stringify(l.paint('sunlight')));
     expect(changed.map((l) => l.id)).toEqual(expect.arrayContaining(['task-line-not_flown', 'task-line-covered', 'photo-points', 'footprint-fill']));
-    expect(LEGEND.map((s) => s.title)).toEqual(['Overlap', 'Gaps', 'Tasks', 'Photos', 'Re-fly']);
+    expect(LEGEND.map((s) => s.title)).toEqual(['Overlap', 'Gaps', 'Tasks', 'Photos', 'Flight plan', 'Re-fly']);
+    // The unflown stretches of a flight plan read apart from task outlines and gap stripes.
+    for (const theme of ['standard', 'sunlight'] as const) {
+      const unflown = String(OVERLAY_LAYERS.find((l) => l.id === 'plan-unflown')!.paint(theme)['line-color']).toLowerCase();
+      const taken = [...Object.values(TASK_STYLE).map((s) => s.colour[theme]), GAP_KINDS.unphotographed.stripe, GAP_KINDS.thin_overlap.stripe].map((c) => c.toLowerCase());
+      expect(taken).not.toContain(unflown);
+    }
+  });
+
+  it("puts every task's flight plan on the map's plan source, each feature naming its task", () => {
+    const line = (role: string) => ({ type: 'Feature', properties: { role }, geometry: { type: 'LineString', coordinates: [[0, 0], [0, 1e-4]] } });
+    const plan = (taskId: string, features: unknown[]) =>
+      ({ taskId, source: 'p.kmz', importedAt: '', pointsFrom: 'actions', plannedPoints: 2, flownPoints: 1, unflownPoints: 1, unflownStretches: 1, unflownLengthM: 10, photoSpacingM: 10, lineSpacingM: 30, geojson: { type: 'FeatureCollection', features } }) as const;
+    const data = planCollection([plan('A', [line('planned'), line('unflown')]), plan('B', [line('planned')])]);
+    expect(data.features.map((f) => [f.properties['taskId'], f.properties['role']])).toEqual([['A', 'planned'], ['A', 'unflown'], ['B', 'planned']]);
+    const filters = OVERLAY_LAYERS.filter((l) => l.source === 'plan').map((l) => [l.id, l.filter]);
+    expect(filters).toEqual([['plan-line', ['==', ['get', 'role'], 'planned']], ['plan-unflown', ['==', ['get', 'role'], 'unflown']]]);
   });
 
   it('places task labels so none overlaps, the ones needing the pilot first', () => {

@@ -3,7 +3,7 @@ import * as maplibregl from 'maplibre-gl';
 import type { GeoJSONSource, ImageSource, Map as MlMap, MapGeoJSONFeature, StyleSpecification } from 'maplibre-gl';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import workerUrl from '../../../node_modules/maplibre-gl/dist/maplibre-gl-worker.mjs?worker&url';
-import type { OdmRunInfo, PhotoFootprint, ReflyPlanInfo, TaskInfo } from '../../../src-preload/contract.ts';
+import type { FlightPlanInfo, OdmRunInfo, PhotoFootprint, ReflyPlanInfo, TaskInfo } from '../../../src-preload/contract.ts';
 import type { ApiClient } from '../api/client.ts';
 import { errorMessage, useApi } from '../common/api-context.tsx';
 import { useQuery } from '../common/useQuery.ts';
@@ -17,6 +17,7 @@ import {
   dataBounds,
   footprintFeatures,
   gapCollection,
+  planCollection,
   geometryBounds,
   indexFootprints,
   LABEL_PRIORITY,
@@ -62,6 +63,7 @@ const EMPTY = { type: 'FeatureCollection' as const, features: [] };
 /** Footprints are read in pages of this many (every one is drawn: 10k photos are ~2 MB of corners). */
 const FOOTPRINT_PAGE = 5000;
 const NO_FOOTPRINTS: PhotoFootprint[] = [];
+const NO_PLANS: FlightPlanInfo[] = [];
 const NO_IMAGES: ImageLayer[] = [];
 
 type Corners = [[number, number], [number, number], [number, number], [number, number]];
@@ -161,6 +163,12 @@ function useOrthophotos(api: ApiClient, tasks: readonly TaskInfo[], revision: nu
   return query.data ?? NO_IMAGES;
 }
 
+/** Every task's flight plan against its photos (planned waylines, unflown stretches); refetched as photos change. */
+function useFlightPlans(api: ApiClient, revision: number, onError: (message: string) => void): FlightPlanInfo[] {
+  const query = useQuery(() => api.call('tasks.flightPlans', {}), [api], { refresh: [revision], onError });
+  return query.data ?? NO_PLANS;
+}
+
 /** Every footprint of the project, page by page (no cap: a 10k-photo project draws 10k footprints). */
 function useFootprints(api: ApiClient, revision: number, onError: (message: string) => void): PhotoFootprint[] {
   const query = useQuery(
@@ -245,6 +253,7 @@ export function ReviewMap({ tasks, revision, openPhoto, recomputing }: ProjectCo
     gaps: true,
     tasks: true,
     points: true,
+    plan: true,
     refly: true,
   });
   const [basemap, setBasemap] = useState<string | null>(null);
@@ -260,6 +269,7 @@ export function ReviewMap({ tasks, revision, openPhoto, recomputing }: ProjectCo
   tasksRef.current = tasks;
   const overlap = useOverlapImages(api, tasks, setError);
   const [reflyPlan, setReflyPlan] = useState<ReflyPlanInfo | null>(null);
+  const flightPlans = useFlightPlans(api, revision, setError);
   const orthophotos = useOrthophotos(api, tasks, revision, setError);
   const footprintIndex = useMemo(() => indexFootprints(footprints), [footprints]);
 
@@ -287,6 +297,17 @@ export function ReviewMap({ tasks, revision, openPhoto, recomputing }: ProjectCo
         if (Number.isFinite(id)) open.current(id);
         return;
       }
+      const unflown = at(['plan-unflown']);
+      if (unflown) {
+        const p = unflown.properties;
+        const content = popupContent(`Unflown stretch of task ${String(p.taskId)}`, [
+          `${Number(p.points) || 0} planned photo points with no accepted photo near them`,
+          `${Math.round(Number(p.lengthM) || 0)} m of the planned wayline`,
+          'Re-fly → "Only the flight plan\'s unflown stretches" plans exactly these.',
+        ]);
+        new maplibregl.Popup({ closeButton: true, maxWidth: '22em' }).setLngLat(e.lngLat).setDOMContent(content).addTo(m);
+        return;
+      }
       const gap = at(['gap-fill']);
       const taskHit = at(['task-fill']);
       const taskId = String((gap ?? taskHit)?.properties.taskId ?? '');
@@ -301,7 +322,7 @@ export function ReviewMap({ tasks, revision, openPhoto, recomputing }: ProjectCo
         : popupContent(`Task ${task.taskId}${task.name ? ` · ${task.name}` : ''}`, taskLines(task));
       new maplibregl.Popup({ closeButton: true, maxWidth: '22em' }).setLngLat(e.lngLat).setDOMContent(content).addTo(m);
     });
-    for (const layer of ['photo-points', 'task-fill', 'gap-fill']) {
+    for (const layer of ['photo-points', 'task-fill', 'gap-fill', 'plan-unflown']) {
       m.on('mouseenter', layer, () => (m.getCanvas().style.cursor = 'pointer'));
       m.on('mouseleave', layer, () => (m.getCanvas().style.cursor = ''));
     }
@@ -325,6 +346,11 @@ export function ReviewMap({ tasks, revision, openPhoto, recomputing }: ProjectCo
   const pointData = useMemo(() => pointFeatures(items), [items]);
   const footprintData = useMemo(() => footprintFeatures(footprints), [footprints]);
   const gapData = useMemo(() => gapCollection(tasks), [tasks]);
+  const planData = useMemo(() => planCollection(flightPlans), [flightPlans]);
+
+  useEffect(() => {
+    if (map) (map.getSource('plan') as GeoJSONSource).setData(planData as never);
+  }, [map, planData]);
 
   useEffect(() => {
     if (!map) return;
@@ -428,11 +454,11 @@ export function ReviewMap({ tasks, revision, openPhoto, recomputing }: ProjectCo
         )}
         {error && <span role="alert" className="error">{error}</span>}
       </div>
-      <ReflyPanel tasks={tasks} onPlan={setReflyPlan} />
+      <ReflyPanel tasks={tasks} plans={flightPlans} onPlan={setReflyPlan} />
       <div className="map-body">
         <div className="map-side">
           <TaskList tasks={tasks} recomputing={recomputing} onZoom={zoomTo} onFit={fitProject} theme={theme} />
-          <Legend visible={visible} theme={theme} refly={reflyPlan !== null} />
+          <Legend visible={visible} theme={theme} refly={reflyPlan !== null} plan={flightPlans.length > 0} />
         </div>
         <div className="map-wrap">
           <div
@@ -513,10 +539,10 @@ function useTaskLabels(map: MlMap | null, tasks: readonly TaskInfo[], visible: b
   }, [map, tasks, visible, recomputing]);
 }
 
-function Legend({ visible, theme, refly }: { visible: Record<LayerGroup, boolean>; theme: MapTheme; refly: boolean }) {
+function Legend({ visible, theme, refly, plan }: { visible: Record<LayerGroup, boolean>; theme: MapTheme; refly: boolean; plan: boolean }) {
   return (
     <aside className="legend" aria-label="Legend">
-      {LEGEND.filter((s) => visible[s.group] && (s.group !== 'refly' || refly)).map((s) => (
+      {LEGEND.filter((s) => visible[s.group] && (s.group !== 'refly' || refly) && (s.group !== 'plan' || plan)).map((s) => (
         <section key={s.title}>
           <h3>{s.title}</h3>
           {s.entries.map((e) => (

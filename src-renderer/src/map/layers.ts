@@ -1,4 +1,4 @@
-import type { ImageListItem, ImageStatus, PhotoFootprint, TaskInfo } from '../../../src-preload/contract.ts';
+import type { FlightPlanInfo, ImageListItem, ImageStatus, PhotoFootprint, TaskInfo } from '../../../src-preload/contract.ts';
 import { GAP_KIND_COLOURS, GAP_KIND_LABELS, gapFeatures, taskState, TASK_STATE_LABELS, type GapKind, type TaskState } from '../tasks/task-state.ts';
 
 /**
@@ -122,6 +122,21 @@ export function gapCollection(tasks: readonly TaskInfo[]): Collection<GapProps> 
         geometry: g.geometry as Geometry,
         properties: { taskId: t.taskId, areaM2: g.properties.areaM2 ?? null, kind: g.properties.kind },
       })),
+    ),
+  );
+}
+
+/**
+ * Every task's flight plan for the map's 'plan' source: planned waylines (`role: "planned"`) and unflown stretches
+ * (`role: "unflown"`, `points`, `lengthM`), each carrying its `taskId`.
+ */
+export function planCollection(plans: readonly FlightPlanInfo[]): Collection<Record<string, unknown>> {
+  return collection(
+    plans.flatMap((p) =>
+      p.geojson.features.map((f) => {
+        const feature = f as { geometry: Geometry; properties?: Record<string, unknown> };
+        return { type: 'Feature' as const, geometry: feature.geometry, properties: { ...feature.properties, taskId: p.taskId } };
+      }),
     ),
   );
 }

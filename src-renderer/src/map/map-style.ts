@@ -9,7 +9,7 @@ import { OVERLAP_BANDS } from './overlap.ts';
  * a spec in OVERLAY_LAYERS (its `group` gives it a checkbox), a LEGEND entry; ReviewMap sets the source's data.
  */
 
-export const OVERLAY_SOURCES = ['footprints', 'gaps', 'tasks', 'points', 'refly'] as const;
+export const OVERLAY_SOURCES = ['footprints', 'gaps', 'tasks', 'points', 'plan', 'refly'] as const;
 export type OverlaySource = (typeof OVERLAY_SOURCES)[number];
 
 /** Toggle groups, in the order of the checkboxes. Image groups (mosaic, orthophoto, overlap) are raster layers. */
@@ -21,6 +21,7 @@ export const GROUP_LABELS = {
   gaps: 'Coverage gaps',
   tasks: 'Tasks',
   points: 'Photo points',
+  plan: 'Flight plan',
   refly: 'Re-fly plan',
 } as const;
 export type LayerGroup = keyof typeof GROUP_LABELS;
@@ -54,6 +55,13 @@ const taskLine = (state: TaskState): OverlayLayer => ({
     ...(TASK_STYLE[state].dash ? { 'line-dasharray': TASK_STYLE[state].dash } : {}),
   }),
 });
+
+/**
+ * A task's flight plan (tasks.flightPlans, layers.ts planCollection): planned waylines thin and dashed in a neutral
+ * tone, the stretches no accepted photo was taken along thick magenta (apart from gap reds, task and re-fly colours).
+ */
+const PLAN_COLOUR: Record<MapTheme, string> = { standard: '#e0e0e0', sunlight: '#37474f' };
+const UNFLOWN_COLOUR: Record<MapTheme, string> = { standard: '#ff40c0', sunlight: '#a0006e' };
 
 /** Planned re-fly lines and photo points: yellow (dark amber on a white screen), apart from task, gap and photo colours. */
 const REFLY_COLOUR: Record<MapTheme, string> = { standard: '#ffd600', sunlight: '#8a6d00' };
@@ -105,6 +113,22 @@ export const OVERLAY_LAYERS: readonly OverlayLayer[] = [
     }),
   },
   ...(Object.keys(TASK_STYLE) as TaskState[]).map(taskLine),
+  {
+    id: 'plan-line',
+    source: 'plan',
+    group: 'plan',
+    type: 'line',
+    filter: ['==', ['get', 'role'], 'planned'],
+    paint: (theme) => ({ 'line-color': PLAN_COLOUR[theme], 'line-width': theme === 'sunlight' ? 2 : 1.5, 'line-dasharray': [3, 2] }),
+  },
+  {
+    id: 'plan-unflown',
+    source: 'plan',
+    group: 'plan',
+    type: 'line',
+    filter: ['==', ['get', 'role'], 'unflown'],
+    paint: (theme) => ({ 'line-color': UNFLOWN_COLOUR[theme], 'line-width': theme === 'sunlight' ? 7 : 6, 'line-opacity': 0.9 }),
+  },
   // The re-fly plan (refly/refly.ts features, role 'line' | 'photo'): dashed yellow lines and small yellow points.
   {
     id: 'refly-line',
@@ -208,6 +232,14 @@ export const LEGEND: readonly LegendSection[] = [
       round: true,
       swatch: () => ({ background: STATUS_COLOURS[s] }),
     })),
+  },
+  {
+    title: 'Flight plan',
+    group: 'plan',
+    entries: [
+      { key: 'plan-planned', label: 'Planned waylines', swatch: (theme: MapTheme) => ({ background: 'transparent', borderTop: `2px dashed ${PLAN_COLOUR[theme]}` }) },
+      { key: 'plan-unflown', label: 'Planned, no accepted photo (unflown)', swatch: (theme: MapTheme) => ({ background: UNFLOWN_COLOUR[theme] }) },
+    ],
   },
   {
     title: 'Re-fly',

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { ReflyExportFormat, ReflyPlanInfo, TaskInfo } from '../../../src-preload/contract.ts';
+import type { FlightPlanInfo, ReflyExportFormat, ReflyPlanInfo, TaskInfo } from '../../../src-preload/contract.ts';
 import { errorMessage, useApi } from '../common/api-context.tsx';
 import { gapTally } from '../tasks/task-state.ts';
 import { downloadBase64, reflyFigures } from './refly.ts';
@@ -13,19 +13,24 @@ const EXPORTS: { format: ReflyExportFormat; label: string }[] = [
 
 /**
  * "Re-fly": for a task with gaps, plans lawnmower lines over them (drawn on the map by the caller through
- * `onPlan`), says how many photos, how long and how far, and saves the mission files.
+ * `onPlan`), says how many photos, how long and how far, and saves the mission files. For a task whose flight plan
+ * has unflown stretches, it can plan exactly those instead.
  */
-export function ReflyPanel({ tasks, onPlan }: { tasks: readonly TaskInfo[]; onPlan: (plan: ReflyPlanInfo | null) => void }) {
+export function ReflyPanel({ tasks, plans, onPlan }: { tasks: readonly TaskInfo[]; plans: readonly FlightPlanInfo[]; onPlan: (plan: ReflyPlanInfo | null) => void }) {
   const api = useApi();
-  const withGaps = tasks.filter((t) => !t.verified && gapTally(t, 'unphotographed').count + gapTally(t, 'thin_overlap').count > 0);
+  const unflownOf = (taskId: string) => plans.find((p) => p.taskId === taskId && p.unflownPoints > 0) ?? null;
+  const withGaps = tasks.filter((t) => !t.verified && (gapTally(t, 'unphotographed').count + gapTally(t, 'thin_overlap').count > 0 || unflownOf(t.taskId)));
   const [taskId, setTaskId] = useState('');
+  const [onlyPlan, setOnlyPlan] = useState(false);
   const [front, setFront] = useState(75);
   const [side, setSide] = useState(70);
   const [plan, setPlan] = useState<ReflyPlanInfo | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const chosen = withGaps.find((t) => t.taskId === taskId)?.taskId ?? withGaps[0]?.taskId ?? '';
-  const params = { taskId: chosen, frontOverlap: front / 100, sideOverlap: side / 100 };
+  const unflown = unflownOf(chosen);
+  const fromPlan = unflown !== null && onlyPlan;
+  const params = { taskId: chosen, frontOverlap: front / 100, sideOverlap: side / 100, ...(fromPlan ? { fromPlan: true } : {}) };
 
   const planIt = async () => {
     setBusy(true);
@@ -75,6 +80,13 @@ export function ReflyPanel({ tasks, onPlan }: { tasks: readonly TaskInfo[]; onPl
         Side overlap %{' '}
         <input type="number" min={0} max={95} value={side} onChange={(e) => setSide(Number(e.currentTarget.value))} />
       </label>{' '}
+      {unflown && (
+        <label data-testid="refly-from-plan">
+          <input type="checkbox" checked={onlyPlan} onChange={(e) => setOnlyPlan(e.currentTarget.checked)} /> Only the flight plan&apos;s unflown
+          stretches ({unflown.unflownPoints} planned photo points in {unflown.unflownStretches} stretch
+          {unflown.unflownStretches === 1 ? '' : 'es'})
+        </label>
+      )}{' '}
       <button type="button" disabled={busy || !chosen} onClick={() => void planIt()}>
         {busy ? 'Planning…' : 'Re-fly'}
       </button>
@@ -87,8 +99,11 @@ export function ReflyPanel({ tasks, onPlan }: { tasks: readonly TaskInfo[]; onPl
       {plan && figures && (
         <div data-testid="refly-summary">
           <p>
-            <strong data-testid="refly-photos">{plan.photoCount} photos</strong> on {plan.lineCount} lines at {plan.heightM.toFixed(0)} m above
-            take-off ({figures.heightWords}), {figures.length}, about {figures.time}.
+            {plan.source === 'flight_plan' && 'The flight plan\'s unflown stretches: '}
+            <strong data-testid="refly-photos">{plan.photoCount} photos</strong> on {plan.lineCount} line{plan.lineCount === 1 ? '' : 's'} at {plan.heightM.toFixed(0)} m above{' '}
+            {plan.terrain ? 'the ground' : 'take-off'} ({figures.heightWords}), {figures.length}, about {figures.time}.
+            {plan.terrain &&
+              ` Heights follow the project's terrain model: ${plan.terrain.minHeightM.toFixed(0)}-${plan.terrain.maxHeightM.toFixed(0)} m above take-off.`}
             {plan.djiFiles > 1 && ` The DJI mission comes as ${plan.djiFiles} files of at most 250 points: fly them in order.`}
           </p>
           <p>

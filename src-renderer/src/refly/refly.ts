@@ -1,12 +1,19 @@
 import type { ReflyPlanInfo } from '../../../src-preload/contract.ts';
 
+const HEIGHT_WORDS: Record<ReflyPlanInfo['heightSource'], string> = {
+  photos: 'as flown',
+  given: 'as given',
+  flight_height_setting: 'project flight height',
+  flight_plan: "the flight plan's heights",
+};
+
 /** The plan's figures as the pilot reads them. */
 export function reflyFigures(plan: Pick<ReflyPlanInfo, 'lengthM' | 'flightTimeS' | 'heightSource'>): { length: string; time: string; heightWords: string } {
   const minutes = Math.max(1, Math.ceil(plan.flightTimeS / 60));
   return {
     length: plan.lengthM >= 1000 ? `${(plan.lengthM / 1000).toFixed(2)} km` : `${Math.round(plan.lengthM)} m`,
     time: `${minutes} min of flight`,
-    heightWords: plan.heightSource === 'photos' ? 'as flown' : plan.heightSource === 'given' ? 'as given' : 'project flight height',
+    heightWords: HEIGHT_WORDS[plan.heightSource],
   };
 }
 
