@@ -1,14 +1,12 @@
 /**
- * Long work started from the UI, as jobs (ingest, classify, coverage, sync, ODM): ingest runs classification after it, and classification runs coverage,
- * so a pilot who inserts a card sees statuses and coverage without starting three things by hand. Each step is its
- * own job (own progress, own cancel); a failed or cancelled step doesn't start the next.
+ * Long work started from the UI, as jobs (ingest, classify, coverage, sync, ODM). Ingest, classification and coverage
+ * follow the one sequence of jobs/work-steps.ts: each step is its own job (own progress, own cancel) and a step that
+ * succeeds starts the next; a failed or cancelled step doesn't.
  */
 import type { Project } from '../project/project.ts';
 import type { JobContext, JobRunner } from '../jobs/jobs.ts';
 import type { EventSink } from '../jobs/jobs.ts';
-import { runIngest } from '../ingest/ingest.ts';
-import { classifyProject } from '../classify/classify.ts';
-import { computeCoverageYielding } from '../geo/coverage-service.ts';
+import { NEXT_STEP, runWorkStep, type StepParams, type StepResults, type WorkStep } from '../jobs/work-steps.ts';
 import { requireTask } from '../db/tasks.ts';
 import { syncVerifiedTasks } from '../sync/sync.ts';
 import { resolveTarget } from '../sync/target.ts';
@@ -23,12 +21,25 @@ export interface WorkEnv {
 
 const control = (ctx: JobContext) => ({ signal: ctx.signal, onProgress: ctx.onProgress });
 
-export function startCoverage(env: WorkEnv): string {
-  return env.jobs.start('coverage', {}, async (ctx) => {
-    const result = await computeCoverageYielding(env.project, control(ctx));
-    env.emit('project.changed', { what: 'tasks' });
-    return { tasks: result.tasks.map((t) => ({ taskId: t.taskId, coveragePct: t.coverage.coveragePct })) };
+/** What each step changed, for the renderer's refresh. */
+const CHANGED: Record<WorkStep, 'images' | 'tasks'> = { ingest: 'images', classify: 'images', coverage: 'tasks' };
+
+/** Starts `step` as a job; when it succeeds, the next step of the sequence is queued (classify and coverage once). */
+function startStep<S extends WorkStep>(env: WorkEnv, step: S, params: StepParams[S]): string {
+  return env.jobs.start(step, params, async (ctx) => {
+    const result = await runWorkStep(env.project, step, params, control(ctx));
+    env.emit('project.changed', { what: CHANGED[step] });
+    const next = NEXT_STEP[step];
+    if (next === 'classify') startStep(env, 'classify', {});
+    else if (next === 'coverage') refreshCoverage(env);
+    // A coverage job answers with the figure per task; the stored coverage is read through tasks.list.
+    if (step !== 'coverage') return result;
+    return { tasks: (result as StepResults['coverage']).tasks.map((t) => ({ taskId: t.taskId, coveragePct: t.coverage.coveragePct })) };
   });
+}
+
+export function startCoverage(env: WorkEnv): string {
+  return startStep(env, 'coverage', {});
 }
 
 /**
@@ -40,13 +51,8 @@ export function refreshCoverage(env: WorkEnv): void {
   if (!waiting) startCoverage(env);
 }
 
-export function startClassify(env: WorkEnv, params: { flightTail?: boolean }): string {
-  return env.jobs.start('classify', params, async (ctx) => {
-    const summary = await classifyProject(env.project, { ...params, ...control(ctx) });
-    env.emit('project.changed', { what: 'images' });
-    refreshCoverage(env);
-    return summary;
-  });
+export function startClassify(env: WorkEnv, params: StepParams['classify']): string {
+  return startStep(env, 'classify', params);
 }
 
 /**
@@ -58,13 +64,8 @@ export function refreshClassification(env: WorkEnv): void {
   if (!waiting) startClassify(env, {});
 }
 
-export function startIngest(env: WorkEnv, params: { source: string; inPlace?: boolean }): string {
-  return env.jobs.start('ingest', params, async (ctx) => {
-    const summary = await runIngest(env.project, { ...params, ...control(ctx) });
-    env.emit('project.changed', { what: 'images' });
-    startClassify(env, {});
-    return summary;
-  });
+export function startIngest(env: WorkEnv, params: StepParams['ingest']): string {
+  return startStep(env, 'ingest', params);
 }
 
 export function startSync(env: WorkEnv, params: { taskId?: string }, credentialStore: CredentialStore | undefined): string {

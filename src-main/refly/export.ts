@@ -4,12 +4,13 @@
  */
 import path from 'node:path';
 import { strToU8, zipSync } from 'fflate';
+import type { ReflyExportFormat } from '../../src-preload/contract-base.ts';
 import { AppError } from '../common/errors.ts';
 import { localFrame } from '../geo/local-frame.ts';
 import { PHOTO_STOP_S, type PlannedPhoto, type ReflyPlan } from './plan.ts';
 
-export const REFLY_FORMATS = ['wpml', 'kml', 'qgc', 'geojson'] as const;
-export type ReflyFormat = (typeof REFLY_FORMATS)[number];
+/** The formats are the contract's (one list: refly.export and the CLI's --format check against it). */
+export type ReflyFormat = ReflyExportFormat;
 
 export interface ExportFile {
   fileName: string;

@@ -1,7 +1,9 @@
 import type { Command } from '../command.ts';
 import { ingestSpec } from './specs.ts';
 import { UsageError, requireString } from '../command.ts';
-import { runIngest, type IngestSummary } from '../../ingest/ingest.ts';
+import type { IngestSummary } from '../../ingest/ingest.ts';
+import { runWorkStep } from '../../jobs/work-steps.ts';
+import { cliParams } from '../params.ts';
 import type { CardCertificate } from '../../ingest/certificate.ts';
 import { runRecheck, type RecheckSummary } from '../../ingest/recheck.ts';
 import { formatBytes, formatDuration } from '../progress-bar.ts';
@@ -24,11 +26,13 @@ export const ingestCommand: Command = {
       // Damaged copies left behind (their card is away) are not a success: the photos are not safe yet.
       return summary.cardsMissing.length > 0 ? 1 : 0;
     }
-    if (!source || args.positionals.length > 1) throw new UsageError('give exactly one source folder (the card or a folder of photos)');
+    if (args.positionals.length > 1) throw new UsageError('give exactly one source folder (the card or a folder of photos)');
+    const params = cliParams('ingest.start', { source: source ?? '', inPlace: args.values['in-place'] }, { source: '<source>' });
+    // The offload only: the CLI pilot imports tasks and runs `classify` (the rest of the sequence) when ready.
     const summary = await withProjectWork(
       io,
       requireString(args, 'project'),
-      (project, control) => runIngest(project, { source, inPlace: Boolean(args.values['in-place']), ...control }),
+      (project, control) => runWorkStep(project, 'ingest', params, control),
       { create: true, writer: 'ingest' },
     );
     io.stdout.write(args.values.json ? `${JSON.stringify(summary, null, 2)}\n` : triageText(summary));

@@ -1,7 +1,7 @@
 import type { Command } from '../command.ts';
 import { odmSpec } from './specs.ts';
-import { UsageError, requireString } from '../command.ts';
-import type { GpuMode } from '../../odm/docker-engine.ts';
+import { requireString } from '../command.ts';
+import { cliParams } from '../params.ts';
 import { parseOptionPairs } from '../../odm/options.ts';
 import { reapOrphans, runOdm } from '../../odm/service.ts';
 import { requireTask } from '../../db/tasks.ts';
@@ -9,8 +9,6 @@ import { withProjectWork } from '../project-work.ts';
 import { envTokens } from '../../dronetm/auth.ts';
 import { pushOdmResult } from '../../dronetm/odm-push.ts';
 import { resolveDronetmLink } from '../../dronetm/project-link.ts';
-
-const GPU_MODES: readonly GpuMode[] = ['auto', 'on', 'off'];
 
 /** `postflight odm`: a quick orthophoto of a verified task, in Docker on this laptop or on a NodeODM server. */
 export const odmCommand: Command = {
@@ -29,14 +27,13 @@ export const odmCommand: Command = {
       );
       return 0;
     }
-    const engine = (args.values.engine as string | undefined) ?? 'docker';
-    if (engine !== 'docker' && engine !== 'nodeodm') throw new UsageError('--engine is docker or nodeodm');
-    const gpu = ((args.values.gpu as string | undefined) ?? 'auto') as GpuMode;
-    if (!GPU_MODES.includes(gpu)) throw new UsageError('--gpu is auto, on or off');
+    const checked = cliParams('odm.start', { taskId: requireString(args, 'task'), engine: args.values.engine, gpu: args.values.gpu }, { taskId: '--task' });
+    const engine = checked.engine ?? 'docker';
+    const gpu = checked.gpu ?? 'auto';
     const url = args.values['nodeodm-url'] as string | undefined;
     // The output is built inside (it needs the open project) and written after the progress bar is gone.
     const output = await withProjectWork(io, requireString(args, 'project'), async (project, control) => {
-      const taskRowId = requireTask(project.db, requireString(args, 'task')).id;
+      const taskRowId = requireTask(project.db, checked.taskId).id;
       // A CLI run is an app start too: containers left by a killed run are cleaned up first.
       if (engine === 'docker') await reapOrphans(project);
       const run = await runOdm(

@@ -1,11 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { openProject } from '../../project/project.ts';
-import { exportPlan, formatFromFileName, REFLY_FORMATS, type ReflyFormat } from '../../refly/export.ts';
+import { exportPlan, formatFromFileName } from '../../refly/export.ts';
 import { readFlightPlan } from '../../refly/flight-plan.ts';
 import { planTaskRefly, reflyPlanInfo, type TaskReflyPlan } from '../../refly/service.ts';
 import { requireString, UsageError, type CliIo, type Command, type ParsedArgs } from '../command.ts';
 import { reflySpec } from './specs.ts';
+import { cliParams } from '../params.ts';
 
 /**
  * `postflight refly --task <id> --out <file>`: plans lawnmower lines over the task's coverage gaps at the height and
@@ -16,11 +17,14 @@ export const reflyCommand: Command = {
   ...reflySpec,
   async run(args: ParsedArgs, io: CliIo): Promise<number> {
     const dir = requireString(args, 'project');
-    const taskId = requireString(args, 'task');
     const out = requireString(args, 'out');
-    const format = pickFormat(out, args.values.format);
-    const overlap = parseOverlap(args.values.overlap);
-    const heightM = parseHeight(args.values.height);
+    // The flags as refly.export's params, checked by its schema (ranges, formats) as IPC and HTTP are.
+    const { taskId, format, frontOverlap, sideOverlap, heightM } = cliParams(
+      'refly.export',
+      { taskId: requireString(args, 'task'), format: pickFormat(out, args.values.format), ...parseOverlap(args.values.overlap), heightM: parseHeight(args.values.height) },
+      { taskId: '--task', frontOverlap: '--overlap', sideOverlap: '--overlap', heightM: '--height' },
+    );
+    const overlap = { frontOverlap, sideOverlap };
     const project = openProject(dir, { writer: 'refly' });
     try {
       const planFile = typeof args.values.plan === 'string' ? args.values.plan : null;
@@ -75,11 +79,9 @@ const HEIGHT_WORDS: Record<TaskReflyPlan['heightSource'], string> = {
   flight_plan: "the flight plan's heights",
 };
 
-function pickFormat(out: string, given: unknown): ReflyFormat {
-  if (typeof given === 'string') {
-    if ((REFLY_FORMATS as readonly string[]).includes(given)) return given as ReflyFormat;
-    throw new UsageError(`--format must be one of ${REFLY_FORMATS.join(', ')}; "${given}" is not`);
-  }
+/** The --format given (checked by the schema), else the one the output file's name says. */
+function pickFormat(out: string, given: unknown): unknown {
+  if (given !== undefined) return given;
   const fromName = formatFromFileName(out);
   if (!fromName) {
     throw new UsageError(`cannot tell the format from "${path.basename(out)}": name it .kmz (DJI), .kml, .plan (QGroundControl) or .geojson, or give --format`);
@@ -87,18 +89,18 @@ function pickFormat(out: string, given: unknown): ReflyFormat {
   return fromName;
 }
 
+/** --overlap front/side in percent ("75/70") as the fractions refly.export takes. */
 function parseOverlap(value: unknown): { frontOverlap?: number; sideOverlap?: number } {
   if (typeof value !== 'string') return {};
-  const m = /^(\d{1,2}(?:\.\d+)?)\/(\d{1,2}(?:\.\d+)?)$/.exec(value.trim());
+  const m = /^(\d{1,3}(?:\.\d+)?)\/(\d{1,3}(?:\.\d+)?)$/.exec(value.trim());
   if (!m) throw new UsageError(`--overlap takes front/side in percent, e.g. 75/70; "${value}" is not that`);
-  const [front, side] = [Number(m[1]), Number(m[2])];
-  if (front > 95 || side > 95) throw new UsageError('--overlap above 95% would take a photo every few metres; use at most 95/95');
-  return { frontOverlap: front / 100, sideOverlap: side / 100 };
+  return { frontOverlap: Number(m[1]) / 100, sideOverlap: Number(m[2]) / 100 };
 }
 
+/** --height in metres; the schema checks the range. */
 function parseHeight(value: unknown): number | undefined {
   if (typeof value !== 'string') return undefined;
   const h = Number(value);
-  if (!Number.isFinite(h) || h < 2 || h > 500) throw new UsageError(`--height takes metres above take-off between 2 and 500; "${value}" is not`);
+  if (value.trim() === '' || !Number.isFinite(h)) throw new UsageError(`--height takes metres above take-off; "${value}" is not a number`);
   return h;
 }

@@ -3,6 +3,7 @@ import { requireTask, setTaskStream } from '../../db/tasks.ts';
 import { openProject } from '../../project/project.ts';
 import { requireString, UsageError, type CliIo, type Command, type ParsedArgs } from '../command.ts';
 import { tasksStreamSpec } from './specs.ts';
+import { cliParams } from '../params.ts';
 
 /**
  * `postflight tasks stream <task> <stream>`: which file of each capture the task's coverage counts (a thermal task
@@ -13,10 +14,11 @@ export const tasksStreamCommand: Command = {
   async run(args: ParsedArgs, io: CliIo): Promise<number> {
     const [taskId, stream] = args.positionals;
     if (!taskId || !stream || args.positionals.length > 2) throw new UsageError('give a task id and a stream (wide, zoom, thermal, a band name, or colour)');
-    const project = openProject(requireString(args, 'project'));
+    const params = cliParams('tasks.setStream', { taskId, stream: stream === 'colour' ? null : stream }, { taskId: '<task>', stream: '<stream>' });
+    const project = openProject(requireString(args, 'project'), { writer: 'tasks stream' });
     try {
-      const task = requireTask(project.db, taskId);
-      setTaskStream(project.db, task.id, stream === 'colour' ? null : stream);
+      const task = requireTask(project.db, params.taskId);
+      setTaskStream(project.db, task.id, params.stream);
       const [result] = computeCoverage(project, { taskIds: [taskId] }).tasks;
       io.stdout.write(`Task ${taskId} now counts ${stream === 'colour' ? 'the colour image' : `the ${stream} file`} of each capture: ${result!.coverage.footprintCount} photos, coverage ${result!.coverage.coveragePct.toFixed(0)}%.\n`);
       return 0;

@@ -2,6 +2,7 @@ import { openProject } from '../../project/project.ts';
 import { unverifyTask, verifyTask } from '../../geo/verify.ts';
 import { requireString, type CliIo, type Command, type ParsedArgs } from '../command.ts';
 import { verifySpec } from './specs.ts';
+import { cliParams } from '../params.ts';
 
 /**
  * `postflight verify --task <id>`: recomputes the task's coverage from its photos, then marks it verified when it
@@ -10,12 +11,12 @@ import { verifySpec } from './specs.ts';
 export const verifyCommand: Command = {
   ...verifySpec,
   async run(args: ParsedArgs, io: CliIo): Promise<number> {
+    const { taskId, force } = cliParams('tasks.verify', { taskId: requireString(args, 'task'), force: args.values.force === true }, { taskId: '--task' });
     const project = openProject(requireString(args, 'project'), { writer: 'verify' });
-    const taskId = requireString(args, 'task');
     try {
       let task;
       if (args.values.undo) task = unverifyTask(project, taskId);
-      else task = verifyTask(project, taskId, { force: args.values.force === true });
+      else task = verifyTask(project, taskId, { force: force === true });
       if (args.values.json) {
         io.stdout.write(JSON.stringify(task) + '\n');
         return 0;
