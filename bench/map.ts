@@ -59,12 +59,12 @@ async function measure(root: string, target: number): Promise<MapTimes> {
     const zoomTimes: number[] = [];
     for (let step = 0; step < 6; step++) {
       const zoom = step % 2 === 0 ? 'zoomIn' : 'zoomOut';
-      const seconds = (await page.evaluate(`new Promise((resolve) => {
+      const seconds = await page.evaluate<number>(`new Promise((resolve) => {
         const map = globalThis.__postflightMap;
         const t0 = performance.now();
         map.once('idle', () => resolve((performance.now() - t0) / 1000));
         map.${zoom}({ duration: 0 });
-      })`)) as number;
+      })`);
       zoomTimes.push(seconds);
     }
     return { photos, readySeconds: median(readyTimes), zoomSeconds: median(zoomTimes) };

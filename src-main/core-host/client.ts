@@ -20,7 +20,7 @@ export interface HostChannel extends Endpoint<FromHost, ToHost> {
 export interface CoreClient {
   dispatch: Dispatch;
   /** The file behind a media path (`thumb/12`, `overlay/<run id>`), or null (the protocol answers 404). */
-  media(mediaPath: string): Promise<{ file: string; contentType: string } | null>;
+  media: (mediaPath: string) => Promise<{ file: string; contentType: string } | null>;
   /** Resolves once the host answered its first message (the core modules are loaded). */
   ready: Promise<void>;
   /** Closes the project (jobs stopped, database closed) and ends the host. */

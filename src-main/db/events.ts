@@ -23,7 +23,7 @@ export function appendEvent(db: ProjectDb, event: EventInput): number {
 
 /** The newest event's id (0 without any): a mark to ask later what was decided since. */
 export function lastEventId(db: ProjectDb): number {
-  return (sql(db).prepare<[], { id: number | null }>('SELECT MAX(id) AS id FROM events').get()?.id ?? 0) as number;
+  return sql(db).prepare<[], { id: number | null }>('SELECT MAX(id) AS id FROM events').get()?.id ?? 0;
 }
 
 /** The photos with an event of this kind after the mark (a long run asks which rows it read went stale). */

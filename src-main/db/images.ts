@@ -140,7 +140,7 @@ const COLUMNS: ReadonlySet<string> = new Set<keyof Writable>([
 const statements = new WeakMap<ProjectDb, Map<string, Statement>>();
 function prepared(db: ProjectDb, text: string): Statement {
   let cache = statements.get(db);
-  if (!cache) statements.set(db, (cache = new Map()));
+  if (!cache) statements.set(db, (cache = new Map<string, Statement>()));
   let stmt = cache.get(text);
   if (!stmt) cache.set(text, (stmt = sql(db).prepare(text)));
   return stmt;

@@ -20,7 +20,7 @@ type Scalar = number | boolean | string | null;
  */
 export function getSettingOverrides<T extends { [K in keyof T]: Scalar }>(db: ProjectDb, key: string, defaults: Readonly<T>): T {
   const shape: Record<string, z.ZodType> = {};
-  for (const [k, v] of Object.entries(defaults) as [string, Scalar][]) {
+  for (const [k, v] of Object.entries<Scalar>(defaults)) {
     shape[k] = v === null ? z.number().nullable() : typeof v === 'number' ? z.number() : typeof v === 'boolean' ? z.boolean() : z.string();
   }
   const stored = getSetting(db, key, z.object(shape).partial(), {}) as Partial<T>;

@@ -179,7 +179,7 @@ export class DronetmClient {
   async listParts(uploadId: string, fileKey: string): Promise<{ partNumber: number; etag: string }[] | null> {
     const query = new URLSearchParams({ upload_id: uploadId, file_key: fileKey });
     try {
-      const out = listedParts.parse(await this.authed('GET', `/projects/list-parts/?${query}`, {}, `list the parts of ${fileKey}`));
+      const out = listedParts.parse(await this.authed('GET', `/projects/list-parts/?${query.toString()}`, {}, `list the parts of ${fileKey}`));
       return out.parts.map((p) => ({ partNumber: p.part_number, etag: p.etag }));
     } catch (err) {
       if (err instanceof AppError && err.details?.['status'] === 400) return null;

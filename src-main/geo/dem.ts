@@ -114,7 +114,7 @@ export function terrainOf(header: DemHeader, values: Float32Array): Terrain {
       const ty = Math.min(Math.max(fy - r0, 0), 1);
       const q = [values[r0 * header.width + c0], values[r0 * header.width + c1], values[r1 * header.width + c0], values[r1 * header.width + c1]];
       if (q.every(valid)) {
-        const [a, b, c, d] = q as number[];
+        const [a, b, c, d] = q;
         return a! * (1 - tx) * (1 - ty) + b! * tx * (1 - ty) + c! * (1 - tx) * ty + d! * tx * ty;
       }
       const nearest = values[Math.round(Math.min(Math.max(fy, 0), header.height - 1)) * header.width + Math.round(Math.min(Math.max(fx, 0), header.width - 1))];

@@ -64,7 +64,7 @@ export function readTaskFile(file: string, fileName: string = path.basename(file
 function fromGeoJson(text: string): ParsedTaskFile {
   let doc: unknown;
   try {
-    doc = JSON.parse(text);
+    doc = JSON.parse(text) as typeof doc;
   } catch (err) {
     throw new AppError('invalid_input', `The task file is not valid JSON: ${(err as Error).message}`);
   }
@@ -171,7 +171,7 @@ function fromKml(text: string, format: TaskFileFormat, base: string): ParsedTask
   // Placemarks with points or lines (waypoints, routes) are not task areas and are left out.
   const polygons = kml(doc).features.flatMap((f) => {
     const parts = polygonParts(f.geometry);
-    return parts.length ? [{ parts, properties: (f.properties ?? {}) as Record<string, unknown> }] : [];
+    return parts.length ? [{ parts, properties: f.properties ?? {} }] : [];
   });
   if (polygons.length === 0) throw new AppError('invalid_input', 'The KML document holds no polygon to use as a task area.');
   checkCorners(polygons.flatMap((f) => f.parts));
@@ -221,7 +221,7 @@ export function validateTask(geometry: Geometry | null, taskId: string, name: st
     return (poly as unknown[]).map((ring) => {
       if (!Array.isArray(ring) || ring.length < 4) return fail('a ring has fewer than 4 positions (3 corners and the closing one).');
       const flat = ring.map((p: unknown): Position => {
-        const [lon, lat] = Array.isArray(p) ? p : [];
+        const [lon, lat] = Array.isArray(p) ? (p as unknown[]) : [];
         if (typeof lon !== 'number' || typeof lat !== 'number' || !Number.isFinite(lon) || !Number.isFinite(lat)) {
           return fail(`a position is not a pair of numbers: ${JSON.stringify(p)}.`);
         }

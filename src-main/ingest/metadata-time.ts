@@ -56,7 +56,7 @@ function readGpsTime(groups: TagGroups): string | null {
   const time = tag(groups, 'gps', 'GPSTimeStamp');
   const hms = Array.isArray(time) ? time.map(toNumber) : (toText(time)?.split(':').map(toNumber) ?? []);
   if (date && hms.length === 3 && hms.every((n) => n !== null)) {
-    const [h, m, s] = hms as number[];
+    const [h, m, s] = hms;
     const totalMs = Math.round(s! * 1000);
     const whole = Math.floor(totalMs / 1000);
     const ms = totalMs % 1000;

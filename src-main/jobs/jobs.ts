@@ -10,7 +10,7 @@ export type EventSink = <E extends EventName>(name: E, payload: Events[E]) => vo
 
 export interface JobContext extends Required<Pick<WorkControl, 'signal' | 'onProgress'>> {
   jobId: string;
-  log(line: string): void;
+  log: (line: string) => void;
 }
 
 export type JobWork = (ctx: JobContext) => Promise<unknown>;

@@ -44,7 +44,9 @@ export class NodeOdmClient {
       res = await fetch(this.url(pathname, init.query), init);
     } catch (err) {
       if (init.signal?.aborted) throw err;
-      throw new AppError('remote_failed', `Can't reach the NodeODM server at ${this.base} (${(err as Error).cause ?? (err as Error).message}).`, {
+      const cause: unknown = (err as Error).cause;
+      const why = cause instanceof Error ? cause.toString() : (err as Error).message;
+      throw new AppError('remote_failed', `Can't reach the NodeODM server at ${this.base} (${why}).`, {
         url: this.base,
       });
     }
@@ -64,7 +66,10 @@ export class NodeOdmClient {
       throw new AppError('remote_failed', `NodeODM answered ${what} with something that is not JSON (HTTP ${res.status}).`);
     }
     const error = (body as { error?: unknown }).error;
-    if (error || !res.ok) throw new AppError('remote_failed', `NodeODM could not ${what}: ${String(error ?? `HTTP ${res.status}`)}`);
+    if (error || !res.ok) {
+      const why = typeof error === 'string' ? error : error ? JSON.stringify(error) : `HTTP ${res.status}`;
+      throw new AppError('remote_failed', `NodeODM could not ${what}: ${why}`);
+    }
     return body as T;
   }
 

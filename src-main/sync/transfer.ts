@@ -115,7 +115,7 @@ function call<T>(ctx: TransferContext, op: () => Promise<T>, retryable?: (err: u
       ctx.signal.throwIfAborted();
       return withRetry(op, ctx.retry, ctx.signal, retryable);
     },
-  ) as Promise<T>;
+  );
 }
 
 /** What sending a body needs: the request slots, retry policy, cancel signal, bandwidth cap and meter. */
@@ -153,7 +153,7 @@ export function send<T>(ctx: SendContext, load: () => Promise<Buffer>, request: 
         ctx.signal,
       );
     },
-  ) as Promise<T>;
+  );
 }
 
 export async function headObject(ctx: TransferContext, key: string): Promise<RemoteObject | null> {

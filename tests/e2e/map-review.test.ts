@@ -22,7 +22,7 @@ interface MapProbe {
   project(lngLat: [number, number]): { x: number; y: number };
 }
 const probe = <T>(page: Page, fn: (map: MapProbe & PageGlobals['__postflightMap']) => T) =>
-  page.evaluate(`(${fn.toString()})(globalThis.__postflightMap)`) as Promise<T>;
+  page.evaluate<T>(`(${fn.toString()})(globalThis.__postflightMap)`);
 
 describe('the review map (browser against postflight serve)', () => {
   let app: Awaited<ReturnType<typeof openApp>>;
@@ -96,7 +96,7 @@ describe('the review map (browser against postflight serve)', () => {
     if (first) {
       const ring = first.geometry.coordinates[0]!;
       const at: [number, number] = [ring.reduce((a, p) => a + p[0]!, 0) / ring.length, ring.reduce((a, p) => a + p[1]!, 0) / ring.length];
-      const px = await page.evaluate(`(() => { const m = globalThis.__postflightMap; const r = m.getCanvas().getBoundingClientRect(); const p = m.project(${JSON.stringify(at)}); return { x: r.left + p.x, y: r.top + p.y }; })()`) as { x: number; y: number };
+      const px = await page.evaluate<{ x: number; y: number }>(`(() => { const m = globalThis.__postflightMap; const r = m.getCanvas().getBoundingClientRect(); const p = m.project(${JSON.stringify(at)}); return { x: r.left + p.x, y: r.top + p.y }; })()`);
       await page.getByRole('checkbox', { name: 'Photo points' }).uncheck();
       await page.mouse.click(px.x, px.y);
       await expect.poll(() => popup.textContent()).toMatch(/^(Gap in task 2|Task 2)/);

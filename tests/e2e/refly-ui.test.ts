@@ -78,7 +78,7 @@ describe('re-fly from the map', () => {
     await page.getByRole('button', { name: 'DJI (.kmz)' }).click();
     const file = await download;
     expect(file.suggestedFilename()).toBe('refly-task-R1.kmz');
-    const entries = unzipSync(new Uint8Array(fs.readFileSync((await file.path())!)));
+    const entries = unzipSync(new Uint8Array(fs.readFileSync(await file.path())));
     expect(Object.keys(entries).sort()).toEqual(['wpmz/template.kml', 'wpmz/waylines.wpml']);
     expect(strFromU8(entries['wpmz/waylines.wpml']!).match(/<Placemark>/g)).toHaveLength(planned.photoCount);
     expect(watch.errors).toEqual([]);

@@ -65,7 +65,7 @@ describe.skipIf(!openCvAvailable)('against OpenCV (python3-opencv)', () => {
     const files = ['0000SET_IMG_0001_1.tif', '0000SET_IMG_0001_2.tif', '001.tif'].map((f) => path.join(sharedData, 'metadata_samples', f));
     // The 14-bit thermal frame's reference is OpenCV on the same samples shifted up to fill 16 bits.
     const tmp = makeTemp();
-    const { data, info } = await sharp(files[2]!).toColourspace('grey16').raw({ depth: 'ushort' }).toBuffer({ resolveWithObject: true });
+    const { data, info } = await sharp(files[2]).toColourspace('grey16').raw({ depth: 'ushort' }).toBuffer({ resolveWithObject: true });
     const px = new Uint16Array(data.buffer, data.byteOffset, info.width * info.height).map((v) => v * 4);
     const shifted = path.join(tmp, '001-left-aligned.tif');
     await sharp(px, { raw: { width: info.width, height: info.height, channels: 1 } }).toColourspace('grey16').tiff({ compression: 'none' }).toFile(shifted);

@@ -105,7 +105,7 @@ describe('thermal payload frames', () => {
 
   it('gives thermal frames the thermal lens footprint and lets the task choose the stream it counts', async () => {
     // Zenmuse XT: 640 x 512 pixels of 17 um behind 13 mm, 62.5 m up: 62.5 * 10.88 / 13 = 52.3 m across.
-    const setWide = computeCoverage(project).tasks[0]!.coverage as StoredCoverage;
+    const setWide = computeCoverage(project).tasks[0]!.coverage;
     rows = listImages(project.db);
     const wide = byName('DJI_0001_W.JPG');
     expect(setWide.footprintCount).toBe(1);

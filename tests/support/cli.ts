@@ -22,8 +22,8 @@ export async function startServe(projectDir: string, env: NodeJS.ProcessEnv = {}
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
-  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  const lines = readline.createInterface({ input: child.stdout! });
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const lines = readline.createInterface({ input: child.stdout });
   const url = await new Promise<URL>((resolve, reject) => {
     lines.once('line', (line) => resolve(new URL(line.trim())));
     child.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${stderr}`)));

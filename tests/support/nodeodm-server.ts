@@ -50,7 +50,7 @@ export async function startNodeOdmServer(opts: { token?: string; minImages?: num
       headers: req.headers as Record<string, string>,
       body: Readable.toWeb(req) as ReadableStream,
       duplex: 'half',
-    } as RequestInit).formData();
+    }).formData();
   const bodyUuid = async (req: http.IncomingMessage): Promise<string | null> => {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);

@@ -52,7 +52,7 @@ export const serveCommand: Command = {
 /** --port: a whole number 0..65535 (0 or absent: any free port). */
 function parsePort(value: unknown): number {
   if (value === undefined) return 0;
-  const text = String(value).trim();
+  const text = typeof value === 'string' ? value.trim() : JSON.stringify(value);
   const port = /^\d{1,5}$/.test(text) ? Number(text) : NaN;
   if (!Number.isInteger(port) || port > 65535) throw new UsageError(`--port must be a whole number from 0 to 65535 (got "${text}")`);
   return port;

@@ -29,7 +29,7 @@ export async function runDronetmSync(
   const pause = (): void => controller.abort(new Error('paused by the user'));
   process.once('SIGINT', pause);
   try {
-    const str = (name: string): string | undefined => (typeof args.values[name] === 'string' ? (args.values[name] as string) : undefined);
+    const str = (name: string): string | undefined => (typeof args.values[name] === 'string' ? args.values[name] : undefined);
     const link = resolveDronetmLink(project.db, { server: str('dronetm'), projectId: str('dronetm-project') });
     setSyncKind(project.db, 'dronetm');
     const tasks = args.values.task;

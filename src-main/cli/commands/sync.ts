@@ -64,7 +64,7 @@ export const syncCommand: Command = {
     const pause = (): void => controller.abort(new Error('paused by the user'));
     process.once('SIGINT', pause);
     try {
-      const str = (name: string): string | undefined => (typeof args.values[name] === 'string' ? (args.values[name] as string) : undefined);
+      const str = (name: string): string | undefined => (typeof args.values[name] === 'string' ? args.values[name] : undefined);
       setSyncKind(project.db, 's3');
       const target = resolveTarget(project.db, {
         endpoint: str('endpoint'),

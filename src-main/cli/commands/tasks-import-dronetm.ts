@@ -9,7 +9,7 @@ import { requireString, type CliIo, type ParsedArgs } from '../command.ts';
 export async function runDronetmImport(args: ParsedArgs, io: CliIo): Promise<number> {
   const project = openProject(requireString(args, 'project'), { writer: 'tasks import' });
   try {
-    const given = typeof args.values['dronetm-project'] === 'string' ? (args.values['dronetm-project'] as string) : undefined;
+    const given = typeof args.values['dronetm-project'] === 'string' ? args.values['dronetm-project'] : undefined;
     const link = resolveDronetmLink(project.db, { server: requireString(args, 'dronetm'), projectId: given });
     const client = new DronetmClient(link.server, { tokens: envTokens(io.env) });
     const r = await importDronetmTasks(project, client, link.projectId);

@@ -20,5 +20,5 @@ export interface ApiClient {
 
 export function unwrap<T>(envelope: Envelope<T>): T {
   if (envelope.error) throw new ApiCallError(envelope.error.code, envelope.error.message, envelope.error.details);
-  return envelope.result as T;
+  return envelope.result;
 }

@@ -55,7 +55,7 @@ export function JobCard({ job, paused = false }: { job: JobInfo; paused?: boolea
       {isActive(job) && (
         <button
           type="button"
-          onClick={() => api.call('jobs.cancel', { jobId: job.id }).catch((e: unknown) => setCancelError(errorMessage(e)))}
+          onClick={() => void api.call('jobs.cancel', { jobId: job.id }).catch((e: unknown) => setCancelError(errorMessage(e)))}
         >
           Cancel {KIND_LABELS[job.kind].toLowerCase()}
         </button>

@@ -107,7 +107,7 @@ function setImageLayers(map: MlMap, group: ImageGroup, wanted: readonly ImageLay
   }
   for (const w of wanted) {
     const id = `${prefix}${w.key}`;
-    const source = map.getSource(id) as ImageSource | undefined;
+    const source = map.getSource<ImageSource>(id);
     if (source) {
       if (source.url !== w.url) source.updateImage({ url: w.url, coordinates: w.corners });
       continue;
@@ -198,6 +198,11 @@ function useDocumentTheme(): MapTheme {
     return () => observer.disconnect();
   }, []);
   return theme;
+}
+
+/** Gives a GeoJSON source its features; a failure (the map's worker) is said, not left unhandled. */
+function showData(map: MlMap, source: string, data: Parameters<GeoJSONSource['setData']>[0], onError: (message: string) => void): void {
+  (map.getSource(source) as GeoJSONSource).setData(data).catch((e: unknown) => onError(errorMessage(e)));
 }
 
 function addOverlayLayers(map: MlMap, theme: MapTheme): void {
@@ -338,8 +343,7 @@ export function ReviewMap({ tasks, revision, openPhoto, recomputing }: ProjectCo
   }, [map, theme]);
 
   useEffect(() => {
-    if (!map) return;
-    (map.getSource('refly') as GeoJSONSource).setData(reflyMapFeatures(reflyPlan) as never);
+    if (map) showData(map, 'refly', reflyMapFeatures(reflyPlan), setError);
   }, [map, reflyPlan]);
 
   const taskData = useMemo(() => taskFeatures(tasks), [tasks]);
@@ -355,10 +359,10 @@ export function ReviewMap({ tasks, revision, openPhoto, recomputing }: ProjectCo
   useEffect(() => {
     if (!map) return;
     setIdle(false);
-    (map.getSource('tasks') as GeoJSONSource).setData(taskData as never);
-    (map.getSource('points') as GeoJSONSource).setData(pointData as never);
-    (map.getSource('footprints') as GeoJSONSource).setData(footprintData as never);
-    (map.getSource('gaps') as GeoJSONSource).setData(gapData as never);
+    showData(map, 'tasks', taskData, setError);
+    showData(map, 'points', pointData, setError);
+    showData(map, 'footprints', footprintData, setError);
+    showData(map, 'gaps', gapData, setError);
     // Fit the project (every task, flown or not, and every photo) when it opens and whenever its set of tasks changes.
     const key = `${tasks.map((t) => t.taskId).join('\u0000')}|${pointData.features.length > 0}`;
     const bounds = dataBounds(taskData, pointData);

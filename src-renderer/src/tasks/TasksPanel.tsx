@@ -13,7 +13,11 @@ function refusalReasons(err: unknown): string[] | null {
   if (!(err instanceof ApiCallError) || err.code !== 'refused') return null;
   const reasons = err.details?.reasons;
   if (!Array.isArray(reasons) || reasons.length === 0) return [err.message];
-  return reasons.map((r) => (typeof r === 'string' ? r : String((r as { message?: unknown }).message ?? JSON.stringify(r))));
+  return reasons.map((r) => {
+    if (typeof r === 'string') return r;
+    const message = (r as { message?: unknown }).message;
+    return typeof message === 'string' ? message : JSON.stringify(r);
+  });
 }
 
 export function TasksPanel({ tasks, refresh, revision, jobs, recomputing }: ProjectContext & { jobs: readonly JobInfo[] }) {
