@@ -11,7 +11,7 @@ import type { Project } from '../project/project.ts';
 import { getSetting, setSetting } from '../db/settings.ts';
 import { DEFAULT_RETRY, type RetryPolicy } from '../sync/retry.ts';
 import { markTaskSynced, taskPhotos, tasksToSync, type SyncTask } from '../sync/selection.ts';
-import { checkedPhoto, photoSource, settleAll, SyncMeter, DEFAULT_PART_SIZE } from '../sync/sync.ts';
+import { checkedPhoto, photoSource, settleAll, SyncMeter, DEFAULT_PART_SIZE, DEFAULT_STALL_MS, watchStall } from '../sync/sync.ts';
 import { TokenBucket } from '../sync/throttle.ts';
 import { MIN_PART_SIZE } from '../sync/transfer.ts';
 import type { TokenStore } from './auth.ts';
@@ -28,6 +28,8 @@ export interface DronetmSyncOptions {
   concurrency?: number;
   maxBytesPerSecond?: number;
   retry?: Partial<RetryPolicy>;
+  /** Nothing got through for this long: the sync gives up in words (default DEFAULT_STALL_MS). */
+  stallTimeoutMs?: number;
 }
 
 export interface DronetmTaskResult {
@@ -50,6 +52,8 @@ export interface DronetmSyncReport {
   skipped: number;
   bytesTotal: number;
   bytesSent: number;
+  /** Requests tried again after a dropped link, a timeout or a server hiccup. */
+  retries: number;
   seconds: number;
 }
 
@@ -98,6 +102,7 @@ export async function syncToDronetm(project: Project, options: DronetmSyncOption
     skipped: 0,
     bytesTotal: meter.bytesTotal,
     bytesSent: 0,
+    retries: 0,
     seconds: 0,
   };
   if (plan.length === 0) return report;
@@ -118,6 +123,7 @@ export async function syncToDronetm(project: Project, options: DronetmSyncOption
     partSize: Math.max(MIN_PART_SIZE, options.partSize ?? DEFAULT_PART_SIZE),
     meter,
   };
+  const stopWatch = watchStall(meter, run, options.stallTimeoutMs ?? DEFAULT_STALL_MS, `DroneTM at ${link.server}`);
   try {
     // Fails early, in words, on a wrong token, an unknown project or a server that is down.
     await ctx.client.project(link.projectId);
@@ -155,9 +161,12 @@ export async function syncToDronetm(project: Project, options: DronetmSyncOption
     if (control.signal?.aborted) {
       throw new AppError('cancelled', 'Sync paused. Run it again to carry on: photos and parts already sent are kept.');
     }
-    throw err;
+    // A stall aborts the run with its own worded error; the requests it cut short only say "aborted".
+    throw run.signal.reason instanceof AppError ? run.signal.reason : err;
   } finally {
+    stopWatch();
     control.signal?.removeEventListener('abort', onCancel);
+    report.retries = meter.retries;
     report.bytesSent = meter.bytesSent;
     report.seconds = (performance.now() - started) / 1000;
     meter.emit('done', true);

@@ -318,7 +318,9 @@ async function complete(ctx: DronetmContext, src: DronetmSource, request: Dronet
       if (!unanswered && !isTransient(err)) throw err;
       if ((await ctx.client.listParts(uploadId, src.fileKey)) === null) return;
       if (attempt + 1 >= ctx.retry.attempts) throw err;
-      await sleep(backoffMs(ctx.retry, attempt), ctx.signal);
+      const wait = backoffMs(ctx.retry, attempt);
+      ctx.meter.retrying(err, attempt + 2, ctx.retry.attempts, wait);
+      await sleep(wait, ctx.signal);
     }
   }
 }

@@ -82,15 +82,19 @@ export function backoffMs(policy: RetryPolicy, attempt: number): number {
   return Math.random() * Math.min(policy.maxMs, policy.baseMs * 2 ** attempt);
 }
 
+/** Told of each retry as it is decided: what failed, which try comes next (2 = the first retry), after how long. */
+export type OnRetry = (err: unknown, nextTry: number, waitMs: number) => void;
+
 /**
  * Runs `op` until it succeeds, a non-transient error occurs, `signal` aborts, or the attempts run out. `retryable`
- * narrows or widens what counts as transient for one call.
+ * narrows or widens what counts as transient for one call; `onRetry` hears of every retry before its pause.
  */
 export async function withRetry<T>(
   op: (attempt: number) => Promise<T>,
   policy: RetryPolicy,
   signal: AbortSignal | undefined,
   retryable: (err: unknown) => boolean = isTransient,
+  onRetry?: OnRetry,
 ): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     try {
@@ -98,7 +102,22 @@ export async function withRetry<T>(
     } catch (err) {
       if (signal?.aborted) throw signal.reason;
       if (attempt + 1 >= policy.attempts || !retryable(err)) throw err;
-      await sleep(backoffMs(policy, attempt), signal);
+      const wait = backoffMs(policy, attempt);
+      onRetry?.(err, attempt + 2, wait);
+      await sleep(wait, signal);
     }
   }
+}
+
+/** A failed request in a few words for a retry line: "connection reset", "no answer for 15 s", "HTTP 503". */
+export function failureInWords(err: unknown): string {
+  const e = (err ?? {}) as S3ErrorLike;
+  if (e.name === 'TimeoutError' || e.code === 'ETIMEDOUT' || /timeout|timed out/i.test(e.message ?? '')) return 'no answer in time';
+  if (e.code === 'ECONNRESET' || /ECONNRESET|socket hang up/i.test(e.message ?? '')) return 'connection reset';
+  if (e.code === 'ECONNREFUSED') return 'connection refused';
+  if (e.code === 'ENOTFOUND' || e.code === 'EAI_AGAIN') return 'server name not found';
+  if (e.code && NETWORK_CODES.has(e.code)) return `network error ${e.code}`;
+  const status = httpStatus(err);
+  if (status !== undefined) return `HTTP ${status}${e.name ? ` ${e.name}` : ''}`;
+  return e.name ?? e.code ?? 'network error';
 }

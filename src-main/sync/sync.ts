@@ -8,7 +8,7 @@ import { createS3Client } from './client.ts';
 import type { S3Credentials } from './credentials.ts';
 import { photoKeys, projectPrefix, taskPrefix, MANIFEST_NAME } from './layout.ts';
 import { buildManifest } from './manifest.ts';
-import { DEFAULT_RETRY, isTransient, type RetryPolicy } from './retry.ts';
+import { DEFAULT_RETRY, failureInWords, isTransient, type RetryPolicy } from './retry.ts';
 import { markTaskSynced, taskPhotos, tasksToSync, type SyncPhoto, type SyncTask } from './selection.ts';
 import type { SyncTarget } from './target.ts';
 import { TokenBucket } from './throttle.ts';
@@ -41,9 +41,14 @@ export interface SyncOptions {
   /** Optional cap on upload bandwidth, bytes per second. */
   maxBytesPerSecond?: number;
   retry?: Partial<RetryPolicy>;
-  /** A connection idle this long is treated as dropped (and retried). */
+  /** A connection idle this long is treated as dropped (and retried); default a third of the stall timeout. */
   idleTimeoutMs?: number;
+  /** Nothing got through (no byte sent, no object checked) for this long: the sync gives up in words. */
+  stallTimeoutMs?: number;
 }
+
+/** A sync that moves nothing for this long gives up (the issue's bound is 60 s; a retry or two fit before it). */
+export const DEFAULT_STALL_MS = 45_000;
 
 export interface TaskSyncResult {
   taskId: string;
@@ -64,6 +69,8 @@ export interface SyncReport {
   /** Bytes put on the wire, re-sends included. */
   bytesSent: number;
   abortedUploads: number;
+  /** Requests tried again after a dropped link, a timeout or a server hiccup. */
+  retries: number;
   seconds: number;
 }
 
@@ -98,15 +105,18 @@ export async function syncVerifiedTasks(project: Project, options: SyncOptions, 
     bytesTotal: meter.bytesTotal,
     bytesSent: 0,
     abortedUploads: 0,
+    retries: 0,
     seconds: 0,
   };
   if (plan.length === 0) return report;
 
   const partSize = Math.max(MIN_PART_SIZE, options.partSize ?? DEFAULT_PART_SIZE);
   const concurrency = Math.max(1, options.concurrency ?? 4);
+  const stallMs = options.stallTimeoutMs ?? DEFAULT_STALL_MS;
   const client = createS3Client(options.target, {
     ...(options.credentials ? { credentials: options.credentials } : {}),
-    ...(options.idleTimeoutMs ? { idleTimeoutMs: options.idleTimeoutMs } : {}),
+    idleTimeoutMs: options.idleTimeoutMs ?? Math.min(30_000, Math.round(stallMs / 3)),
+    connectTimeoutMs: Math.min(10_000, Math.round(stallMs / 3)),
     maxSockets: concurrency * 2,
   });
   // Attached only once nothing before the try below can throw, so the finally always detaches it.
@@ -126,6 +136,7 @@ export async function syncVerifiedTasks(project: Project, options: SyncOptions, 
     multipartThreshold: Math.max(MIN_PART_SIZE, options.multipartThreshold ?? partSize),
     meter,
   };
+  const stopWatch = watchStall(meter, run, stallMs, options.target.endpoint ?? 'AWS S3');
   try {
     meter.emit('check', true);
     report.abortedUploads = await abortAbandoned(ctx, projectPrefix(options.target, project.info.id));
@@ -145,10 +156,13 @@ export async function syncVerifiedTasks(project: Project, options: SyncOptions, 
       report.skipped += counts.skipped;
     }
   } catch (err) {
-    throw toSyncError(err, control.signal, options.target);
+    // A stall aborts the run with its own worded error; the requests it cut short only say "aborted".
+    throw toSyncError(run.signal.reason instanceof AppError ? run.signal.reason : err, control.signal, options.target);
   } finally {
+    stopWatch();
     control.signal?.removeEventListener('abort', onCancel);
     client.destroy();
+    report.retries = meter.retries;
     report.bytesSent = meter.bytesSent;
     report.seconds = (performance.now() - started) / 1000;
     meter.emit('done', true);
@@ -256,17 +270,24 @@ export async function readRange(file: string, start: number, length: number): Pr
   }
 }
 
-/** Progress for the whole run: bytes (kept + sent), MB/s over a short window, ETA; reported at most 5 times a second. */
+/**
+ * Progress for the whole run: bytes (kept + sent), MB/s over a short window, ETA; reported at most 5 times a second.
+ * A retry is reported at once, in words (`message`), and stays in the progress until bytes move again.
+ */
 export class SyncMeter implements TransferMeter {
   readonly bytesTotal: number;
   readonly objectsTotal: number;
   bytesDone = 0;
   bytesSent = 0;
   objectsDone = 0;
+  retries = 0;
+  /** performance.now() when the link last carried something new (see TransferMeter.progressed; the stall watch reads it). */
+  lastMovedAt = performance.now();
   private readonly onProgress: ((p: Progress) => void) | undefined;
   private readonly rate = new RateMeter();
   private lastEmit = 0;
   private stage = 'check';
+  private note: string | null = null;
 
   constructor(bytesTotal: number, objectsTotal: number, onProgress: ((p: Progress) => void) | undefined) {
     this.bytesTotal = bytesTotal;
@@ -282,12 +303,26 @@ export class SyncMeter implements TransferMeter {
 
   kept(bytes: number): void {
     this.bytesDone += bytes;
+    this.progressed();
     this.emit(this.stage);
   }
 
   objectDone(): void {
     this.objectsDone++;
+    this.progressed();
     this.emit(this.stage, true);
+  }
+
+  retrying(err: unknown, nextTry: number, tries: number, waitMs: number): void {
+    this.retries++;
+    const wait = waitMs >= 1000 ? ` in ${Math.round(waitMs / 1000)} s` : '';
+    this.note = `Retrying (${failureInWords(err)}): try ${nextTry} of ${tries}${wait}; ${this.retries} ${this.retries === 1 ? 'retry' : 'retries'} so far.`;
+    this.emit(this.stage, true);
+  }
+
+  progressed(): void {
+    this.lastMovedAt = performance.now();
+    this.note = null;
   }
 
   emit(stage: string, force = false): void {
@@ -304,8 +339,30 @@ export class SyncMeter implements TransferMeter {
       bytesTotal: this.bytesTotal,
       rate,
       etaSeconds: RateMeter.eta(this.bytesTotal - this.bytesDone, rate),
+      ...(this.note ? { message: this.note } : {}),
     });
   }
+}
+
+/**
+ * Gives up a run that moves nothing for `stallMs`: aborts it with a worded error (retries included, so a link that
+ * keeps failing is not retried for minutes). Returns the function that stops watching.
+ */
+export function watchStall(meter: SyncMeter, run: AbortController, stallMs: number, where: string): () => void {
+  const timer = setInterval(() => {
+    const idle = performance.now() - meter.lastMovedAt;
+    if (idle < stallMs || run.signal.aborted) return;
+    const retries = meter.retries ? `, after ${meter.retries} ${meter.retries === 1 ? 'retry' : 'retries'}` : '';
+    run.abort(
+      new AppError(
+        'remote_failed',
+        `The connection to ${where} stalled: nothing got through for ${Math.round(idle / 1000)} s${retries}. Photos and parts already sent are kept; run sync again when the connection is back.`,
+        { reason: 'stalled', stalledSeconds: Math.round(idle / 1000), retries: meter.retries, endpoint: where },
+      ),
+    );
+  }, Math.min(1000, Math.max(100, stallMs / 10)));
+  timer.unref();
+  return () => clearInterval(timer);
 }
 
 /** Turns whatever stopped the run into a message the pilot can act on. Never includes credentials. */

@@ -28,7 +28,7 @@ import {
   type UploadPart,
   type UploadRow,
 } from '../db/uploads.ts';
-import { httpStatus, isTransient, sleep, backoffMs, withRetry, type RetryPolicy } from './retry.ts';
+import { httpStatus, isTransient, sleep, backoffMs, withRetry, type OnRetry, type RetryPolicy } from './retry.ts';
 import { meteredBody, type TokenBucket } from './throttle.ts';
 import { RECHECK_ADVICE } from '../ingest/advice.ts';
 
@@ -52,6 +52,13 @@ export interface TransferMeter {
   kept(bytes: number): void;
   /** One object is on the server and checked. */
   objectDone(): void;
+  /** A request failed in a way worth retrying and will be tried again (`nextTry` of `tries`) after `waitMs`. */
+  retrying(err: unknown, nextTry: number, tries: number, waitMs: number): void;
+  /**
+   * The link carried something new: the server answered, or a body got further than any earlier try of the same
+   * request (a retry refilling fresh socket buffers with the same bytes is not progress: a stalled link allows that).
+   */
+  progressed(): void;
 }
 
 export interface TransferContext {
@@ -110,13 +117,27 @@ export function multipartEtag(parts: readonly UploadPart[]): string {
 
 /** Runs one request in a queue slot, retried on transient failures. */
 function call<T>(ctx: TransferContext, op: () => Promise<T>, retryable?: (err: unknown) => boolean): Promise<T> {
+  const answered = async (): Promise<T> => {
+    try {
+      const out = await op();
+      ctx.meter.progressed();
+      return out;
+    } catch (err) {
+      // An error answer (404, 500) still came over the link.
+      if (httpStatus(err) !== undefined) ctx.meter.progressed();
+      throw err;
+    }
+  };
   return ctx.requests.add(
     () => {
       ctx.signal.throwIfAborted();
-      return withRetry(op, ctx.retry, ctx.signal, retryable);
+      return withRetry(answered, ctx.retry, ctx.signal, retryable, retryReporter(ctx));
     },
   );
 }
+
+/** A retried body must get this much further than its best earlier try before it counts as the link moving again. */
+const RETRY_PROGRESS_MARGIN = 256 * 1024;
 
 /** What sending a body needs: the request slots, retry policy, cancel signal, bandwidth cap and meter. */
 export type SendContext = Pick<TransferContext, 'requests' | 'retry' | 'signal' | 'bandwidth' | 'meter'>;
@@ -130,6 +151,7 @@ export function send<T>(ctx: SendContext, load: () => Promise<Buffer>, request: 
     async () => {
       ctx.signal.throwIfAborted();
       const data = await load();
+      let best = 0;
       return withRetry(
         async () => {
           let sent = 0;
@@ -138,23 +160,32 @@ export function send<T>(ctx: SendContext, load: () => Promise<Buffer>, request: 
             (n) => {
               sent += n;
               ctx.meter.wire(n);
+              if (best === 0 || sent > best + RETRY_PROGRESS_MARGIN) ctx.meter.progressed();
             },
             ctx.bandwidth,
             ctx.signal,
           );
           try {
-            return await request(body, data);
+            const out = await request(body, data);
+            ctx.meter.progressed();
+            return out;
           } catch (err) {
+            best = Math.max(best, sent);
+            if (httpStatus(err) !== undefined) ctx.meter.progressed();
             ctx.meter.wire(-sent);
             throw err;
           }
         },
         ctx.retry,
         ctx.signal,
+        undefined,
+        retryReporter(ctx),
       );
     },
   );
 }
+
+const retryReporter = (ctx: SendContext): OnRetry => (err, nextTry, waitMs) => ctx.meter.retrying(err, nextTry, ctx.retry.attempts, waitMs);
 
 export async function headObject(ctx: TransferContext, key: string): Promise<RemoteObject | null> {
   try {
@@ -447,7 +478,9 @@ async function complete(ctx: TransferContext, src: ObjectSource, uploadId: strin
       if (remote && remote.size === src.size && unquote(remote.etag) === expected) return 'done';
       if (invalidPart || (await listParts(ctx, src.key, uploadId)) === null) return 'gone';
       if (attempt + 1 >= ctx.retry.attempts) throw err;
-      await sleep(backoffMs(ctx.retry, attempt), ctx.signal);
+      const wait = backoffMs(ctx.retry, attempt);
+      ctx.meter.retrying(err, attempt + 2, ctx.retry.attempts, wait);
+      await sleep(wait, ctx.signal);
     }
   }
 }

@@ -12,6 +12,8 @@ export interface FaultProxy {
   /** Holds all upstream data for `ms` from the next chunk on (once). */
   stallOnce(ms: number): void;
   refuse(on: boolean): void;
+  /** A stalled link: while on, nothing is forwarded either way on any connection, old or new (held, not dropped). */
+  hold(on: boolean): void;
   /** Lets the next request whose line matches `pattern` reach the server, then drops the connection before its answer. */
   loseAnswerTo(pattern: RegExp): void;
   resetStats(): void;
@@ -28,6 +30,8 @@ export async function startFaultProxy(target: { host: string; port: number }): P
   let refusing = false;
   let loseAnswer: RegExp | null = null;
   const sockets = new Set<net.Socket>();
+  let holding = false;
+  const releases = new Set<() => void>();
 
   const server = net.createServer((client) => {
     if (refusing) return void client.destroy();
@@ -44,7 +48,23 @@ export async function startFaultProxy(target: { host: string; port: number }): P
     upstream.on('close', () => sockets.delete(upstream) && client.destroy());
     client.on('error', drop);
     upstream.on('error', drop);
+    const heldUp: Buffer[] = [];
+    const heldDown: Buffer[] = [];
+    const release = (): void => {
+      for (const chunk of heldDown.splice(0)) client.write(chunk);
+      upstream.resume();
+      const up = heldUp.splice(0);
+      client.resume();
+      for (const chunk of up) forward(chunk);
+    };
+    releases.add(release);
+    client.on('close', () => releases.delete(release));
     upstream.on('data', (chunk: Buffer) => {
+      if (holding) {
+        heldDown.push(chunk);
+        upstream.pause();
+        return;
+      }
       if (answerDoomed) return drop();
       if (!client.write(chunk)) {
         upstream.pause();
@@ -80,6 +100,11 @@ export async function startFaultProxy(target: { host: string; port: number }): P
       }
     };
     client.on('data', (chunk: Buffer) => {
+      if (holding) {
+        heldUp.push(chunk);
+        client.pause();
+        return;
+      }
       if (stallMs > 0) {
         const ms = stallMs;
         stallMs = 0;
@@ -101,6 +126,10 @@ export async function startFaultProxy(target: { host: string; port: number }): P
     cutAfter: (bytes) => void (cutAt = stats.bytesUp + bytes),
     stallOnce: (ms) => void (stallMs = ms),
     refuse: (on) => void (refusing = on),
+    hold: (on) => {
+      holding = on;
+      if (!on) for (const release of releases) release();
+    },
     loseAnswerTo: (pattern) => void (loseAnswer = pattern),
     resetStats: () => {
       stats.bytesUp = 0;

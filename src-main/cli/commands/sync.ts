@@ -28,11 +28,17 @@ export function progressLine(p: Progress): string {
   return `sync ${p.stage ?? ''}  ${p.done}/${p.total ?? '?'} files  ${mb(p.bytesDone)}/${mb(p.bytesTotal)} MB  ${mb(p.rate)} MB/s  ETA ${clock(p.etaSeconds)}`;
 }
 
-/** Progress on stderr: one redrawn line in a terminal, a line every 5 s otherwise, nothing with --json. */
+/**
+ * Progress on stderr: one redrawn line in a terminal, a line every 5 s otherwise, nothing with --json. A retry is
+ * said on a line of its own as it happens, in both.
+ */
 export function cliProgress(args: ParsedArgs, io: CliIo): (p: Progress) => void {
   let lastLine = 0;
+  let lastNote: string | undefined;
   return (p) => {
     if (args.values.json) return;
+    if (p.message && p.message !== lastNote) io.stderr.write(io.isTty ? `\r${p.message}\x1b[K\n` : `${p.message}\n`);
+    lastNote = p.message;
     if (io.isTty) io.stderr.write(`\r${progressLine(p)}\x1b[K`);
     else if (Date.now() - lastLine > 5000 || p.stage === 'done') {
       lastLine = Date.now();
