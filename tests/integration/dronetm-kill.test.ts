@@ -1,12 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { spawn } from 'node:child_process';
-import path from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { syncCommand } from '../../src-main/cli/commands/sync.ts';
 import { openProject } from '../../src-main/project/project.ts';
-import { makeTemp, repoRoot, rmTemp } from '../support/paths.ts';
+import { makeTemp, rmTemp } from '../support/paths.ts';
+import { runAndKill, syncHere } from '../support/sync-child-run.ts';
 import { dropBucket, freshBucket, RGW, rgwClient } from '../support/rgw.ts';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.ts';
 import { startDronetmStandIn, type DronetmStandIn } from '../support/dronetm-server.ts';
@@ -45,32 +42,6 @@ afterAll(async () => {
   await dropBucket(bucket);
   rmTemp(dir);
 });
-
-/** Runs `postflight sync` in a child process and SIGKILLs it once its progress line passes `fraction` of the bytes. */
-function runAndKill(args: string[], env: NodeJS.ProcessEnv, fraction: number): Promise<{ killedAt: number; exit: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(repoRoot, 'tests/support/sync-child.ts'), ...args], {
-      cwd: repoRoot,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let killedAt = 0;
-    let err = '';
-    child.stderr.on('data', (d: Buffer) => {
-      err += d.toString();
-      const all = [...d.toString().matchAll(/([\d.]+)\/([\d.]+) MB/g)].at(-1);
-      if (all && !killedAt && Number(all[1]) >= fraction * Number(all[2])) {
-        killedAt = Number(all[1]) / Number(all[2]);
-        child.kill('SIGKILL');
-      }
-    });
-    child.on('error', reject);
-    child.on('exit', (code, signal) => {
-      if (!killedAt) reject(new Error(`the sync finished or failed before it was killed (exit ${code}): ${err.slice(-500)}`));
-      else resolve({ killedAt, exit: signal ?? String(code) });
-    });
-  });
-}
 
 it('resumes a DroneTM sync killed at ~50%: every photo whole in user-uploads, completed once, no journaled part sent again', async () => {
   const fixture = makeSyncProject(dir, [
@@ -112,12 +83,7 @@ it('resumes a DroneTM sync killed at ~50%: every photo whole in user-uploads, co
 
   // Rerun in this process with no target flags: the project remembers its DroneTM project.
   proxy.resetStats();
-  let out = '';
-  const stdout = new Writable({ write: (c, _e, cb) => ((out += c.toString()), cb()) });
-  const code = await syncCommand.run(
-    { values: { project: dir, json: true, 'part-size': '5', concurrency: String(CONCURRENCY) }, positionals: [] },
-    { stdout, stderr: new Writable({ write: (_c, _e, cb) => cb() }), isTty: false, env },
-  );
+  const { code, stdout: out } = await syncHere({ project: dir, json: true, 'part-size': '5', concurrency: String(CONCURRENCY) }, env);
   expect(code).toBe(0);
   const report = JSON.parse(out);
   const resent = sentBeforeKill + proxy.stats.bytesUp - total;

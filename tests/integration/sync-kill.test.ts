@@ -1,12 +1,9 @@
-import { spawn } from 'node:child_process';
-import path from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { syncCommand } from '../../src-main/cli/commands/sync.ts';
 import { openProject } from '../../src-main/project/project.ts';
 import { loadTarget } from '../../src-main/sync/target.ts';
-import { makeTemp, repoRoot, rmTemp } from '../support/paths.ts';
+import { makeTemp, rmTemp } from '../support/paths.ts';
+import { runAndKill, syncHere } from '../support/sync-child-run.ts';
 import { dropBucket, freshBucket, RGW, rgwClient } from '../support/rgw.ts';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.ts';
 import { brightonPhotos, makeSyncProject } from '../support/sync-project.ts';
@@ -38,32 +35,6 @@ afterAll(async () => {
   rmTemp(dir);
 });
 
-/** Runs the CLI in a child process and SIGKILLs it once its progress line passes `fraction` of the bytes. */
-function runAndKill(args: string[], fraction: number): Promise<{ killedAt: number; exit: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(repoRoot, 'tests/support/sync-child.ts'), ...args], {
-      cwd: repoRoot,
-      env: process.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let killedAt = 0;
-    let err = '';
-    child.stderr.on('data', (d: Buffer) => {
-      err += d.toString();
-      const all = [...d.toString().matchAll(/([\d.]+)\/([\d.]+) MB/g)].at(-1);
-      if (all && !killedAt && Number(all[1]) >= fraction * Number(all[2])) {
-        killedAt = Number(all[1]) / Number(all[2]);
-        child.kill('SIGKILL');
-      }
-    });
-    child.on('error', reject);
-    child.on('exit', (code, signal) => {
-      if (!killedAt) reject(new Error(`the sync finished or failed before it was killed (exit ${code}): ${err.slice(-500)}`));
-      else resolve({ killedAt, exit: signal ?? String(code) });
-    });
-  });
-}
-
 it('resumes from the journal after the syncing process is killed at ~50%, re-sending at most the parts in flight', async () => {
   const fixture = makeSyncProject(dir, [
     {
@@ -85,7 +56,7 @@ it('resumes from the journal after the syncing process is killed at ~50%, re-sen
 
   proxy.resetStats();
   const flags = ['--project', dir, '--endpoint', proxy.url, '--bucket', bucket, '--region', RGW.region, '--path-style'];
-  const run = await runAndKill([...flags, '--part-size', '5', '--concurrency', String(CONCURRENCY), '--max-rate', '15'], 0.5);
+  const run = await runAndKill([...flags, '--part-size', '5', '--concurrency', String(CONCURRENCY), '--max-rate', '15'], process.env, 0.5);
   expect(run.exit).toBe('SIGKILL');
   const sentBeforeKill = proxy.stats.bytesUp;
 
@@ -107,12 +78,7 @@ it('resumes from the journal after the syncing process is killed at ~50%, re-sen
 
   // Rerun with no target flags at all, in this process.
   proxy.resetStats();
-  let out = '';
-  const stdout = new Writable({ write: (c, _e, cb) => ((out += c.toString()), cb()) });
-  const code = await syncCommand.run(
-    { values: { project: dir, json: true, 'part-size': '5', concurrency: String(CONCURRENCY) }, positionals: [] },
-    { stdout, stderr: new Writable({ write: (_c, _e, cb) => cb() }), isTty: false, env: process.env },
-  );
+  const { code, stdout: out } = await syncHere({ project: dir, json: true, 'part-size': '5', concurrency: String(CONCURRENCY) }, process.env);
   expect(code).toBe(0);
   const report = JSON.parse(out);
   const resent = sentBeforeKill + proxy.stats.bytesUp - total;
