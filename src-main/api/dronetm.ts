@@ -1,16 +1,13 @@
 import type { CloudTargetInfo } from '../../src-preload/contract-base.ts';
-import { AppError } from '../common/errors.ts';
 import { memoryTokens, type TokenStore } from '../dronetm/auth.ts';
 import { DronetmClient } from '../dronetm/client.ts';
-import { pushOdmResult } from '../dronetm/odm-push.ts';
 import { loadDronetmLink, loadSyncKind, resolveDronetmLink, setSyncKind } from '../dronetm/project-link.ts';
-import { syncToDronetm } from '../dronetm/sync.ts';
 import { importDronetmTasks } from '../dronetm/tasks.ts';
 import { requireTask } from '../db/tasks.ts';
 import type { CredentialStore } from '../sync/credentials.ts';
 import type { ApiHandlers } from './dispatch.ts';
 import type { Session } from './session.ts';
-import { startSync, type WorkEnv } from './work.ts';
+import { requireDronetmLink, startSync, type WorkEnv } from './work.ts';
 
 type CloudHandlers = Pick<
   ApiHandlers,
@@ -28,25 +25,12 @@ export function cloudHandlers(session: Session, credentials: CredentialStore, to
     const link = loadDronetmLink(db());
     return { kind: loadSyncKind(db()), dronetm: link, signedIn: link !== null && (await tokens.get(link.server)) !== null };
   };
-  const requireLink = () => {
-    const link = loadDronetmLink(db());
-    if (!link) throw new AppError('invalid_input', 'Give the DroneTM address and project first.');
-    return link;
-  };
+  const requireLink = () => requireDronetmLink(db());
   return {
     'sync.start': async (params) => {
-      if (loadSyncKind(db()) === 's3') return { jobId: startSync(env(), params, credentials) };
-      const link = requireLink();
-      const e = env();
-      const jobId = e.jobs.start('sync', { ...params, target: 'dronetm' }, async (ctx) => {
-        const report = await syncToDronetm(e.project, { link, tokens, taskIds: params.taskId ? [params.taskId] : undefined }, {
-          signal: ctx.signal,
-          onProgress: ctx.onProgress,
-        });
-        e.emit('project.changed', { what: 'tasks' });
-        return report;
-      });
-      return { jobId };
+      if (loadSyncKind(db()) === 's3') return { jobId: startSync(env(), params, { credentials, tokens }) };
+      requireLink();
+      return { jobId: startSync(env(), { ...params, target: 'dronetm' }, { credentials, tokens }) };
     },
     'sync.getCloud': info,
     'sync.setKind': async ({ kind }) => {
@@ -87,13 +71,9 @@ export function cloudHandlers(session: Session, credentials: CredentialStore, to
       return { imported: r.added.length + r.updated.length, taskIds: [...r.added, ...r.updated, ...r.unchanged] };
     },
     'odm.push': async ({ taskId }) => {
-      const e = env();
-      const link = requireLink();
-      const task = requireTask(e.project.db, taskId);
-      const jobId = e.jobs.start('sync', { taskId, target: 'dronetm', odmPush: true }, (ctx) =>
-        pushOdmResult(e.project, task.id, { link, tokens }, { signal: ctx.signal, onProgress: ctx.onProgress }),
-      );
-      return { jobId };
+      requireLink();
+      requireTask(db(), taskId);
+      return { jobId: startSync(env(), { taskId, target: 'dronetm', odmPush: true }, { credentials, tokens }) };
     },
   };
 }

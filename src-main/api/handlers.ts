@@ -9,7 +9,7 @@ import { rtkPoints } from '../db/rtk.ts';
 import { crewInfo, setCardPilot, setProjectPilot } from '../db/crews.ts';
 import { imageDetail, imageFacets, listImageItems, photoFootprints, taskInfos } from '../db/read-model.ts';
 import { findCardVolumes } from './cards.ts';
-import { refreshClassification, refreshCoverage, startClassify, startCoverage, startIngest, startOdm, type WorkEnv } from './work.ts';
+import { refreshClassification, refreshCoverage, resumeInterruptedJobs, startClassify, startCoverage, startIngest, startOdm, type WorkEnv } from './work.ts';
 import { credentialAccount, type CredentialStore } from '../sync/credentials.ts';
 import { loadTarget, resolveTarget } from '../sync/target.ts';
 import { getOverlapLayer } from '../geo/coverage-service.ts';
@@ -18,7 +18,7 @@ import { cancelOdm } from '../odm/service.ts';
 import { listOdmRuns } from '../db/odm-runs.ts';
 import { memoryCredentials } from './memory-credentials.ts';
 import { cloudHandlers } from './dronetm.ts';
-import type { TokenStore } from '../dronetm/auth.ts';
+import { memoryTokens, type TokenStore } from '../dronetm/auth.ts';
 import { odmRunInfo } from './odm-runs.ts';
 import type { SyncTargetInfo } from '../../src-preload/contract.ts';
 import { importTasks } from '../geo/task-import.ts';
@@ -53,6 +53,10 @@ export function createHandlers(session: Session, transport: 'ipc' | 'http', nati
   const changed = (what: 'images' | 'tasks') => session.emit('project.changed', { what });
   const taskInfo = (taskId: string) => taskInfos(db(), taskId)[0]!;
   const credentials = native.credentials ?? memoryCredentials();
+  const tokens = native.dronetmTokens ?? memoryTokens();
+  // A project opened now (or already open, as `serve` opens its own first) runs again the ingest and sync jobs a
+  // killed process left unfinished; they continue from their journals.
+  session.onOpen((open) => resumeInterruptedJobs({ ...open, emit: session.emit }, { credentials, tokens }));
   const syncTarget = async (): Promise<SyncTargetInfo> => {
     const target = loadTarget(db());
     return { target, hasCredentials: target !== null && (await credentials.get(credentialAccount(target))) !== null };
@@ -185,7 +189,7 @@ export function createHandlers(session: Session, transport: 'ipc' | 'http', nati
       return listOdmRuns(project.db, requireTask(project.db, taskId).id).map(odmRunInfo);
     },
     'odm.cancel': async ({ runId }) => odmRunInfo(await cancelOdm(session.require().project, runId)),
-    ...cloudHandlers(session, credentials, native.dronetmTokens),
+    ...cloudHandlers(session, credentials, tokens),
     'jobs.list': async () => session.require().jobs.list(),
     'jobs.cancel': async ({ jobId }) => ({ cancelled: session.require().jobs.cancel(jobId) }),
   };

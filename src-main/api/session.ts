@@ -24,6 +24,7 @@ export class Session {
   private readonly writer: string;
   private open_: { project: Project; jobs: JobRunner } | null = null;
   private reaping: Promise<void> = Promise.resolve();
+  private opened: ((open: { project: Project; jobs: JobRunner }) => void) | null = null;
 
   constructor(options: { emit: EventSink; recentFile?: string | null; writer?: string }) {
     this.emit = options.emit;
@@ -43,9 +44,19 @@ export class Session {
     }
     this.open_ = { project, jobs: new JobRunner(project.db, this.emit) };
     this.reaping = reapOdmOrphans(project);
+    this.opened?.(this.open_);
     this.remember(project);
     this.emit('project.changed', { what: 'project' });
     return project;
+  }
+
+  /**
+   * Called with each project as it opens, and at once with the one already open: the handlers resume there the jobs
+   * a killed process left (they know the work and its secrets; the session does not).
+   */
+  onOpen(opened: (open: { project: Project; jobs: JobRunner }) => void): void {
+    this.opened = opened;
+    if (this.open_) opened(this.open_);
   }
 
   get project(): Project | null {

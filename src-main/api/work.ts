@@ -4,8 +4,13 @@
  * succeeds starts the next; a failed or cancelled step doesn't.
  */
 import type { Project } from '../project/project.ts';
-import type { JobContext, JobRunner } from '../jobs/jobs.ts';
-import type { EventSink } from '../jobs/jobs.ts';
+import { RESUMABLE_JOB_KINDS, type EventSink, type JobContext, type JobRunner, type JobWork } from '../jobs/jobs.ts';
+import type { ProjectDb } from '../db/database.ts';
+import { AppError } from '../common/errors.ts';
+import type { TokenStore } from '../dronetm/auth.ts';
+import { pushOdmResult } from '../dronetm/odm-push.ts';
+import { loadDronetmLink, type DronetmLink } from '../dronetm/project-link.ts';
+import { syncToDronetm } from '../dronetm/sync.ts';
 import { NEXT_STEP, runWorkStep, type StepParams, type StepResults, type WorkStep } from '../jobs/work-steps.ts';
 import { requireTask } from '../db/tasks.ts';
 import { syncVerifiedTasks } from '../sync/sync.ts';
@@ -26,7 +31,11 @@ const CHANGED: Record<WorkStep, 'images' | 'tasks'> = { ingest: 'images', classi
 
 /** Starts `step` as a job; when it succeeds, the next step of the sequence is queued (classify and coverage once). */
 function startStep<S extends WorkStep>(env: WorkEnv, step: S, params: StepParams[S]): string {
-  return env.jobs.start(step, params, async (ctx) => {
+  return env.jobs.start(step, params, stepWork(env, step, params));
+}
+
+function stepWork<S extends WorkStep>(env: WorkEnv, step: S, params: StepParams[S]): JobWork {
+  return async (ctx) => {
     const result = await runWorkStep(env.project, step, params, control(ctx));
     env.emit('project.changed', { what: CHANGED[step] });
     const next = NEXT_STEP[step];
@@ -35,7 +44,7 @@ function startStep<S extends WorkStep>(env: WorkEnv, step: S, params: StepParams
     // A coverage job answers with the figure per task; the stored coverage is read through tasks.list.
     if (step !== 'coverage') return result;
     return { tasks: (result as StepResults['coverage']).tasks.map((t) => ({ taskId: t.taskId, coveragePct: t.coverage.coveragePct })) };
-  });
+  };
 }
 
 export function startCoverage(env: WorkEnv): string {
@@ -68,14 +77,68 @@ export function startIngest(env: WorkEnv, params: StepParams['ingest']): string 
   return startStep(env, 'ingest', params);
 }
 
-export function startSync(env: WorkEnv, params: { taskId?: string }, credentialStore: CredentialStore | undefined): string {
-  return env.jobs.start('sync', params, async (ctx) => {
-    const target = resolveTarget(env.project.db);
-    const credentials = (await credentialStore?.get(credentialAccount(target))) ?? undefined;
-    const report = await syncVerifiedTasks(env.project, { target, credentials, taskIds: params.taskId ? [params.taskId] : undefined }, control(ctx));
+/** What a sync job was started with: S3 by default; `target: 'dronetm'` a DroneTM sync, `odmPush` an orthophoto push. */
+export interface SyncJobParams {
+  taskId?: string;
+  target?: 'dronetm';
+  odmPush?: boolean;
+}
+
+/** Where the sync work finds its secrets: the S3 keys store and the DroneTM tokens store of the app or `serve`. */
+export interface SyncSecrets {
+  credentials: CredentialStore | undefined;
+  tokens: TokenStore;
+}
+
+/** The work of a sync job, from its params alone (so a job interrupted by a killed process can be run again). */
+function syncWork(env: WorkEnv, params: SyncJobParams, secrets: SyncSecrets): JobWork {
+  const taskIds = params.taskId ? [params.taskId] : undefined;
+  return async (ctx) => {
+    if (params.odmPush) {
+      const link = requireDronetmLink(env.project.db);
+      return pushOdmResult(env.project, requireTask(env.project.db, params.taskId ?? '').id, { link, tokens: secrets.tokens }, control(ctx));
+    }
+    let report: unknown;
+    if (params.target === 'dronetm') {
+      report = await syncToDronetm(env.project, { link: requireDronetmLink(env.project.db), tokens: secrets.tokens, taskIds }, control(ctx));
+    } else {
+      const target = resolveTarget(env.project.db);
+      const credentials = (await secrets.credentials?.get(credentialAccount(target))) ?? undefined;
+      report = await syncVerifiedTasks(env.project, { target, credentials, taskIds }, control(ctx));
+    }
     env.emit('project.changed', { what: 'tasks' });
     return report;
-  });
+  };
+}
+
+export function startSync(env: WorkEnv, params: SyncJobParams, secrets: SyncSecrets): string {
+  return env.jobs.start('sync', { ...params }, syncWork(env, params, secrets));
+}
+
+/** The DroneTM link sync and pushes need, or the pilot told to give it. */
+export function requireDronetmLink(db: ProjectDb): DronetmLink {
+  const link = loadDronetmLink(db);
+  if (!link) throw new AppError('invalid_input', 'Give the DroneTM address and project first.');
+  return link;
+}
+
+/**
+ * At project open (app or `serve`): jobs a killed process left unfinished are run again under their own id when their
+ * kind resumes from a journal (ingest, sync: RESUMABLE_JOB_KINDS), with the params they were started with; an ingest
+ * then goes on through classification and coverage as usual. The others stay `interrupted` for the pilot to restart.
+ */
+export function resumeInterruptedJobs(env: WorkEnv, secrets: SyncSecrets): string[] {
+  const resumed: string[] = [];
+  for (const job of env.jobs.interruptedAtOpen) {
+    if (!RESUMABLE_JOB_KINDS.has(job.kind)) continue;
+    if (job.kind === 'ingest') {
+      const params = job.params as StepParams['ingest'];
+      resumed.push(env.jobs.resume(job, stepWork(env, 'ingest', params)));
+    } else if (job.kind === 'sync') {
+      resumed.push(env.jobs.resume(job, syncWork(env, job.params as SyncJobParams, secrets)));
+    }
+  }
+  return resumed;
 }
 
 export function startOdm(env: WorkEnv, params: { taskId: string; engine?: 'docker' | 'nodeodm'; gpu?: 'auto' | 'on' | 'off' }): string {

@@ -1,6 +1,6 @@
 import type { Progress } from '../common/progress.ts';
 import type { JobInfo, JobKind, JobState } from '../../src-preload/contract.ts';
-import { sql, type ProjectDb } from './database.ts';
+import { sql, transaction, type ProjectDb } from './database.ts';
 import {
   decodeStored,
   decodeStoredOrNull,
@@ -32,9 +32,16 @@ export interface JobChange {
 
 const now = (): string => new Date().toISOString();
 
-/** Jobs left queued or running by a previous process were cut short: they become `interrupted`. */
-export function markUnfinishedJobsInterrupted(db: ProjectDb): void {
-  sql(db).prepare("UPDATE jobs SET state = 'interrupted', updated_at = ? WHERE state IN ('queued', 'running')").run(now());
+/**
+ * Jobs left queued or running by a previous process were cut short: they become `interrupted`, and are returned
+ * (oldest first) so the caller can run again those whose work resumes from its journal.
+ */
+export function takeUnfinishedJobs(db: ProjectDb): JobInfo[] {
+  return transaction(db, () => {
+    const rows = sql(db).prepare<[], JobRow>("SELECT * FROM jobs WHERE state IN ('queued', 'running') ORDER BY created_at, rowid").all();
+    sql(db).prepare("UPDATE jobs SET state = 'interrupted', updated_at = ? WHERE state IN ('queued', 'running')").run(now());
+    return rows.map((r) => toJobInfo({ ...r, state: 'interrupted' }));
+  });
 }
 
 export function insertJob(db: ProjectDb, id: string, kind: JobKind, params: Record<string, unknown>): void {

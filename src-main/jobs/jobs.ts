@@ -3,7 +3,7 @@ import PQueue from 'p-queue';
 import type { ProjectDb } from '../db/database.ts';
 import { AppError, toErrorEnvelope } from '../common/errors.ts';
 import type { Progress, WorkControl } from '../common/progress.ts';
-import { getJob, insertJob, listJobs, markUnfinishedJobsInterrupted, updateJob, type JobChange } from '../db/jobs.ts';
+import { getJob, insertJob, listJobs, takeUnfinishedJobs, updateJob, type JobChange } from '../db/jobs.ts';
 import type { EventName, Events, JobInfo, JobKind } from '../../src-preload/contract.ts';
 
 export type EventSink = <E extends EventName>(name: E, payload: Events[E]) => void;
@@ -19,9 +19,16 @@ export type JobWork = (ctx: JobContext) => Promise<unknown>;
 const PROGRESS_PERSIST_MS = 250;
 
 /**
+ * Kinds whose work continues from its own journal when run again with the same params: ingest (rows and verified
+ * copies already recorded are skipped), sync (uploads and parts journalled; finished objects are not sent again).
+ * Left unfinished by a killed process, they are run again when the project is next opened in the app or `serve`.
+ */
+export const RESUMABLE_JOB_KINDS: ReadonlySet<JobKind> = new Set(['ingest', 'sync']);
+
+/**
  * Long work (ingest, classify, sync, ODM) runs as persistent jobs: each is a row that records its state and progress
- * as it goes, so a reloaded window sees it and a killed process leaves it `interrupted` (the work itself is
- * resumable: re-running it continues from its own journal). One queue per kind: two ingests never race.
+ * as it goes, so a reloaded window sees it and a killed process leaves it `interrupted`; `interruptedAtOpen` lists
+ * those this open found, and `resume` runs one again under its own id. One queue per kind: two ingests never race.
  */
 export class JobRunner {
   private readonly db: ProjectDb;
@@ -32,16 +39,30 @@ export class JobRunner {
   private readonly finished = new Map<string, Promise<JobInfo>>();
   private closing = false;
 
+  /** Jobs a previous process left queued or running, now `interrupted` (oldest first). */
+  readonly interruptedAtOpen: readonly JobInfo[];
+
   constructor(db: ProjectDb, emit: EventSink) {
     this.db = db;
     this.emit = emit;
     // Jobs left running by a previous process were cut short: say so rather than showing them as running forever.
-    markUnfinishedJobsInterrupted(db);
+    this.interruptedAtOpen = takeUnfinishedJobs(db);
   }
 
   start(kind: JobKind, params: Record<string, unknown>, work: JobWork): string {
     const id = randomUUID();
     insertJob(this.db, id, kind, params);
+    return this.enqueue(id, kind, work);
+  }
+
+  /** Runs an interrupted job again under its own id and params; `work` continues from the work's journal. */
+  resume(job: JobInfo, work: JobWork): string {
+    if (!RESUMABLE_JOB_KINDS.has(job.kind)) throw new AppError('invalid_input', `A ${job.kind} job cannot be resumed; start it again.`);
+    updateJob(this.db, job.id, { state: 'queued' });
+    return this.enqueue(job.id, job.kind, work);
+  }
+
+  private enqueue(id: string, kind: JobKind, work: JobWork): string {
     // A job chained by one that ended as the project closes would otherwise run on the closed database.
     if (this.closing) {
       this.update(id, { state: 'cancelled', error: toErrorEnvelope(new AppError('cancelled', 'The project was closed before this job started.')) });
