@@ -25,9 +25,6 @@ export function apiRoot(server: string): string {
   return base.endsWith('/api') ? base : `${base}/api`;
 }
 
-/** The server as Postflight files its tokens and uploads under: the API root. */
-export const serverKey = (server: string): string => apiRoot(server);
-
 const tokenAnswer = z.object({ access_token: z.string().min(1), refresh_token: z.string().min(1).optional() });
 
 const taskOut = z.object({

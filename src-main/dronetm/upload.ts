@@ -17,7 +17,7 @@ import {
   type UploadRow,
 } from '../db/uploads.ts';
 import { backoffMs, httpStatus, isTransient, sleep } from '../sync/retry.ts';
-import { MIN_PART_SIZE, send, sendMissingParts, type ObjectSource, type SendContext } from '../sync/transfer.ts';
+import { md5Of, MIN_PART_SIZE, send, sendMissingParts, type ObjectSource, type SendContext } from '../sync/transfer.ts';
 import type { DronetmClient } from './client.ts';
 import { RECHECK_ADVICE } from '../ingest/advice.ts';
 
@@ -60,7 +60,6 @@ export const journalKey = (api: string, fileKey: string): string => `dronetm:${a
 
 const MAX_PARTS = 10_000;
 const unquote = (etag: string): string => etag.replace(/"/g, '').toLowerCase();
-const md5Of = (data: Buffer): Buffer => createHash('md5').update(data).digest();
 
 /**
  * Sends `src` unless the journal says DroneTM already completed it. Returns 'kept' (nothing sent), or 'sent'.

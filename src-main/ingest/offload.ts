@@ -3,10 +3,6 @@ import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { AppError } from '../common/errors.ts';
 
-export function md5Of(bytes: Uint8Array): string {
-  return createHash('md5').update(bytes).digest('hex');
-}
-
 /** Marks copies still being written; a name with this suffix is never taken for a finished copy. */
 export const PARTIAL_SUFFIX = '.postflight-partial';
 

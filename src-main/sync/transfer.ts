@@ -106,7 +106,8 @@ const CONTENT_TYPES: Record<string, string> = {
 
 const contentType = (key: string): string => CONTENT_TYPES[path.extname(key).toLowerCase()] ?? 'application/octet-stream';
 
-const md5Of = (data: Buffer): Buffer => createHash('md5').update(data).digest();
+/** A part's MD5 (its ETag in hex, its Content-MD5 in base64). */
+export const md5Of = (data: Buffer): Buffer => createHash('md5').update(data).digest();
 const unquote = (etag: string | undefined): string => (etag ?? '').replace(/"/g, '').toLowerCase();
 
 /** The ETag S3 gives a completed multipart object: MD5 of the parts' binary MD5s, dash, part count. */

@@ -353,7 +353,7 @@ export function ReviewMap({ tasks, revision, openPhoto, recomputing }: ProjectCo
   const planData = useMemo(() => planCollection(flightPlans), [flightPlans]);
 
   useEffect(() => {
-    if (map) (map.getSource('plan') as GeoJSONSource).setData(planData as never);
+    if (map) showData(map, 'plan', planData, setError);
   }, [map, planData]);
 
   useEffect(() => {
