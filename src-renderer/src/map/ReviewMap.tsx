@@ -11,7 +11,8 @@ import type { ProjectContext } from '../common/project-context.ts';
 import { useImageList } from '../gallery/useImageList.ts';
 import { ReflyPanel } from '../refly/ReflyPanel.tsx';
 import { reflyMapFeatures } from '../refly/refly.ts';
-import { formatPct, gapTally, GAP_KIND_LABELS, taskState, TASK_STATE_LABELS } from '../tasks/task-state.ts';
+import { formatPct, gapTally, GAP_KIND_LABELS, taskState, taskStateBorder, TASK_STATE_LABELS } from '../tasks/task-state.ts';
+import { useDocumentTheme } from '../theme/use-document-theme.ts';
 import { addPmtilesBasemap, removeBasemap } from './basemap.ts';
 import {
   dataBounds,
@@ -26,7 +27,6 @@ import {
   pointFeatures,
   taskFeatures,
   thumbnailsInView,
-  TASK_STYLE,
   type Bounds,
   type MapTheme,
 } from './layers.ts';
@@ -186,18 +186,6 @@ function useFootprints(api: ApiClient, revision: number, onError: (message: stri
     { refresh: [revision], onError },
   );
   return query.data ?? NO_FOOTPRINTS;
-}
-
-/** The page's theme, followed as the pilot toggles sunlight mode (the map repaints its overlays for it). */
-function useDocumentTheme(): MapTheme {
-  const read = () => (document.documentElement.dataset.theme === 'sunlight' ? 'sunlight' : 'standard');
-  const [theme, setTheme] = useState<MapTheme>(read);
-  useEffect(() => {
-    const observer = new MutationObserver(() => setTheme(read()));
-    observer.observe(document.documentElement, { attributes: true, attributeFilter: ['data-theme'] });
-    return () => observer.disconnect();
-  }, []);
-  return theme;
 }
 
 /** Gives a GeoJSON source its features; a failure (the map's worker) is said, not left unhandled. */
@@ -494,11 +482,10 @@ function TaskList(props: { tasks: readonly TaskInfo[]; recomputing: boolean; onZ
       <ul>
         {tasks.map((t) => {
           const state = taskState(t);
-          const style = TASK_STYLE[state];
           return (
             <li key={t.taskId} data-testid={`map-task-${t.taskId}`} data-state={state}>
               <button type="button" onClick={() => onZoom(t)} aria-label={`Zoom to task ${t.taskId}`}>
-                <span className="swatch" style={{ border: `3px ${style.dash ? 'dashed' : 'solid'} ${style.colour[theme]}`, background: 'transparent' }} />{' '}
+                <span className="swatch" style={{ ...taskStateBorder(state, theme), borderWidth: 3, background: 'transparent' }} />{' '}
                 <strong>{t.taskId}</strong> <span className="muted">{TASK_STATE_LABELS[state]}</span>{' '}
                 <span className="pct">{recomputing ? 'recomputing…' : formatPct(t.coveragePct)}</span>
               </button>

@@ -1,5 +1,6 @@
 import type { FlightPlanInfo, ImageListItem, ImageStatus, PhotoFootprint, TaskInfo } from '../../../src-preload/contract.ts';
-import { GAP_KIND_COLOURS, GAP_KIND_LABELS, gapFeatures, taskState, TASK_STATE_LABELS, type GapKind, type TaskState } from '../tasks/task-state.ts';
+import { GAP_KIND_COLOURS, GAP_KIND_LABELS, gapFeatures, taskState, TASK_STATE_LABELS, TASK_STYLE, type GapKind, type TaskState } from '../tasks/task-state.ts';
+import type { Theme } from '../theme/theme-name.ts';
 
 /**
  * What the review map draws, as data: the GeoJSON sources, the vector layers over them (bottom to top), their paint
@@ -7,7 +8,7 @@ import { GAP_KIND_COLOURS, GAP_KIND_LABELS, gapFeatures, taskState, TASK_STATE_L
  * layer spec and a legend entry here (see /work/coord/NOTES.md "map layers").
  */
 
-export type MapTheme = 'standard' | 'sunlight';
+export type MapTheme = Theme;
 
 export const STATUS_COLOURS: Record<ImageStatus, string> = {
   staged: '#b0bec5',
@@ -27,17 +28,8 @@ export const STATUS_LABELS: Record<ImageStatus, string> = {
   duplicate: 'Duplicate',
 };
 
-/**
- * Task states are outlines (never fills, so they cannot be mistaken for the overlap ramp's red/amber/green or a
- * gap's hatching): each state has its own hue AND its own line style, so they stay apart without colour vision and
- * in sunlight. Sunlight mode darkens them for a white screen.
- */
-export const TASK_STYLE: Record<TaskState, { colour: Record<MapTheme, string>; dash: number[] | null; width: number }> = {
-  not_flown: { colour: { standard: '#e0e0e0', sunlight: '#000000' }, dash: [1, 1.5], width: 2.5 },
-  partial: { colour: { standard: '#d500f9', sunlight: '#7b00a0' }, dash: [3, 1.5], width: 3 },
-  covered: { colour: { standard: '#2979ff', sunlight: '#0030b0' }, dash: null, width: 3 },
-  verified: { colour: { standard: '#ffffff', sunlight: '#000000' }, dash: null, width: 5 },
-};
+/** One definition of a task state's look (map outlines, chips, list, legend): see tasks/task-state.ts. */
+export { TASK_STYLE };
 
 /**
  * Gap kinds are hatched (never a flat colour, so a gap reads as "missing" over any ramp or photo): diagonal stripes

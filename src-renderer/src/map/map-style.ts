@@ -1,5 +1,5 @@
 import type { LayerSpecification, Map as MlMap } from 'maplibre-gl';
-import { TASK_STATE_LABELS, type TaskState } from '../tasks/task-state.ts';
+import { TASK_STATE_LABELS, taskStateBorder, type TaskState } from '../tasks/task-state.ts';
 import { GAP_KINDS, gapPatternId, STATUS_COLOURS, STATUS_LABELS, TASK_STYLE, type GapKind, type MapTheme } from './layers.ts';
 import { OVERLAP_BANDS } from './overlap.ts';
 
@@ -216,11 +216,10 @@ export const LEGEND: readonly LegendSection[] = [
     entries: (Object.keys(TASK_STYLE) as TaskState[]).map((s) => ({
       key: `task-${s}`,
       label: TASK_STATE_LABELS[s],
-      swatch: (theme: MapTheme) => ({
-        background: 'transparent',
-        border: `3px ${TASK_STYLE[s].dash ? 'dashed' : 'solid'} ${TASK_STYLE[s].colour[theme]}`,
-        outline: `1px solid ${theme === 'sunlight' ? '#fff' : '#000'}`,
-      }),
+      swatch: (theme: MapTheme) => {
+        const { borderColor, borderStyle } = taskStateBorder(s, theme);
+        return { background: 'transparent', border: `3px ${borderStyle} ${borderColor}`, outline: `1px solid ${theme === 'sunlight' ? '#fff' : '#000'}` };
+      },
     })),
   },
   {

@@ -3,10 +3,11 @@ import type { JobInfo, TaskInfo } from '../../../src-preload/contract.ts';
 import { ApiCallError } from '../api/client.ts';
 import { errorMessage, useApi } from '../common/api-context.tsx';
 import type { ProjectContext } from '../common/project-context.ts';
-import { formatPct, GAP_KIND_LABELS, gapTally, leaveSiteChecklist, taskState, TASK_STATE_COLOURS, TASK_STATE_LABELS } from './task-state.ts';
+import { formatPct, GAP_KIND_LABELS, gapTally, leaveSiteChecklist, taskState, taskStateBorder, TASK_STATE_LABELS } from './task-state.ts';
 import { TaskImport } from './TaskImport.tsx';
 import { OdmPanel } from '../odm/OdmPanel.tsx';
 import { isActive } from '../jobs/format.ts';
+import { useDocumentTheme } from '../theme/use-document-theme.ts';
 
 /** Refusal reasons as the core sends them (strings, or objects with a message). */
 function refusalReasons(err: unknown): string[] | null {
@@ -153,6 +154,7 @@ const figure = (recomputing: boolean, text: string) => (recomputing ? <span clas
 
 function TaskRow({ task, onChanged, recomputing }: { task: TaskInfo; onChanged: () => void; recomputing: boolean }) {
   const api = useApi();
+  const theme = useDocumentTheme();
   const [refused, setRefused] = useState<string[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -191,7 +193,7 @@ function TaskRow({ task, onChanged, recomputing }: { task: TaskInfo; onChanged: 
         {task.name && <div className="muted">{task.name}</div>}
       </th>
       <td>
-        <span className="chip" style={{ borderColor: TASK_STATE_COLOURS[state] }}>
+        <span className="chip" data-testid="state-chip" style={taskStateBorder(state, theme)}>
           {TASK_STATE_LABELS[state]}
           {task.verifyForced && ' (overridden)'}
         </span>

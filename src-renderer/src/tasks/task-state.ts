@@ -1,4 +1,5 @@
 import type { TaskInfo } from '../../../src-preload/contract.ts';
+import type { Theme } from '../theme/theme-name.ts';
 
 export type TaskState = 'not_flown' | 'partial' | 'covered' | 'verified';
 
@@ -12,13 +13,24 @@ export const TASK_STATE_LABELS: Record<TaskState, string> = {
   verified: 'Verified',
 };
 
-/** Saturated colours that stay apart in sunlight and for the common colour-vision deficiencies. */
-export const TASK_STATE_COLOURS: Record<TaskState, string> = {
-  not_flown: '#9e9e9e',
-  partial: '#ff9800',
-  covered: '#2196f3',
-  verified: '#00c853',
+/**
+ * How each task state looks, on the map (outlines, map-style.ts) and everywhere else a state is shown (the Tasks
+ * table's chips, the map's task list and legend): one definition. Each state has its own hue AND its own line style,
+ * so they stay apart without colour vision and in sunlight; sunlight mode darkens them for a white screen. Outlines,
+ * never fills, so they cannot be mistaken for the overlap ramp's red/amber/green or a gap's hatching.
+ */
+export const TASK_STYLE: Record<TaskState, { colour: Record<Theme, string>; dash: number[] | null; width: number }> = {
+  not_flown: { colour: { standard: '#e0e0e0', sunlight: '#000000' }, dash: [1, 1.5], width: 2.5 },
+  partial: { colour: { standard: '#d500f9', sunlight: '#7b00a0' }, dash: [3, 1.5], width: 3 },
+  covered: { colour: { standard: '#2979ff', sunlight: '#0030b0' }, dash: null, width: 3 },
+  verified: { colour: { standard: '#ffffff', sunlight: '#000000' }, dash: null, width: 5 },
 };
+
+/** A task state's look as a CSS border (chips, list swatches, legend): the map outline's colour and line style. */
+export function taskStateBorder(state: TaskState, theme: Theme): { borderColor: string; borderStyle: 'dashed' | 'dotted' | 'solid' } {
+  const { colour, dash } = TASK_STYLE[state];
+  return { borderColor: colour[theme], borderStyle: dash === null ? 'solid' : dash[0]! <= 1 ? 'dotted' : 'dashed' };
+}
 
 export function taskState(task: Pick<TaskInfo, 'verified' | 'coveragePct' | 'assignedCount'>): TaskState {
   if (task.verified) return 'verified';

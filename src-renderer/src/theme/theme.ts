@@ -1,4 +1,5 @@
-export type Theme = 'standard' | 'sunlight';
+import type { Theme } from './theme-name.ts';
+export type { Theme };
 
 const STORAGE_KEY = 'postflight-theme';
 
@@ -11,3 +12,4 @@ export function applyTheme(theme: Theme, storage: Pick<Storage, 'setItem'> = loc
   document.documentElement.dataset.theme = theme;
   storage.setItem(STORAGE_KEY, theme);
 }
+
