@@ -119,6 +119,20 @@ export interface ImageDetail extends ImageListItem {
    * `motion` warning. Show it beside `sharpness`: it still speaks where texture is too poor for the pixel measure.
    */
   motionPx: number | null;
+  /** What the camera was: a thermal frame is held to its own sharpness minimum. */
+  sensorKind: 'visible' | 'multispectral' | 'thermal' | null;
+  /**
+   * The quality measures in words, each with the threshold of this project that applies ("sharpness 84 (threshold
+   * 100)"), motion smear right after sharpness; `ok` false where the measure alone is past its threshold, null where
+   * there is nothing to compare.
+   */
+  quality: QualityFigure[];
+}
+
+export interface QualityFigure {
+  key: 'sharpness' | 'motion' | 'blur_effect' | 'featureless' | 'brightness';
+  text: string;
+  ok: boolean | null;
 }
 
 /** A drone's share of a card or flight: who made it, its serial, its photos and when they were taken. */

@@ -31,6 +31,9 @@ import { setFlightHeight } from '../geo/entered-height.ts';
 import { buildReport, reportCards } from '../report/report.ts';
 import type { Project } from '../project/project.ts';
 import { kernelEngine } from '../quality/engine.ts';
+import type { QualityMetrics } from '../quality/types.ts';
+import { loadQualityThresholds, qualityFigures } from '../classify/quality.ts';
+import { MOTION_LIMIT_PX } from '../classify/motion.ts';
 
 const pkg = createRequire(import.meta.url)('../../package.json') as { version: string };
 
@@ -122,7 +125,8 @@ export function createHandlers(session: Session, transport: 'ipc' | 'http', nati
     'images.get': async ({ id }) => {
       const detail = imageDetail(db(), id);
       if (!detail) throw new AppError('not_found', `No photo ${id} in this project.`);
-      return detail;
+      const metrics = detail.metrics as Partial<QualityMetrics> | null;
+      return { ...detail, quality: qualityFigures(metrics, loadQualityThresholds(db()), detail.motionPx, detail.sensorKind, MOTION_LIMIT_PX) };
     },
     'flights.setHeight': async ({ flightId, heightM }) => {
       const { project } = session.require();

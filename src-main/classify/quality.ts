@@ -9,6 +9,7 @@ import { DEFAULT_THRESHOLDS, exposureFlags } from '../quality/metrics.ts';
 import { judgeSharpness } from '../quality/sharpness.ts';
 import type { QualityMetrics, QualityThresholds } from '../quality/types.ts';
 import type { SensorKind } from '../ingest/metadata-capture.ts';
+import type { QualityFigure } from '../../src-preload/contract-base.ts';
 
 export const QUALITY_SETTINGS_KEY = 'quality.thresholds';
 
@@ -73,6 +74,57 @@ export function exposureFindings(m: Partial<QualityMetrics>, t: QualityThreshold
   if (flags.white) {
     const share = fracBright === null ? '' : `, ${(fracBright * 100).toFixed(0)}% white`;
     out.push({ code: 'white', message: `Photo is overexposed (mostly white, blown highlights)${stats}${share}.` });
+  }
+  return out;
+}
+
+const round = (v: number, digits: number) => Number(v.toFixed(digits)).toString();
+
+/**
+ * The photo's quality measures in words for the photo dialog, each beside the threshold of this project that applies
+ * to it ("sharpness 84 (threshold 100)"), the predicted motion smear right after the measured sharpness (a second
+ * opinion that still speaks over water). `ok` says whether the measure alone passes; the verdict itself (with the
+ * terrain excuse) is in the photo's reasons.
+ */
+export function qualityFigures(
+  m: Partial<QualityMetrics> | null,
+  t: QualityThresholds,
+  motionPx: number | null,
+  kind: SensorKind | null,
+  motionLimitPx: number,
+): QualityFigure[] {
+  const out: QualityFigure[] = [];
+  const score = num(m?.gridScore);
+  if (score !== null) {
+    if (m?.bitDepth !== undefined) {
+      out.push({ key: 'sharpness', text: `sharpness ${round(score, 1)} (no threshold: radiometric thermal counts are judged by blur effect)`, ok: null });
+    } else {
+      const min = kind === 'thermal' ? t.thermalMinSharpness : t.minSharpness;
+      out.push({ key: 'sharpness', text: `sharpness ${round(score, 0)} (threshold ${min}${kind === 'thermal' ? ', thermal' : ''})`, ok: score >= min });
+    }
+  }
+  out.push(
+    motionPx === null
+      ? { key: 'motion', text: 'motion smear unknown (no exposure time, speed or ground pixel size)', ok: null }
+      : { key: 'motion', text: `motion smear ${round(motionPx, 2)} px (limit ${motionLimitPx} px)`, ok: motionPx <= motionLimitPx },
+  );
+  const blur = num(m?.blurEffect);
+  if (blur !== null) out.push({ key: 'blur_effect', text: `blur effect ${round(blur, 2)} (limit ${t.maxBlurEffect}; 0 sharp, 1 smeared)`, ok: blur < t.maxBlurEffect });
+  const featureless = num(m?.lowTextureRatio);
+  if (featureless !== null) {
+    out.push({
+      key: 'featureless',
+      text: `featureless ground ${Math.round(featureless * 100)} % (water, sand or snow above ${Math.round(t.terrainLowTextureRatio * 100)} %)`,
+      ok: null,
+    });
+  }
+  const mean = num(m?.mean);
+  if (mean !== null) {
+    out.push({
+      key: 'brightness',
+      text: `mean brightness ${Math.round(mean)} of 255 (too dark below ${t.veryDarkMean}, too bright above ${t.veryBrightMean})`,
+      ok: mean >= t.veryDarkMean && mean <= t.veryBrightMean,
+    });
   }
   return out;
 }

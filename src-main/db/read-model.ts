@@ -4,7 +4,7 @@
  * answer per screen instead of stitching rows together.
  */
 import { sql, type ProjectDb } from './database.ts';
-import { footprintOf, metadataOf, metricsOf } from './images.ts';
+import { footprintOf, metadataOf, metricsOf, type ImageRow } from './images.ts';
 import { toTaskRow, type RawTask } from './tasks.ts';
 import { listHeightUnknown, photoHeightUnknown } from './heights.ts';
 import { rtkByTask } from './rtk.ts';
@@ -143,6 +143,7 @@ interface DetailRow extends ListRow {
   metadata_json: string | null;
   entered_height_m: number | null;
   motion_px: number | null;
+  sensor_kind: ImageRow['sensor_kind'];
   original_name: string | null;
 }
 
@@ -150,7 +151,7 @@ export function imageDetail(db: ProjectDb, id: number): ImageDetail | null {
   const row = sql(db)
     .prepare<[number], DetailRow>(
       `SELECT ${LIST_COLUMNS}, i.md5, i.size, i.width, i.height, i.make, i.model, i.rel_alt, i.gsd_cm, i.footprint,
-         i.metrics_json, i.metadata_json, i.entered_height_m, i.motion_px,
+         i.metrics_json, i.metadata_json, i.entered_height_m, i.motion_px, i.sensor_kind,
          (SELECT o.file_name FROM images o WHERE o.id = i.duplicate_of) AS original_name
        FROM images i LEFT JOIN tasks t ON t.id = i.task_id WHERE i.id = ?`,
     )
@@ -172,6 +173,9 @@ export function imageDetail(db: ProjectDb, id: number): ImageDetail | null {
     heightUnknown: photoHeightUnknown(row),
     enteredHeightM: row.entered_height_m,
     motionPx: row.motion_px,
+    sensorKind: row.sensor_kind,
+    // Filled by the service facade, which knows the project's thresholds (classify/quality.ts qualityFigures).
+    quality: [],
     duplicateOf: row.duplicate_of === null ? null : { id: row.duplicate_of, fileName: row.original_name ?? `photo ${row.duplicate_of}` },
   };
 }

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { sharedData } from '../support/paths.ts';
 import { screenshot } from '../support/browser.ts';
-import { openApp, readDb, waitForJobs } from '../support/e2e.ts';
+import { openApp, readDb, waitForJobs, writeSetting } from '../support/e2e.ts';
 import { blurred, exactCopy } from '../support/derived-photos.ts';
 
 describe('culling in the gallery (browser against postflight serve)', () => {
@@ -99,6 +99,36 @@ describe('culling in the gallery (browser against postflight serve)', () => {
     await dialog.getByRole('button', { name: 'Open the original' }).click();
     await expect.poll(() => dialog.getAttribute('data-id')).toBe(String(dup.duplicate_of));
     await page.keyboard.press('Escape');
+  });
+
+  it('8, 12: the dialog says each quality measure in words beside the threshold that applies, motion smear beside sharpness', async () => {
+    const blurredId = db<{ id: number }>("SELECT id FROM images WHERE file_name = 'ZZ_blurred.JPG'")[0]!.id;
+    const dialog = page.getByTestId('photo-detail');
+    const figures = dialog.getByTestId('detail-quality').locator('li');
+    const open = async () => {
+      await page.locator(`[data-testid="thumb"][data-id="${blurredId}"]`).dblclick();
+      await dialog.waitFor();
+      await expect.poll(() => figures.count()).toBeGreaterThanOrEqual(4);
+    };
+    await open();
+    const keys = await figures.evaluateAll((els) => els.map((e) => (e as unknown as { dataset: { key: string } }).dataset.key));
+    expect(keys.slice(0, 2)).toEqual(['sharpness', 'motion']);
+    const sharpness = figures.nth(0);
+    expect(await sharpness.textContent()).toMatch(/^⚠ sharpness \d+ \(threshold 100\)$/);
+    expect(await sharpness.getAttribute('class')).toBe('past');
+    expect(await figures.nth(1).textContent()).toMatch(/^(⚠ )?motion smear (\d+(\.\d+)? px \(limit 0\.5 px\)|unknown)/);
+    expect(await dialog.getByTestId('detail-quality').textContent()).toMatch(/blur effect [\d.]+ \(limit 0\.35; 0 sharp, 1 smeared\)/);
+    await screenshot(page, 'photo-dialog-quality-1280');
+    await page.getByRole('button', { name: 'Sunlight mode' }).click();
+    await screenshot(page, 'photo-dialog-quality-sunlight-1280');
+    await page.getByRole('button', { name: 'Sunlight mode' }).click();
+    await page.keyboard.press('Escape');
+    // The project's own threshold is the one said.
+    writeSetting(app.projectDir, 'quality.thresholds', { minSharpness: 150 });
+    await open();
+    await expect.poll(() => figures.nth(0).textContent()).toMatch(/\(threshold 150\)$/);
+    await page.keyboard.press('Escape');
+    writeSetting(app.projectDir, 'quality.thresholds', {});
   });
 
   it('8: a filter that matches nothing says so', async () => {

@@ -101,7 +101,6 @@ export function PhotoDetail(props: {
         ['Size', photo.width && photo.height ? `${photo.width} × ${photo.height}` : '–'],
         ['File size', photo.size === null ? '–' : `${(photo.size / 1e6).toFixed(1)} MB`],
         ['GSD', fmt(photo.gsdCm, 2, ' cm/px')],
-        ['Sharpness', fmt(photo.sharpness, 1)],
         ['MD5', photo.md5 ?? '–'],
       ]
     : [];
@@ -187,13 +186,26 @@ export function PhotoDetail(props: {
             ) : (
               <p className="muted">None.</p>
             )}
+            {photo && photo.quality.length > 0 && (
+              <>
+                <h3>Quality</h3>
+                <ul className="quality" data-testid="detail-quality">
+                  {photo.quality.map((q) => (
+                    <li key={q.key} data-key={q.key} className={q.ok === false ? 'past' : undefined}>
+                      {q.ok === false && <span aria-hidden="true">⚠ </span>}
+                      {q.text}
+                    </li>
+                  ))}
+                </ul>
+              </>
+            )}
             <h3>Metadata</h3>
             <Figures rows={rows} testId="detail-metadata" />
             {metrics.length > 0 && (
-              <>
-                <h3>Metrics</h3>
+              <details>
+                <summary>Every measurement</summary>
                 <Figures rows={metrics} />
-              </>
+              </details>
             )}
           </div>
         </div>
