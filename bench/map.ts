@@ -38,51 +38,83 @@ function makeProject(dir: string, target: number): number {
 
 interface MapTimes {
   photos: number;
-  readySeconds: number;
-  zoomSeconds: number;
+  readySeconds: number[];
+  zoomSeconds: number[];
 }
 
-async function measure(root: string, target: number): Promise<MapTimes> {
-  const dir = path.join(root, `p${target}`);
-  const photos = makeProject(dir, target);
-  const server = await startServe(dir, { POSTFLIGHT_STATE_DIR: path.join(root, `state${target}`) });
-  const browser = await launchBrowser();
+/** Fails with what the map showed instead of waiting forever (a stalled run names its step). */
+async function within<T>(seconds: number, what: string, work: Promise<T>, state: () => Promise<string>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => void state().then((s) => reject(new Error(`${what}: nothing after ${seconds} s (${s})`)), reject), seconds * 1000);
+  });
   try {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    const readyTimes: number[] = [];
-    for (let run = 0; run < 3; run++) {
-      const t0 = performance.now();
-      await page.goto(server.url.href);
-      await page.locator(`[data-testid="review-map"][data-ready="true"][data-footprints="${photos}"]`).waitFor({ timeout: 300_000 });
-      readyTimes.push((performance.now() - t0) / 1000);
-    }
-    const zoomTimes: number[] = [];
-    for (let step = 0; step < 6; step++) {
-      const zoom = step % 2 === 0 ? 'zoomIn' : 'zoomOut';
-      const seconds = await page.evaluate<number>(`new Promise((resolve) => {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+type Server = Awaited<ReturnType<typeof startServe>>;
+type Browser = Awaited<ReturnType<typeof launchBrowser>>;
+
+/** One round on one project: a fresh page to "map ready", then 4 zoom steps (in, out, in, out) each until idle. */
+async function round(browser: Browser, server: Server, photos: number, times: MapTimes): Promise<void> {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  const state = () =>
+    page
+      .evaluate(`JSON.stringify({ ...document.querySelector('[data-testid="review-map"]')?.dataset, zoom: globalThis.__postflightMap?.getZoom() })`)
+      .catch((e: unknown) => String(e)) as Promise<string>;
+  try {
+    const t0 = performance.now();
+    await page.goto(server.url.href);
+    const ready = page.locator(`[data-testid="review-map"][data-ready="true"][data-footprints="${photos}"]`).waitFor({ timeout: 0 });
+    await within(240, `map ready, ${photos} photos`, ready, state);
+    times.readySeconds.push((performance.now() - t0) / 1000);
+    const fitted = (await page.evaluate('globalThis.__postflightMap.getZoom()')) as number;
+    for (const zoom of ['zoomIn', 'zoomOut', 'zoomIn', 'zoomOut']) {
+      const step = page.evaluate(`new Promise((resolve) => {
         const map = globalThis.__postflightMap;
         const t0 = performance.now();
         map.once('idle', () => resolve((performance.now() - t0) / 1000));
         map.${zoom}({ duration: 0 });
-      })`);
-      zoomTimes.push(seconds);
+      })`) as Promise<number>;
+      times.zoomSeconds.push(await within(120, `${zoom}, ${photos} photos`, step, state));
     }
-    return { photos, readySeconds: median(readyTimes), zoomSeconds: median(zoomTimes) };
+    process.stderr.write(`  ${photos} photos (fitted at zoom ${fitted.toFixed(1)}): ready ${times.readySeconds.at(-1)!.toFixed(2)} s, zoom ${times.zoomSeconds.slice(-4).map((s) => s.toFixed(2)).join(' ')} s\n`);
+  } finally {
+    await page.close();
+  }
+}
+
+/** 1k and 10k alternate for 3 rounds (other load on the machine hits both alike); medians compared. */
+async function measure(root: string, targets: readonly number[], rounds = 3): Promise<MapTimes[]> {
+  const projects = targets.map((target) => ({ target, dir: path.join(root, `p${target}`) }));
+  const photos = projects.map((p) => makeProject(p.dir, p.target));
+  const servers: Server[] = [];
+  const browser = await launchBrowser();
+  try {
+    for (const p of projects) servers.push(await startServe(p.dir, { POSTFLIGHT_STATE_DIR: path.join(root, `state${p.target}`) }));
+    const times = photos.map((n) => ({ photos: n, readySeconds: [], zoomSeconds: [] }) as MapTimes);
+    for (let r = 0; r < rounds; r++) {
+      for (let i = 0; i < projects.length; i++) await round(browser, servers[i]!, photos[i]!, times[i]!);
+    }
+    return times;
   } finally {
     await browser.close();
-    await server.stop();
+    for (const s of servers) await s.stop();
   }
 }
 
 const root = makeTemp('postflight-bench-map-');
 try {
   buildApp();
-  const small = await measure(root, 1000);
-  const large = await measure(root, 10_000);
-  console.log(row(`map ready, ${small.photos} photos (baseline)`, small.readySeconds, null));
-  console.log(row(`map ready, ${large.photos} photos`, large.readySeconds, small.readySeconds));
-  console.log(row(`zoom step, ${small.photos} photos (baseline)`, small.zoomSeconds, null));
-  console.log(row(`zoom step, ${large.photos} photos`, large.zoomSeconds, small.zoomSeconds));
+  const [small, large] = (await measure(root, [1000, 10_000])) as [MapTimes, MapTimes];
+  const [ready1k, ready10k, zoom1k, zoom10k] = [small.readySeconds, large.readySeconds, small.zoomSeconds, large.zoomSeconds].map(median) as [number, number, number, number];
+  console.log(row(`map ready, ${small.photos} photos (baseline)`, ready1k, null));
+  console.log(row(`map ready, ${large.photos} photos`, ready10k, ready1k, ready10k <= 3 * ready1k ? '(goal <= 3x: met)' : '(goal <= 3x: NOT met)'));
+  console.log(row(`zoom step, ${small.photos} photos (baseline)`, zoom1k, null));
+  console.log(row(`zoom step, ${large.photos} photos`, zoom10k, zoom1k, zoom10k <= 3 * zoom1k ? '(goal <= 3x: met)' : '(goal <= 3x: NOT met)'));
 } finally {
   rmTemp(root);
 }
