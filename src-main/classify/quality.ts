@@ -100,7 +100,7 @@ export function qualityFigures(
       out.push({ key: 'sharpness', text: `sharpness ${round(score, 1)} (no threshold: radiometric thermal counts are judged by blur effect)`, ok: null });
     } else {
       const min = kind === 'thermal' ? t.thermalMinSharpness : t.minSharpness;
-      out.push({ key: 'sharpness', text: `sharpness ${round(score, 0)} (threshold ${min}${kind === 'thermal' ? ', thermal' : ''})`, ok: score >= min });
+      out.push({ key: 'sharpness', text: `sharpness ${round(score, score < 10 ? 1 : 0)} (threshold ${min}${kind === 'thermal' ? ', thermal' : ''})`, ok: score >= min });
     }
   }
   out.push(

@@ -150,7 +150,7 @@ function Workspace() {
         ) : view === 'sync' ? (
           <SyncPanel {...ctx} jobs={jobs} />
         ) : (
-          <IngestPanel jobs={jobs} taskCount={tasks.length} />
+          <IngestPanel jobs={jobs} taskCount={tasks.length} revision={revision} />
         )}
       </main>
       <JobsPanel jobs={jobs} open={jobsOpen} onToggle={() => setJobsOpen((o) => !o)} />

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { repoRoot, sharedData } from '../support/paths.ts';
 import { screenshot, type PageGlobals } from '../support/browser.ts';
-import { openApp, readDb, waitForJobs } from '../support/e2e.ts';
+import { openApp, readDb, waitForJobs, writeRows } from '../support/e2e.ts';
 
 const sampleTasks = path.join(repoRoot, 'resources', 'sample-tasks', 'brighton_beach.geojson');
 
@@ -130,6 +130,87 @@ describe('the review map (browser against postflight serve)', () => {
     for (const [i, a] of boxes.entries()) {
       for (const b of boxes.slice(i + 1)) expect(a.right <= b.left || b.right <= a.left || a.bottom <= b.top || b.bottom <= a.top).toBe(true);
     }
+  });
+
+  it('6: the Tasks table\'s state chips wear the colour and line style of the map\'s task outlines, in both themes', async () => {
+    await view('Map');
+    await ready();
+    // (probe serialises its function, so the state goes into the page as text)
+    const lookOf = async (state: string) =>
+      (await page.evaluate(
+        `(() => { const m = globalThis.__postflightMap; return { colour: m.getPaintProperty('task-line-${state}', 'line-color'), dashed: m.getPaintProperty('task-line-${state}', 'line-dasharray') !== undefined }; })()`,
+      )) as { colour: string; dashed: boolean };
+    // (these run in the page: getComputedStyle is the window's)
+    type Win = { getComputedStyle(e: unknown): { borderTopColor: string; borderTopStyle: string } };
+    const hexToRgb = (hex: string) => `rgb(${[1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)).join(', ')})`;
+    const looks: Record<string, Record<string, { colour: string; dashed: boolean }>> = {};
+    for (const theme of ['standard', 'sunlight']) {
+      if (theme === 'sunlight') await page.getByRole('button', { name: 'Sunlight mode' }).click();
+      await expect.poll(() => page.evaluate('document.documentElement.dataset.theme')).toBe(theme);
+      looks[theme] = {};
+      for (const state of ['not_flown', 'partial', 'covered', 'verified']) looks[theme]![state] = await lookOf(state);
+    }
+    await page.getByRole('button', { name: 'Sunlight mode' }).click();
+    expect(looks.standard!.covered!.colour).not.toBe(looks.sunlight!.covered!.colour);
+    await view('Tasks');
+    for (const theme of ['standard', 'sunlight']) {
+      if (theme === 'sunlight') await page.getByRole('button', { name: 'Sunlight mode' }).click();
+      for (const taskId of ['1', '2', '3']) {
+        const row = page.getByTestId(`task-${taskId}`);
+        const state = (await row.getAttribute('data-state'))!;
+        const chip = row.getByTestId('state-chip');
+        const want = looks[theme]![state]!;
+        await expect.poll(() => chip.evaluate((e) => (globalThis as unknown as Win).getComputedStyle(e).borderTopColor)).toBe(hexToRgb(want.colour));
+        const style = await chip.evaluate((e) => (globalThis as unknown as Win).getComputedStyle(e).borderTopStyle);
+        expect(style === 'dashed' || style === 'dotted').toBe(want.dashed);
+      }
+    }
+    await screenshot(page, 'tasks-chips-sunlight-1400');
+    await page.getByRole('button', { name: 'Sunlight mode' }).click();
+    await screenshot(page, 'tasks-chips-1400');
+  });
+
+  it('11: the RTK layer rings each photo by its solution, with a legend; the task says "N % RTK fixed" in the Tasks view and its popup', async () => {
+    // Brighton's Phantom 3 writes no RtkFlag: task 1's photos are given the flags an RTK drone writes (as ingest stores
+    // them, tests/integration covers reading them from real DJI files): all fixed but one float.
+    const ids = db<{ id: number }>("SELECT id FROM images WHERE task_id = (SELECT id FROM tasks WHERE task_id = '1') AND status = 'assigned' ORDER BY id").map((r) => r.id);
+    expect(ids.length).toBeGreaterThan(2);
+    writeRows(app.projectDir, `UPDATE images SET rtk_flag = 50, rtk_std_lon_m = 0.011, rtk_std_lat_m = 0.014, rtk_std_hgt_m = 0.02 WHERE id IN (${ids.join(',')})`);
+    writeRows(app.projectDir, `UPDATE images SET rtk_flag = 34 WHERE id = ${ids[0]}`);
+    const fixedPct = Math.round((100 * (ids.length - 1)) / ids.length);
+    await view('Tasks');
+    await page.getByRole('button', { name: 'Recompute' }).click();
+    await waitForJobs(app.server.url, app.server.token, ['classify', 'coverage']);
+    await expect.poll(() => page.getByTestId('task-1').getByTestId('rtk').textContent(), { timeout: 30_000 }).toBe(`${fixedPct} % RTK fixed (1 float)`);
+    expect(await page.getByTestId('task-2').getByTestId('rtk').count()).toBe(0);
+
+    await view('Map');
+    await page.getByRole('button', { name: 'Zoom to task 1' }).click();
+    await ready();
+    const rings = await probe(page, (m) => m.queryRenderedFeatures({ layers: ['rtk-ring'] }).map((f) => f.properties.solution as string));
+    expect(rings.filter((r) => r === 'float')).toHaveLength(1);
+    expect(rings.filter((r) => r === 'fixed').length).toBe(ids.length - 1);
+    expect(await page.getByTestId('legend-rtk-fixed').textContent()).toContain('RTK fixed');
+    expect(await page.getByTestId('legend-rtk-float').textContent()).toContain('RTK float');
+    await screenshot(page, 'map-rtk-1400');
+    await page.getByRole('checkbox', { name: 'RTK', exact: true }).uncheck();
+    expect(await page.getByTestId('legend-rtk-fixed').count()).toBe(0);
+    await page.getByRole('checkbox', { name: 'RTK', exact: true }).check();
+    // The task's popup carries the figure (points and gaps hidden, so the click lands on the task).
+    await page.getByRole('checkbox', { name: 'Photo points' }).uncheck();
+    await page.getByRole('checkbox', { name: 'RTK', exact: true }).uncheck();
+    await page.getByRole('checkbox', { name: 'Coverage gaps' }).uncheck();
+    const task1 = JSON.parse(db<{ geometry: string }>("SELECT geometry FROM tasks WHERE task_id = '1'")[0]!.geometry) as { coordinates: number[][][] };
+    const ring = task1.coordinates[0]!;
+    const inside: [number, number] = [ring.reduce((a, p) => a + p[0]!, 0) / ring.length, ring.reduce((a, p) => a + p[1]!, 0) / ring.length];
+    const px = (await page.evaluate(
+      `(() => { const m = globalThis.__postflightMap; const r = m.getCanvas().getBoundingClientRect(); const p = m.project(${JSON.stringify(inside)}); return { x: r.left + p.x, y: r.top + p.y }; })()`,
+    )) as { x: number; y: number };
+    await page.mouse.click(px.x, px.y);
+    await expect.poll(() => page.getByTestId('map-popup').textContent()).toContain(`${fixedPct} % RTK fixed (1 float)`);
+    await page.locator('.maplibregl-popup-close-button').click();
+    for (const name of ['Photo points', 'Coverage gaps']) await page.getByRole('checkbox', { name }).check();
+    await page.getByRole('checkbox', { name: 'RTK', exact: true }).check();
   });
 
   it('7: sunlight mode repaints the overlays; screenshots in both themes at 1400x900 and 1280x720', async () => {

@@ -9,8 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { repoRoot, sharedData } from '../support/paths.ts';
 import { screenshot } from '../support/browser.ts';
-import { openApp, readDb, waitForJobs } from '../support/e2e.ts';
-import Database from 'better-sqlite3';
+import { openApp, readDb, waitForJobs, writeRows } from '../support/e2e.ts';
 
 const card = path.join(sharedData, 'brighton_beach');
 const sampleTasks = path.join(repoRoot, 'resources', 'sample-tasks', 'brighton_beach.geojson');
@@ -24,17 +23,6 @@ function tasksWithUnflown(dir: string): string {
   const file = path.join(dir, 'three-tasks.geojson');
   fs.writeFileSync(file, JSON.stringify({ ...fc, features: [...fc.features, far] }));
   return file;
-}
-
-/** Writes beside the running server (WAL lets both in), as a drone's bad values would have arrived. */
-function writeRows(projectDir: string, sql: string): void {
-  const db = new Database(path.join(projectDir, 'postflight.db'), { fileMustExist: true });
-  try {
-    db.pragma('busy_timeout = 5000');
-    db.prepare(sql).run();
-  } finally {
-    db.close();
-  }
 }
 
 describe('the pilot flow, whatever the order of steps (browser against postflight serve)', () => {
@@ -88,6 +76,46 @@ describe('the pilot flow, whatever the order of steps (browser against postfligh
     const ingestCard = page.getByTestId('job-ingest').first();
     expect(await ingestCard.textContent()).not.toMatch(/\d+ MB\/s/);
     await waitForJobs(server.url, server.token, ['ingest']);
+  });
+
+  it('10: who flew what: per card and per flight the drone and its serial, the pilot (entered once, changed per card), time span, photo count', async () => {
+    await view('Ingest');
+    const crews = page.getByTestId('crews');
+    const source = db<{ source_root: string }>('SELECT DISTINCT source_root FROM images')[0]!.source_root;
+    const cardRow = crews.locator(`[data-testid="crew-card"][data-source="${source}"]`);
+    // Brighton's Phantom 3 writes no body serial: said so, not left blank.
+    expect(db<{ serial: string | null }>('SELECT DISTINCT serial FROM images')).toEqual([{ serial: null }]);
+    await expect.poll(() => cardRow.getByTestId('crew-drone').first().textContent(), { timeout: 30_000 }).toMatch(
+      /^DJI FC300S · serial not written by the drone · 18 photos · 2016-06-23 \d\d:\d\d–\d\d:\d\d \(\d+ min\)$/,
+    );
+    const flights = crews.getByTestId('crew-flights').locator('tbody tr');
+    const flightRows = db<{ flight_id: number; n: number }>("SELECT flight_id, count(*) AS n FROM images WHERE flight_id IS NOT NULL AND status != 'duplicate' GROUP BY flight_id");
+    expect(await flights.count()).toBe(flightRows.length);
+    expect(await flights.first().textContent()).toMatch(/DJI FC300S · serial not written by the dronenot entered2016-06-23/);
+
+    // The pilot, entered once for the project, is every card's and flight's pilot.
+    await crews.getByTestId('project-pilot').fill('Ana Okafor');
+    await crews.getByTestId('project-pilot').press('Enter');
+    await expect.poll(() => cardRow.getByTestId('card-pilot').inputValue()).toBe('Ana Okafor');
+    await expect.poll(() => flights.first().locator('td').nth(1).textContent()).toBe('Ana Okafor');
+    // Another pilot flew this card: changed for it alone, then back to the project's.
+    await cardRow.getByTestId('card-pilot').fill('Ben Ruiz');
+    await cardRow.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => flights.first().locator('td').nth(1).textContent()).toBe('Ben Ruiz');
+    expect(await cardRow.textContent()).toContain('changed for this card');
+    const settings = () => Object.fromEntries(db<{ key: string; value: string }>("SELECT key, value FROM settings WHERE key LIKE 'pilot.%'").map((r) => [r.key, JSON.parse(r.value) as unknown]));
+    expect(settings()).toEqual({ 'pilot.name': 'Ana Okafor', 'pilot.cards': { [source]: 'Ben Ruiz' } });
+    await screenshot(page, 'flow-crews-1400');
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await screenshot(page, 'flow-crews-1280');
+    await page.getByRole('button', { name: 'Sunlight mode' }).click();
+    await screenshot(page, 'flow-crews-sunlight-1280');
+    await page.setViewportSize({ width: 1400, height: 900 });
+    await screenshot(page, 'flow-crews-sunlight-1400');
+    await page.getByRole('button', { name: 'Sunlight mode' }).click();
+    await cardRow.getByRole('button', { name: "Use the project's pilot" }).click();
+    await expect.poll(() => flights.first().locator('td').nth(1).textContent()).toBe('Ana Okafor');
+    expect(settings()['pilot.cards']).toEqual({});
   });
 
   it('1, 5: tasks imported in the Tasks view after the card re-classify and re-cover by themselves; the checklist never calls a task without photos gap-free', async () => {

@@ -34,6 +34,17 @@ export function writeSetting(projectDir: string, key: string, value: unknown): v
   }
 }
 
+/** Runs one SQL write beside the running server (WAL lets both in), as values a drone wrote would have arrived. */
+export function writeRows(projectDir: string, sql: string): void {
+  const db = new Database(path.join(projectDir, 'postflight.db'), { fileMustExist: true });
+  try {
+    db.pragma('busy_timeout = 5000');
+    db.prepare(sql).run();
+  } finally {
+    db.close();
+  }
+}
+
 interface JobRow {
   kind: string;
   state: string;

@@ -13,6 +13,8 @@ import {
   MOSAIC_MIN_ZOOM,
   placeLabels,
   pointFeatures,
+  rtkFeatures,
+  RTK_STYLE,
   taskFeatures,
   TASK_STYLE,
   thumbnailsInView,
@@ -90,13 +92,15 @@ describe('task state colouring', () => {
     // Every overlay layer has paint for both themes, and sunlight changes the map, not only the page.
     const changed = OVERLAY_LAYERS.filter((l) => JSON.stringify(l.paint('standard')) !== JSON.stringify(l.paint('sunlight')));
     expect(changed.map((l) => l.id)).toEqual(expect.arrayContaining(['task-line-not_flown', 'task-line-covered', 'photo-points', 'footprint-fill']));
-    expect(LEGEND.map((s) => s.title)).toEqual(['Overlap', 'Gaps', 'Tasks', 'Photos', 'Flight plan', 'Re-fly']);
+    expect(LEGEND.map((s) => s.title)).toEqual(['Overlap', 'Gaps', 'Tasks', 'Photos', 'RTK', 'Flight plan', 'Re-fly']);
     // The unflown stretches of a flight plan read apart from task outlines and gap stripes.
     for (const theme of ['standard', 'sunlight'] as const) {
       const unflown = String(OVERLAY_LAYERS.find((l) => l.id === 'plan-unflown')!.paint(theme)['line-color']).toLowerCase();
       const taken = [...Object.values(TASK_STYLE).map((s) => s.colour[theme]), GAP_KINDS.unphotographed.stripe, GAP_KINDS.thin_overlap.stripe].map((c) => c.toLowerCase());
       expect(taken).not.toContain(unflown);
     }
+    // RTK rings: one colour per solution, apart from each other in both themes.
+    for (const theme of ['standard', 'sunlight'] as const) expect(new Set(Object.values(RTK_STYLE).map((r) => r.colour[theme])).size).toBe(4);
   });
 
   it("puts every task's flight plan on the map's plan source, each feature naming its task", () => {
@@ -107,6 +111,15 @@ describe('task state colouring', () => {
     expect(data.features.map((f) => [f.properties['taskId'], f.properties['role']])).toEqual([['A', 'planned'], ['A', 'unflown'], ['B', 'planned']]);
     const filters = OVERLAY_LAYERS.filter((l) => l.source === 'plan').map((l) => [l.id, l.filter]);
     expect(filters).toEqual([['plan-line', ['==', ['get', 'role'], 'planned']], ['plan-unflown', ['==', ['get', 'role'], 'unflown']]]);
+  });
+
+  it('turns RTK points into ring features with the solution and the worse horizontal deviation', () => {
+    const fc = rtkFeatures([
+      { id: 7, lon: 7.6, lat: 45.0, flag: 50, solution: 'fixed', stdM: { lon: 0.012, lat: 0.02, hgt: 0.03 } },
+      { id: 8, lon: 7.7, lat: 45.1, flag: 34, solution: 'float', stdM: { lon: null, lat: null, hgt: null } },
+    ]);
+    expect(fc.features.map((f) => [f.properties.id, f.properties.solution, f.properties.stdM])).toEqual([[7, 'fixed', 0.02], [8, 'float', null]]);
+    expect(fc.features[0]!.geometry.coordinates).toEqual([7.6, 45.0]);
   });
 
   it('places task labels so none overlaps, the ones needing the pilot first', () => {

@@ -6,9 +6,10 @@ import { JobCard } from '../jobs/JobCard.tsx';
 import { isActive } from '../jobs/format.ts';
 import { ingestWords } from './summary.ts';
 import { CardOffloads } from './CardOffloads.tsx';
+import { Crews } from './Crews.tsx';
 
 /** Offload an SD card (or any folder of photos): pick it, start, watch progress, read the summary. */
-export function IngestPanel({ jobs, taskCount }: { jobs: JobInfo[]; taskCount: number }) {
+export function IngestPanel({ jobs, taskCount, revision }: { jobs: JobInfo[]; taskCount: number; revision: number }) {
   const api = useApi();
   const [source, setSource] = useState('');
   const [inPlace, setInPlace] = useState(false);
@@ -99,6 +100,7 @@ export function IngestPanel({ jobs, taskCount }: { jobs: JobInfo[]; taskCount: n
         </section>
       )}
       <CardOffloads refreshKey={`${job?.id ?? ''}:${job?.state ?? ''}`} />
+      <Crews revision={revision} />
     </div>
   );
 }

@@ -3,7 +3,7 @@ import * as maplibregl from 'maplibre-gl';
 import type { GeoJSONSource, ImageSource, Map as MlMap, MapGeoJSONFeature, StyleSpecification } from 'maplibre-gl';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import workerUrl from '../../../node_modules/maplibre-gl/dist/maplibre-gl-worker.mjs?worker&url';
-import type { FlightPlanInfo, OdmRunInfo, PhotoFootprint, ReflyPlanInfo, TaskInfo } from '../../../src-preload/contract.ts';
+import type { FlightPlanInfo, OdmRunInfo, PhotoFootprint, ReflyPlanInfo, RtkPoint, TaskInfo } from '../../../src-preload/contract.ts';
 import type { ApiClient } from '../api/client.ts';
 import { errorMessage, useApi } from '../common/api-context.tsx';
 import { useQuery } from '../common/useQuery.ts';
@@ -25,6 +25,7 @@ import {
   labelPoint,
   placeLabels,
   pointFeatures,
+  rtkFeatures,
   taskFeatures,
   thumbnailsInView,
   type Bounds,
@@ -65,6 +66,7 @@ const FOOTPRINT_PAGE = 5000;
 const NO_FOOTPRINTS: PhotoFootprint[] = [];
 const NO_PLANS: FlightPlanInfo[] = [];
 const NO_IMAGES: ImageLayer[] = [];
+const NO_RTK: RtkPoint[] = [];
 
 type Corners = [[number, number], [number, number], [number, number], [number, number]];
 /** A georeferenced picture on the map (thumbnail, orthophoto, overlap raster): one image source and its raster layer. */
@@ -222,7 +224,7 @@ function taskLines(t: TaskInfo): string[] {
   return [
     `${TASK_STATE_LABELS[taskState(t)]}${t.verifyForced ? ' (overridden)' : ''}`,
     `Coverage ${formatPct(t.coveragePct)} · overlap 3+ ${formatPct(t.overlap3Pct)} · 5+ ${formatPct(t.overlap5Pct)}`,
-    `Photos: ${t.assignedCount} assigned of ${t.imageCount}`,
+    `Photos: ${t.assignedCount} assigned of ${t.imageCount}${t.rtk ? ` · ${t.rtk.summary}` : ''}`,
     un.count + thin.count === 0
       ? 'No gaps'
       : `Gaps: ${un.count} with no photos (${Math.round(un.areaM2)} m²), ${thin.count} thin (${Math.round(thin.areaM2)} m²)`,
@@ -246,6 +248,7 @@ export function ReviewMap({ tasks, revision, openPhoto, recomputing }: ProjectCo
     gaps: true,
     tasks: true,
     points: true,
+    rtk: true,
     plan: true,
     refly: true,
   });
@@ -265,6 +268,8 @@ export function ReviewMap({ tasks, revision, openPhoto, recomputing }: ProjectCo
   const flightPlans = useFlightPlans(api, revision, setError);
   const orthophotos = useOrthophotos(api, tasks, revision, setError);
   const footprintIndex = useMemo(() => indexFootprints(footprints), [footprints]);
+  const rtkQuery = useQuery(() => api.call('images.rtk', {}), [api], { refresh: [revision], onError: setError });
+  const rtkData = useMemo(() => rtkFeatures(rtkQuery.data ?? NO_RTK), [rtkQuery.data]);
 
   useEffect(() => {
     const m = new maplibregl.Map({ container: container.current!, style: OFFLINE_STYLE, center: [0, 0], zoom: 1, attributionControl: false });
@@ -284,7 +289,7 @@ export function ReviewMap({ tasks, revision, openPhoto, recomputing }: ProjectCo
     m.on('click', (e) => {
       const at = (layers: string[]): MapGeoJSONFeature | undefined =>
         m.queryRenderedFeatures(e.point, { layers: layers.filter((l) => m.getLayer(l)) })[0];
-      const point = at(['photo-points']);
+      const point = at(['photo-points', 'rtk-ring']);
       if (point) {
         const id = Number(point.properties.id);
         if (Number.isFinite(id)) open.current(id);
@@ -315,7 +320,7 @@ export function ReviewMap({ tasks, revision, openPhoto, recomputing }: ProjectCo
         : popupContent(`Task ${task.taskId}${task.name ? ` · ${task.name}` : ''}`, taskLines(task));
       new maplibregl.Popup({ closeButton: true, maxWidth: '22em' }).setLngLat(e.lngLat).setDOMContent(content).addTo(m);
     });
-    for (const layer of ['photo-points', 'task-fill', 'gap-fill', 'plan-unflown']) {
+    for (const layer of ['photo-points', 'rtk-ring', 'task-fill', 'gap-fill', 'plan-unflown']) {
       m.on('mouseenter', layer, () => (m.getCanvas().style.cursor = 'pointer'));
       m.on('mouseleave', layer, () => (m.getCanvas().style.cursor = ''));
     }
@@ -351,6 +356,7 @@ export function ReviewMap({ tasks, revision, openPhoto, recomputing }: ProjectCo
     showData(map, 'points', pointData, setError);
     showData(map, 'footprints', footprintData, setError);
     showData(map, 'gaps', gapData, setError);
+    showData(map, 'rtk', rtkData, setError);
     // Fit the project (every task, flown or not, and every photo) when it opens and whenever its set of tasks changes.
     const key = `${tasks.map((t) => t.taskId).join('\u0000')}|${pointData.features.length > 0}`;
     const bounds = dataBounds(taskData, pointData);
@@ -359,7 +365,7 @@ export function ReviewMap({ tasks, revision, openPhoto, recomputing }: ProjectCo
       map.fitBounds(bounds, { padding: 60, duration: 0, maxZoom: 19 });
     }
     map.once('idle', () => setIdle(true));
-  }, [map, tasks, taskData, pointData, footprintData, gapData]);
+  }, [map, tasks, taskData, pointData, footprintData, gapData, rtkData]);
 
   // The thumbnail mosaic by level of detail: thumbnails of the footprints in view above a zoom, the rest outlines.
   const thumbs = useMemo(() => {
@@ -450,7 +456,7 @@ export function ReviewMap({ tasks, revision, openPhoto, recomputing }: ProjectCo
       <div className="map-body">
         <div className="map-side">
           <TaskList tasks={tasks} recomputing={recomputing} onZoom={zoomTo} onFit={fitProject} theme={theme} />
-          <Legend visible={visible} theme={theme} refly={reflyPlan !== null} plan={flightPlans.length > 0} />
+          <Legend visible={visible} theme={theme} refly={reflyPlan !== null} plan={flightPlans.length > 0} rtk={rtkData.features.length > 0} />
         </div>
         <div className="map-wrap">
           <div
@@ -530,10 +536,13 @@ function useTaskLabels(map: MlMap | null, tasks: readonly TaskInfo[], visible: b
   }, [map, tasks, visible, recomputing]);
 }
 
-function Legend({ visible, theme, refly, plan }: { visible: Record<LayerGroup, boolean>; theme: MapTheme; refly: boolean; plan: boolean }) {
+/** The legend of what is shown: a section per visible group; the re-fly, flight plan and RTK sections only when there is one to show. */
+function Legend(props: { visible: Record<LayerGroup, boolean>; theme: MapTheme; refly: boolean; plan: boolean; rtk: boolean }) {
+  const { visible, theme } = props;
+  const shown = (g: LayerGroup) => visible[g] && (g !== 'refly' || props.refly) && (g !== 'plan' || props.plan) && (g !== 'rtk' || props.rtk);
   return (
     <aside className="legend" aria-label="Legend">
-      {LEGEND.filter((s) => visible[s.group] && (s.group !== 'refly' || refly) && (s.group !== 'plan' || plan)).map((s) => (
+      {LEGEND.filter((s) => shown(s.group)).map((s) => (
         <section key={s.title}>
           <h3>{s.title}</h3>
           {s.entries.map((e) => (

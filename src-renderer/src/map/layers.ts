@@ -1,4 +1,4 @@
-import type { FlightPlanInfo, ImageListItem, ImageStatus, PhotoFootprint, TaskInfo } from '../../../src-preload/contract.ts';
+import type { FlightPlanInfo, ImageListItem, ImageStatus, PhotoFootprint, RtkPoint, RtkSolution, TaskInfo } from '../../../src-preload/contract.ts';
 import { GAP_KIND_COLOURS, GAP_KIND_LABELS, gapFeatures, taskState, TASK_STATE_LABELS, TASK_STYLE, type GapKind, type TaskState } from '../tasks/task-state.ts';
 import type { Theme } from '../theme/theme-name.ts';
 
@@ -27,6 +27,39 @@ export const STATUS_LABELS: Record<ImageStatus, string> = {
   invalid_exif: 'Bad EXIF',
   duplicate: 'Duplicate',
 };
+
+/**
+ * RTK solution per photo, as rings around the photo points (a ring, so the status dot inside stays readable): green
+ * fixed, amber float, orange single point, red none; darker for a white screen.
+ */
+export const RTK_STYLE: Record<RtkSolution, { label: string; colour: Record<MapTheme, string> }> = {
+  fixed: { label: 'RTK fixed', colour: { standard: '#00e5ff', sunlight: '#006064' } },
+  float: { label: 'RTK float', colour: { standard: '#ffc400', sunlight: '#8d6e00' } },
+  single: { label: 'Single point (no RTK correction)', colour: { standard: '#ff6d00', sunlight: '#b33c00' } },
+  none: { label: 'No position fix', colour: { standard: '#ff1744', sunlight: '#b00020' } },
+};
+
+export interface RtkProps {
+  id: number;
+  solution: RtkSolution;
+  flag: number;
+  /** Horizontal standard deviation (m), the larger of DJI's longitude and latitude figures; null when not written. */
+  stdM: number | null;
+}
+
+export function rtkFeatures(points: readonly RtkPoint[]): Collection<RtkProps> {
+  return collection(
+    points.map((p) => {
+      const h = [p.stdM.lon, p.stdM.lat].filter((v): v is number => v !== null);
+      return {
+        type: 'Feature',
+        id: p.id,
+        geometry: { type: 'Point', coordinates: [p.lon, p.lat] },
+        properties: { id: p.id, solution: p.solution, flag: p.flag, stdM: h.length ? Math.max(...h) : null },
+      };
+    }),
+  );
+}
 
 /** One definition of a task state's look (map outlines, chips, list, legend): see tasks/task-state.ts. */
 export { TASK_STYLE };

@@ -1,6 +1,7 @@
 import type { LayerSpecification, Map as MlMap } from 'maplibre-gl';
 import { TASK_STATE_LABELS, taskStateBorder, type TaskState } from '../tasks/task-state.ts';
-import { GAP_KINDS, gapPatternId, STATUS_COLOURS, STATUS_LABELS, TASK_STYLE, type GapKind, type MapTheme } from './layers.ts';
+import { GAP_KINDS, gapPatternId, RTK_STYLE, STATUS_COLOURS, STATUS_LABELS, TASK_STYLE, type GapKind, type MapTheme } from './layers.ts';
+import type { RtkSolution } from '../../../src-preload/contract-base.ts';
 import { OVERLAP_BANDS } from './overlap.ts';
 
 /**
@@ -9,7 +10,7 @@ import { OVERLAP_BANDS } from './overlap.ts';
  * a spec in OVERLAY_LAYERS (its `group` gives it a checkbox), a LEGEND entry; ReviewMap sets the source's data.
  */
 
-export const OVERLAY_SOURCES = ['footprints', 'gaps', 'tasks', 'points', 'plan', 'refly'] as const;
+export const OVERLAY_SOURCES = ['footprints', 'gaps', 'tasks', 'points', 'rtk', 'plan', 'refly'] as const;
 export type OverlaySource = (typeof OVERLAY_SOURCES)[number];
 
 /** Toggle groups, in the order of the checkboxes. Image groups (mosaic, orthophoto, overlap) are raster layers. */
@@ -21,6 +22,7 @@ export const GROUP_LABELS = {
   gaps: 'Coverage gaps',
   tasks: 'Tasks',
   points: 'Photo points',
+  rtk: 'RTK',
   plan: 'Flight plan',
   refly: 'Re-fly plan',
 } as const;
@@ -158,6 +160,19 @@ export const OVERLAY_LAYERS: readonly OverlayLayer[] = [
       'circle-stroke-width': ['case', ['get', 'decided'], 2.5, theme === 'sunlight' ? 1.5 : 1],
     }),
   },
+  // RTK solution: a ring around each photo point that carries a flag (drones without RTK draw nothing here).
+  {
+    id: 'rtk-ring',
+    source: 'rtk',
+    group: 'rtk',
+    type: 'circle',
+    paint: (theme) => ({
+      'circle-radius': ['interpolate', ['linear'], ['zoom'], 12, 6, 18, 13],
+      'circle-color': 'rgba(0, 0, 0, 0)',
+      'circle-stroke-color': ['match', ['get', 'solution'], ...(Object.keys(RTK_STYLE) as RtkSolution[]).flatMap((k) => [k, RTK_STYLE[k].colour[theme]]), '#888888'],
+      'circle-stroke-width': theme === 'sunlight' ? 3 : 2.5,
+    }),
+  },
 ];
 
 export function overlayLayerSpec(l: OverlayLayer, theme: MapTheme, visible: boolean): LayerSpecification {
@@ -230,6 +245,16 @@ export const LEGEND: readonly LegendSection[] = [
       label: STATUS_LABELS[s],
       round: true,
       swatch: () => ({ background: STATUS_COLOURS[s] }),
+    })),
+  },
+  {
+    title: 'RTK',
+    group: 'rtk',
+    entries: (Object.keys(RTK_STYLE) as RtkSolution[]).map((k) => ({
+      key: `rtk-${k}`,
+      label: RTK_STYLE[k].label,
+      round: true,
+      swatch: (theme: MapTheme) => ({ background: 'transparent', border: `3px solid ${RTK_STYLE[k].colour[theme]}` }),
     })),
   },
   {
