@@ -135,6 +135,15 @@ export interface QualityFigure {
   ok: boolean | null;
 }
 
+/** Groups of project settings a pilot may tune from the app (each a set of named numbers/flags over defaults). */
+export const SETTING_GROUPS = ['quality', 'classify', 'coverage', 'verify'] as const;
+export type SettingGroupName = (typeof SETTING_GROUPS)[number];
+export type SettingValue = number | boolean | string | null;
+
+export interface SettingsInfo {
+  groups: { name: SettingGroupName; values: Record<string, SettingValue>; defaults: Record<string, SettingValue>; changed: string[] }[];
+}
+
 /** A drone's share of a card or flight: who made it, its serial, its photos and when they were taken. */
 export interface DroneSpanInfo {
   make: string | null;
@@ -379,6 +388,9 @@ export const METHOD_NAMES = [
   'tasks.setStream',
   'tasks.flightPlans',
   'tasks.importFlightPlan',
+  'tasks.remove',
+  'settings.get',
+  'settings.set',
   'images.list',
   'crews.get',
   'crews.setPilot',

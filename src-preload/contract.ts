@@ -10,9 +10,9 @@
  * import. A new method: its name in METHOD_NAMES of contract-base.ts, its schema and result type in `methods` below.
  */
 import { z } from 'zod';
-import { IMAGE_STATUSES, REFLY_EXPORT_FORMATS, type EventName, type Events, type MethodName } from './contract-base.ts';
+import { IMAGE_STATUSES, REFLY_EXPORT_FORMATS, SETTING_GROUPS, type EventName, type Events, type MethodName } from './contract-base.ts';
 import type {
-  CardOffloadInfo, CardVolume, Envelope, ImageDetail, ImageFacets, RtkPoint, CrewInfo, ImageListItem, JobInfo, OdmRunInfo, OverlapLayerInfo,
+  CardOffloadInfo, CardVolume, Envelope, SettingsInfo, ImageDetail, ImageFacets, RtkPoint, CrewInfo, ImageListItem, JobInfo, OdmRunInfo, OverlapLayerInfo,
   PhotoFootprint, ProjectSummary, ReflyExport, ReflyPlanInfo, FlightPlanInfo, SyncTarget, SyncTargetInfo, TaskInfo, CloudTargetInfo,
 } from './contract-base.ts';
 
@@ -113,6 +113,19 @@ export const methods = {
         fileName: z.string().min(1).max(255),
         contentBase64: z.string().min(1).max(64 * 1024 * 1024),
         taskId: z.string().min(1).max(200).optional(),
+      })
+      .strict(),
+  ),
+  /** Removes tasks (their photos are matched again: classify, then coverage, run by themselves). */
+  'tasks.remove': method<{ removed: string[] }>()(z.object({ taskIds: z.array(z.string().min(1).max(200)).min(1).max(10_000) }).strict()),
+  /** The tunable project settings by group, with defaults and what the project changed. */
+  'settings.get': method<SettingsInfo>()(none),
+  /** Changes settings of one group; what they make stale (classification, coverage) is recomputed by itself. */
+  'settings.set': method<SettingsInfo>()(
+    z
+      .object({
+        group: z.enum(SETTING_GROUPS),
+        values: z.record(z.string().min(1).max(80), z.union([z.number(), z.boolean(), z.string().max(200), z.null()])),
       })
       .strict(),
   ),

@@ -21,7 +21,8 @@ import { cloudHandlers } from './dronetm.ts';
 import { memoryTokens, type TokenStore } from '../dronetm/auth.ts';
 import { odmRunInfo } from './odm-runs.ts';
 import type { SyncTargetInfo } from '../../src-preload/contract.ts';
-import { importTasks } from '../geo/task-import.ts';
+import { importTasks, removeTasks } from '../geo/task-import.ts';
+import { setSettings, settingsInfo } from '../project/tunable-settings.ts';
 import { exportPlan, REFLY_EXTENSIONS } from '../refly/export.ts';
 import { planTaskRefly, reflyPlanInfo } from '../refly/service.ts';
 import { flightPlanInfos, importFlightPlan, taskFlightPlanInfo } from '../refly/planned.ts';
@@ -94,6 +95,21 @@ export function createHandlers(session: Session, transport: 'ipc' | 'http', nati
       const imported = importFlightPlan(project, Buffer.from(contentBase64, 'base64'), fileName, taskId);
       changed('tasks');
       return taskFlightPlanInfo(project, imported.taskId)!;
+    },
+    'tasks.remove': async ({ taskIds }) => {
+      const removed = removeTasks(session.require().project, taskIds);
+      changed('tasks');
+      // Their photos are matched again (to another task, or outside tasks), then covered.
+      refreshClassification(env());
+      return { removed };
+    },
+    'settings.get': async () => settingsInfo(db()),
+    'settings.set': async ({ group, values }) => {
+      const effect = setSettings(db(), group, values);
+      changed('tasks');
+      if (effect === 'classify') refreshClassification(env());
+      else if (effect === 'coverage') refreshCoverage(env());
+      return settingsInfo(db());
     },
     'tasks.verify': async ({ taskId, force }) => {
       verifyTask(session.require().project, taskId, { force: force ?? false });

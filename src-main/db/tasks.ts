@@ -162,3 +162,15 @@ export function setTaskVerified(db: ProjectDb, id: number, verified: { at: strin
     id,
   );
 }
+
+/** What else refers to a task and keeps it: uploads made for it and ODM runs of it. */
+export function taskDependents(db: ProjectDb, id: number): { uploads: number; odmRuns: number } {
+  const count = (table: 'uploads' | 'odm_runs') => sql(db).prepare<[number], { n: number }>(`SELECT count(*) AS n FROM ${table} WHERE task_id = ?`).get(id)!.n;
+  return { uploads: count('uploads'), odmRuns: count('odm_runs') };
+}
+
+/** Deletes a task row; its photos lose their task (the next classification matches them again). */
+export function deleteTask(db: ProjectDb, id: number): void {
+  sql(db).prepare('UPDATE images SET task_id = NULL WHERE task_id = ?').run(id);
+  sql(db).prepare('DELETE FROM tasks WHERE id = ?').run(id);
+}

@@ -22,8 +22,8 @@ export interface VerifyThresholds {
 export const COVERAGE_SETTING = 'coverage';
 export const VERIFY_SETTING = 'verify.thresholds';
 
-const COVERAGE_DEFAULTS: CoverageSettings = { flightHeightM: null, maxOffNadirDeg: DEFAULT_MAX_OFF_NADIR_DEG, minOverlap: 3 };
-const VERIFY_DEFAULTS: VerifyThresholds = { minCoveragePct: 95, minOverlap3Pct: 90 };
+export const COVERAGE_DEFAULTS: Readonly<CoverageSettings> = { flightHeightM: null, maxOffNadirDeg: DEFAULT_MAX_OFF_NADIR_DEG, minOverlap: 3 };
+export const VERIFY_DEFAULTS: Readonly<VerifyThresholds> = { minCoveragePct: 95, minOverlap3Pct: 90 };
 
 export function coverageSettings(db: ProjectDb): CoverageSettings {
   return getSettingOverrides(db, COVERAGE_SETTING, COVERAGE_DEFAULTS);

@@ -7,7 +7,8 @@ import type { Project } from '../project/project.ts';
 import { transaction } from '../db/database.ts';
 import { getSetting, setSetting } from '../db/settings.ts';
 import { taskGeometrySchema } from '../db/stored.ts';
-import { listTasks, upsertTask, type UpsertOutcome } from '../db/tasks.ts';
+import { AppError } from '../common/errors.ts';
+import { deleteTask, listTasks, requireTask, taskDependents, upsertTask, type UpsertOutcome } from '../db/tasks.ts';
 import { bboxOf } from './coverage.ts';
 import { readTaskFile, type ParsedTaskFile, type TaskFileFormat } from './task-file.ts';
 
@@ -60,6 +61,28 @@ export function importParsedTasks(project: Project, parsed: ParsedTaskFile, sour
     result.boundary = refreshBoundary(project, opts.boundary);
   });
   return result;
+}
+
+/**
+ * Removes tasks from the project, all or none: their photos lose their task until the next classification matches
+ * them again (to another task, or "outside tasks"). A task uploaded from or processed with ODM stays: those records
+ * are the proof of what was sent and made. The project's boundary follows the tasks left (unless one was given).
+ */
+export function removeTasks(project: Project, taskIds: readonly string[]): string[] {
+  transaction(project.db, () => {
+    for (const taskId of taskIds) {
+      const task = requireTask(project.db, taskId);
+      const { uploads, odmRuns } = taskDependents(project.db, task.id);
+      if (uploads + odmRuns > 0) {
+        const what = [uploads > 0 ? 'uploaded' : '', odmRuns > 0 ? 'processed with OpenDroneMap' : ''].filter(Boolean).join(' and ');
+        throw new AppError('refused', `Task ${taskId} was ${what}: it stays in the project, with those records.`, { taskId, uploads, odmRuns });
+      }
+      deleteTask(project.db, task.id);
+    }
+    if (listTasks(project.db).length > 0) refreshBoundary(project, undefined);
+    else if (getProjectBoundary(project)?.source !== 'given') setSetting(project.db, BOUNDARY_SETTING, null);
+  });
+  return [...taskIds];
 }
 
 export function getProjectBoundary(project: Project): ProjectBoundary | null {

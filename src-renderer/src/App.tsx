@@ -140,6 +140,7 @@ function Workspace() {
               setView('map');
             }}
             onImported={refresh}
+            revision={revision}
           />
         ) : view === 'map' ? (
           <ReviewMap {...ctx} />

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { repoRoot, sharedData } from '../support/paths.ts';
 import { screenshot } from '../support/browser.ts';
+import { callApi } from '../support/cli.ts';
 import { openApp, readDb, waitForJobs, writeRows } from '../support/e2e.ts';
 
 const card = path.join(sharedData, 'brighton_beach');
@@ -193,5 +194,51 @@ describe('the pilot flow, whatever the order of steps (browser against postfligh
     expect(await page.locator('[role="alert"]').allTextContents()).toEqual([]);
     expect(watch.errors).toEqual([]);
     expect(watch.offsiteRequests).toEqual([]);
+  });
+  it('1: a changed threshold, a removed task and decided photos each recompute by themselves', async () => {
+    const count = async (kind: string) => (await waitForJobs(server.url, server.token, [kind])).filter((j) => j.kind === kind).length;
+    const classifyRuns = await count('classify');
+    const assigned = () => db<{ n: number }>("SELECT count(*) AS n FROM images WHERE status = 'assigned'")[0]!.n;
+    expect(assigned()).toBe(18);
+
+    // A threshold: every photo is "blurry" at a minimum sharpness of 100000; classify, then coverage, run by themselves.
+    await view('Project');
+    const quality = page.getByTestId('settings-quality');
+    await quality.getByRole('spinbutton', { name: 'Minimum sharpness', exact: true }).fill('100000');
+    await quality.getByRole('button', { name: /^Save/ }).click();
+    await expect.poll(() => count('classify'), { timeout: 60_000 }).toBe(classifyRuns + 1);
+    await waitForJobs(server.url, server.token, ['classify', 'coverage']);
+    expect(assigned()).toBe(0);
+    expect(db<{ value: string }>("SELECT value FROM settings WHERE key = 'quality.thresholds'")[0]!.value).toBe('{"minSharpness":100000}');
+    await view('Tasks');
+    // (task 1 was verified on an override above: it stays verified; task 2 has no photo left)
+    await expect.poll(() => page.getByTestId('task-2').getAttribute('data-state'), { timeout: 30_000 }).toBe('not_flown');
+    await screenshot(page, 'flow-threshold-changed');
+    await view('Project');
+    await quality.getByRole('spinbutton', { name: 'Minimum sharpness', exact: true }).fill('100');
+    await quality.getByRole('button', { name: /^Save/ }).click();
+    await expect.poll(() => count('classify'), { timeout: 60_000 }).toBe(classifyRuns + 2);
+    await waitForJobs(server.url, server.token, ['classify', 'coverage']);
+    expect(assigned()).toBe(18);
+    await screenshot(page, 'flow-settings-1400');
+
+    // A removed task: its photos are matched again (none lay in task 3: the others keep theirs).
+    await view('Tasks');
+    await page.getByRole('button', { name: 'Remove task 3' }).click();
+    await page.getByRole('button', { name: 'Remove task 3', exact: true }).last().click();
+    await expect.poll(() => page.locator('tr[data-testid^="task-"]').count()).toBe(2);
+    await expect.poll(() => count('classify'), { timeout: 60_000 }).toBe(classifyRuns + 3);
+    expect(db<{ task_id: string }>('SELECT task_id FROM tasks ORDER BY task_id').map((r) => r.task_id)).toEqual(['1', '2']);
+    await expect.poll(() => page.getByTestId('checklist').textContent()).not.toMatch(/No photos: 3/);
+
+    // Decided photos: rejecting task 2's photos moves its coverage (a coverage run, no classification needed).
+    await waitForJobs(server.url, server.token, ['classify', 'coverage']);
+    const coverageRuns = await count('coverage');
+    const ids = db<{ id: number }>("SELECT id FROM images WHERE task_id = (SELECT id FROM tasks WHERE task_id = '2')").map((r) => r.id);
+    expect((await callApi(server.url, server.token, 'images.decide', { ids, decision: 'rejected' })).error).toBeUndefined();
+    await expect.poll(() => count('coverage'), { timeout: 60_000 }).toBe(coverageRuns + 1);
+    await expect.poll(() => page.getByTestId('task-2').getAttribute('data-state'), { timeout: 30_000 }).toBe('not_flown');
+    expect(await callApi(server.url, server.token, 'images.decide', { ids, decision: null })).toMatchObject({ result: { changed: ids.length } });
+    expect(watch.errors).toEqual([]);
   });
 });

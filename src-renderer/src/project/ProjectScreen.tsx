@@ -3,6 +3,7 @@ import type { ProjectSummary } from '../../../src-preload/contract.ts';
 import { errorMessage, useApi } from '../common/api-context.tsx';
 import { FolderField } from '../common/FolderField.tsx';
 import { TaskImport } from '../tasks/TaskImport.tsx';
+import { SettingsForm } from './SettingsForm.tsx';
 
 type Recent = { dir: string; name: string; openedAt: string };
 
@@ -11,6 +12,7 @@ export function ProjectScreen(props: {
   project: ProjectSummary | null;
   onOpened: (p: ProjectSummary) => void;
   onImported: () => void;
+  revision: number;
 }) {
   const api = useApi();
   const [dir, setDir] = useState('');
@@ -46,6 +48,7 @@ export function ProjectScreen(props: {
           <TaskImport onImported={props.onImported} />
         </section>
       )}
+      {props.project && <SettingsForm revision={props.revision} />}
       <form
         className="card"
         aria-label="Open a project folder"

@@ -149,6 +149,41 @@ function HeightUnknown({ task, onChanged }: { task: TaskInfo; onChanged: () => v
   );
 }
 
+/** Removing a task asks once more, in place; its photos are then matched again by themselves. */
+function RemoveTask({ taskId, onRemoved }: { taskId: string; onRemoved: () => void }) {
+  const api = useApi();
+  const [asking, setAsking] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  if (!asking) {
+    return (
+      <button type="button" className="quiet" onClick={() => setAsking(true)} aria-label={`Remove task ${taskId}`}>
+        Remove
+      </button>
+    );
+  }
+  const remove = async () => {
+    setError(null);
+    try {
+      await api.call('tasks.remove', { taskIds: [taskId] });
+      onRemoved();
+    } catch (err) {
+      setError(errorMessage(err));
+    }
+  };
+  return (
+    <div className="confirm" role="group" aria-label={`Remove task ${taskId}?`}>
+      <p>Remove task {taskId}? Its photos are matched to tasks again.</p>
+      <button type="button" className="danger" onClick={() => void remove()}>
+        Remove task {taskId}
+      </button>{' '}
+      <button type="button" onClick={() => setAsking(false)}>
+        Keep it
+      </button>
+      {error && <p role="alert" className="error">{error}</p>}
+    </div>
+  );
+}
+
 /** A figure of the last computation, or "recomputing…" while a newer one is on its way. */
 const figure = (recomputing: boolean, text: string) => (recomputing ? <span className="muted recomputing">recomputing…</span> : text);
 
@@ -260,6 +295,7 @@ function TaskRow({ task, onChanged, recomputing }: { task: TaskInfo; onChanged: 
           </div>
         )}
         {error && <p role="alert" className="error">{error}</p>}
+        <RemoveTask taskId={task.taskId} onRemoved={onChanged} />
       </td>
       <td data-testid="synced">{task.syncedAt ? new Date(task.syncedAt).toLocaleString() : 'not yet'}</td>
     </tr>
