@@ -71,14 +71,14 @@ async function round(browser: Browser, server: Server, photos: number, times: Ma
     const ready = page.locator(`[data-testid="review-map"][data-ready="true"][data-footprints="${photos}"]`).waitFor({ timeout: 0 });
     await within(240, `map ready, ${photos} photos`, ready, state);
     times.readySeconds.push((performance.now() - t0) / 1000);
-    const fitted = (await page.evaluate('globalThis.__postflightMap.getZoom()')) as number;
+    const fitted = await page.evaluate<number>('globalThis.__postflightMap.getZoom()');
     for (const zoom of ['zoomIn', 'zoomOut', 'zoomIn', 'zoomOut']) {
-      const step = page.evaluate(`new Promise((resolve) => {
+      const step = page.evaluate<number>(`new Promise((resolve) => {
         const map = globalThis.__postflightMap;
         const t0 = performance.now();
         map.once('idle', () => resolve((performance.now() - t0) / 1000));
         map.${zoom}({ duration: 0 });
-      })`) as Promise<number>;
+      })`);
       times.zoomSeconds.push(await within(120, `${zoom}, ${photos} photos`, step, state));
     }
     process.stderr.write(`  ${photos} photos (fitted at zoom ${fitted.toFixed(1)}): ready ${times.readySeconds.at(-1)!.toFixed(2)} s, zoom ${times.zoomSeconds.slice(-4).map((s) => s.toFixed(2)).join(' ')} s\n`);
@@ -95,7 +95,7 @@ async function measure(root: string, targets: readonly number[], rounds = 3): Pr
   const browser = await launchBrowser();
   try {
     for (const p of projects) servers.push(await startServe(p.dir, { POSTFLIGHT_STATE_DIR: path.join(root, `state${p.target}`) }));
-    const times = photos.map((n) => ({ photos: n, readySeconds: [], zoomSeconds: [] }) as MapTimes);
+    const times = photos.map((n): MapTimes => ({ photos: n, readySeconds: [], zoomSeconds: [] }));
     for (let r = 0; r < rounds; r++) {
       for (let i = 0; i < projects.length; i++) await round(browser, servers[i]!, photos[i]!, times[i]!);
     }

@@ -19,10 +19,10 @@ type Scalars = Readonly<Record<string, SettingValue>>;
 export type SettingEffect = 'classify' | 'coverage' | 'none';
 
 const GROUPS: Record<SettingGroupName, { key: string; defaults: Scalars; effect: SettingEffect }> = {
-  quality: { key: QUALITY_SETTINGS_KEY, defaults: DEFAULT_THRESHOLDS as unknown as Scalars, effect: 'classify' },
-  classify: { key: CLASSIFY_SETTINGS_KEY, defaults: DEFAULT_CLASSIFY_THRESHOLDS as unknown as Scalars, effect: 'classify' },
-  coverage: { key: COVERAGE_SETTING, defaults: COVERAGE_DEFAULTS as unknown as Scalars, effect: 'coverage' },
-  verify: { key: VERIFY_SETTING, defaults: VERIFY_DEFAULTS as unknown as Scalars, effect: 'none' },
+  quality: { key: QUALITY_SETTINGS_KEY, defaults: DEFAULT_THRESHOLDS, effect: 'classify' },
+  classify: { key: CLASSIFY_SETTINGS_KEY, defaults: DEFAULT_CLASSIFY_THRESHOLDS, effect: 'classify' },
+  coverage: { key: COVERAGE_SETTING, defaults: COVERAGE_DEFAULTS, effect: 'coverage' },
+  verify: { key: VERIFY_SETTING, defaults: VERIFY_DEFAULTS, effect: 'none' },
 };
 
 /** Every tunable group: its current values, its defaults and which names the project changed. */
@@ -49,7 +49,7 @@ export function setSettings(db: ProjectDb, group: SettingGroupName, values: Reco
     const ok = d === null ? value === null || (typeof value === 'number' && Number.isFinite(value)) : typeof value === typeof d && (typeof value !== 'number' || Number.isFinite(value));
     if (!ok) throw new AppError('invalid_input', `The ${group} setting "${name}" takes ${d === null ? 'a number or nothing' : `a ${typeof d}`}.`, { group, name });
   }
-  const stored = { ...(getSetting(db, key, z.record(z.string(), z.unknown()), {}) as Record<string, unknown>) };
+  const stored: Record<string, unknown> = { ...getSetting(db, key, z.record(z.string(), z.unknown()), {}) };
   for (const [name, value] of Object.entries(values)) {
     if (value === defaults[name]) delete stored[name];
     else stored[name] = value;

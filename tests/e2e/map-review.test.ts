@@ -137,9 +137,9 @@ describe('the review map (browser against postflight serve)', () => {
     await ready();
     // (probe serialises its function, so the state goes into the page as text)
     const lookOf = async (state: string) =>
-      (await page.evaluate(
+      page.evaluate<{ colour: string; dashed: boolean }>(
         `(() => { const m = globalThis.__postflightMap; return { colour: m.getPaintProperty('task-line-${state}', 'line-color'), dashed: m.getPaintProperty('task-line-${state}', 'line-dasharray') !== undefined }; })()`,
-      )) as { colour: string; dashed: boolean };
+      );
     // (these run in the page: getComputedStyle is the window's)
     type Win = { getComputedStyle(e: unknown): { borderTopColor: string; borderTopStyle: string } };
     const hexToRgb = (hex: string) => `rgb(${[1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)).join(', ')})`;
@@ -148,7 +148,7 @@ describe('the review map (browser against postflight serve)', () => {
       if (theme === 'sunlight') await page.getByRole('button', { name: 'Sunlight mode' }).click();
       await expect.poll(() => page.evaluate('document.documentElement.dataset.theme')).toBe(theme);
       looks[theme] = {};
-      for (const state of ['not_flown', 'partial', 'covered', 'verified']) looks[theme]![state] = await lookOf(state);
+      for (const state of ['not_flown', 'partial', 'covered', 'verified']) looks[theme][state] = await lookOf(state);
     }
     await page.getByRole('button', { name: 'Sunlight mode' }).click();
     expect(looks.standard!.covered!.colour).not.toBe(looks.sunlight!.covered!.colour);
@@ -203,9 +203,9 @@ describe('the review map (browser against postflight serve)', () => {
     const task1 = JSON.parse(db<{ geometry: string }>("SELECT geometry FROM tasks WHERE task_id = '1'")[0]!.geometry) as { coordinates: number[][][] };
     const ring = task1.coordinates[0]!;
     const inside: [number, number] = [ring.reduce((a, p) => a + p[0]!, 0) / ring.length, ring.reduce((a, p) => a + p[1]!, 0) / ring.length];
-    const px = (await page.evaluate(
+    const px = await page.evaluate<{ x: number; y: number }>(
       `(() => { const m = globalThis.__postflightMap; const r = m.getCanvas().getBoundingClientRect(); const p = m.project(${JSON.stringify(inside)}); return { x: r.left + p.x, y: r.top + p.y }; })()`,
-    )) as { x: number; y: number };
+    );
     await page.mouse.click(px.x, px.y);
     await expect.poll(() => page.getByTestId('map-popup').textContent()).toContain(`${fixedPct} % RTK fixed (1 float)`);
     await page.locator('.maplibregl-popup-close-button').click();
