@@ -1,11 +1,13 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { ProjectSummary } from '../../../src-preload/contract.ts';
 import { errorMessage, useApi } from '../common/api-context.tsx';
 import { FolderField } from '../common/FolderField.tsx';
+import { useQuery } from '../common/useQuery.ts';
 import { TaskImport } from '../tasks/TaskImport.tsx';
 import { SettingsForm } from './SettingsForm.tsx';
 
 type Recent = { dir: string; name: string; openedAt: string };
+const NO_RECENT: Recent[] = [];
 
 /** Open or create a project folder, reopen a recent one, and import the task file. */
 export function ProjectScreen(props: {
@@ -16,11 +18,10 @@ export function ProjectScreen(props: {
 }) {
   const api = useApi();
   const [dir, setDir] = useState('');
-  const [recent, setRecent] = useState<Recent[]>([]);
   const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    api.call('project.recent', {}).then(setRecent, () => setRecent([]));
-  }, [api, props.project]);
+  // Read again as another project opens; an unreadable list shows none.
+  const recentQuery = useQuery(() => api.call('project.recent', {}), [api], { refresh: [props.project] });
+  const recent = recentQuery.error ? NO_RECENT : (recentQuery.data ?? NO_RECENT);
 
   const open = async (target: string, create: boolean) => {
     setError(null);
