@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { classifyProject } from '../../src-main/classify/classify.ts';
 import { listImages } from '../../src-main/db/images.ts';
-import { taskInfos } from '../../src-main/db/read-model.ts';
+import { taskInfos } from '../../src-main/db/read-model-tasks.ts';
 import { rtkPoints } from '../../src-main/db/rtk.ts';
 import { importTasks } from '../../src-main/geo/task-import.ts';
 import { runIngest } from '../../src-main/ingest/ingest.ts';
