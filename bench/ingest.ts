@@ -11,7 +11,7 @@
  * - ingest --in-place (hash, metadata, metrics, thumbnail, database row) in a child process, native and TypeScript.
  * Floor and ingest alternate over --runs rounds (default 3) and the median ratio is the result. Then peak RSS of an
  * ingest of 10x the photos (1 800) against the 180 one shows whether memory stays flat.
- * Usage: node bench/ingest.ts [--runs N] [--no-memory]   (internal: --child <card>)
+ * Usage: node bench/ingest.ts [--runs N] [--no-memory] [--no-typescript]   (internal: --child <card>)
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -192,8 +192,10 @@ async function main(): Promise<void> {
       `DroneTM runs one photo at a time, ingest ${concurrency}); ${vsDroneTmCpu.toFixed(1)}x less CPU`,
   );
 
-  const ts = ingestInChild(card, { POSTFLIGHT_NATIVE: 'off' });
-  console.log(`TypeScript kernels (POSTFLIGHT_NATIVE=off)     ${ts.cpuSeconds.toFixed(2)} s CPU  ${perPhoto(ts.cpuSeconds)}  ${(ts.cpuSeconds / mIngest).toFixed(1)}x native`);
+  if (!process.argv.includes('--no-typescript')) {
+    const ts = ingestInChild(card, { POSTFLIGHT_NATIVE: 'off' });
+    console.log(`TypeScript kernels (POSTFLIGHT_NATIVE=off)     ${ts.cpuSeconds.toFixed(2)} s CPU  ${perPhoto(ts.cpuSeconds)}  ${(ts.cpuSeconds / mIngest).toFixed(1)}x native`);
+  }
 
   if (!process.argv.includes('--no-memory')) {
     const small = rounds.map((r) => r.ingest.maxRssMb);

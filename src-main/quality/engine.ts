@@ -91,7 +91,6 @@ function workerKernels(): KernelEngine['kernelSums'] {
   } catch {
     return inline;
   }
-  worker.unref();
   const pending = new Map<number, Job>();
   let nextId = 0;
   worker.on('message', (m: { id: number; sums: KernelSums }) => {
@@ -105,6 +104,9 @@ function workerKernels(): KernelEngine['kernelSums'] {
     for (const job of pending.values()) job.resolve(kernelSumsTs(job.gray, job.width, job.height));
     pending.clear();
   });
+  // After the listeners: adding a 'message' listener refs the worker again, and a fallback engine that never
+  // measured anything (a command with nothing to check) then kept its process alive for ever.
+  worker.unref();
   return (gray, width, height) => {
     if (!worker) return inline(gray, width, height);
     const w = worker;

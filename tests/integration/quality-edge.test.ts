@@ -4,6 +4,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { pathToFileURL } from 'node:url';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../src-main/common/errors.ts';
@@ -134,6 +136,16 @@ describe('engine selection', () => {
     expect(lines[0]).toMatch(/TypeScript kernels.*addon not loaded/);
     const m = await measurePhoto(fs.readFileSync(path.join(sharedData, 'metadata_samples', 'issue-exifr-13.jpg')), { engine });
     expect(m.engine).toBe('typescript');
+  });
+
+  it('a fallback engine that never measured anything does not keep its process alive', () => {
+    const engineModule = path.resolve(import.meta.dirname, '../../src-main/quality/engine.ts');
+    // A script file, not `-e`: an evaluated script let the process end anyway.
+    const script = path.join(dir, 'idle-engine.mjs');
+    fs.writeFileSync(script, `import { loadEngine } from ${JSON.stringify(pathToFileURL(engineModule).href)};\nloadEngine({ native: false, log: () => {} });\n`);
+    const r = spawnSync(process.execPath, [script], { encoding: 'utf8', timeout: 30_000 });
+    expect(r.signal, 'killed by the timeout: the idle worker held the process').toBeNull();
+    expect(r.status, r.stderr).toBe(0);
   });
 
   it('POSTFLIGHT_NATIVE=off forces the fallback', () => {
