@@ -4,7 +4,7 @@
  */
 import type { Feature, Polygon } from 'geojson';
 import { AppError } from '../common/errors.ts';
-import { listAcceptedPhotos } from '../db/images.ts';
+import { listAcceptedPhotos, listFlightStarts } from '../db/images.ts';
 import type { CameraInput } from '../geo/cameras.ts';
 import { analyseStored, computeCoverage } from '../geo/coverage-service.ts';
 import { projectTerrain } from '../geo/dem.ts';
@@ -75,9 +75,10 @@ export function planTaskRefly(project: Project, taskId: string, opts: ReflyOptio
       { taskId, needs: 'height' },
     );
   }
+  // The pilot usually takes off where the task's first flight did: that flight's first photo (as coverage takes it).
   const first = photos.find((p) => p.lat !== null && p.lon !== null);
-  // The pilot usually takes off where the task's first flight did.
-  const start: [number, number] | undefined = first ? [first.lon!, first.lat!] : undefined;
+  const takeoff = first ? ((first.flight_id !== null ? listFlightStarts(project.db).get(first.flight_id) : undefined) ?? { lon: first.lon!, lat: first.lat! }) : null;
+  const start: [number, number] | undefined = takeoff ? [takeoff.lon, takeoff.lat] : undefined;
   const terrain = projectTerrain(project);
   const agl = terrain && start ? (opts.heightM ?? flownHeightAboveGround(project, photos, terrain)) : null;
   const terrainFollowing = (plan: ReflyPlan): ReflyPlan =>

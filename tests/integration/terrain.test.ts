@@ -4,10 +4,8 @@
  * hill in EPSG:4326 — imported with `tasks import --dem`. Footprint areas must change by ((h + z0 - z) / h)^2, the
  * square of the height above the ground under each photo over its height above take-off.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
-import { writeArrayBuffer } from 'geotiff';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { classifyProject } from '../../src-main/classify/classify.ts';
 import { tasksImportCommand } from '../../src-main/cli/commands/tasks-import.ts';
@@ -21,27 +19,9 @@ import { openProject, type Project } from '../../src-main/project/project.ts';
 import { buildReport } from '../../src-main/report/report.ts';
 import { makeTemp, rmTemp, sharedData } from '../support/paths.ts';
 import { insertRectTask } from '../support/tracks-project.ts';
+import { writeDem } from '../support/dem-file.ts';
 
 const ZONE = { zone: 32, south: false };
-
-function writeDem(file: string, opts: { epsg: number; x0: number; y0: number; cell: number; cols: number; rows: number; z: (x: number, y: number) => number }): void {
-  const values = new Float32Array(opts.cols * opts.rows);
-  for (let r = 0; r < opts.rows; r++) {
-    for (let c = 0; c < opts.cols; c++) values[r * opts.cols + c] = opts.z(opts.x0 + (c + 0.5) * opts.cell, opts.y0 - (r + 0.5) * opts.cell);
-  }
-  const geo = opts.epsg === 4326 ? { GeographicTypeGeoKey: 4326, GTModelTypeGeoKey: 2 } : { ProjectedCSTypeGeoKey: opts.epsg, GTModelTypeGeoKey: 1 };
-  const buf = writeArrayBuffer(values, {
-    width: opts.cols,
-    height: opts.rows,
-    ModelPixelScale: [opts.cell, opts.cell, 0],
-    ModelTiepoint: [0, 0, 0, opts.x0, opts.y0, 0],
-    GTRasterTypeGeoKey: 1,
-    BitsPerSample: [32],
-    SampleFormat: [3],
-    ...geo,
-  });
-  fs.writeFileSync(file, Buffer.from(buf));
-}
 
 /** Area (m^2) of a stored footprint polygon, shoelace in a local equirectangular frame. */
 function areaM2(row: ImageRow): number {
