@@ -65,6 +65,8 @@ export function planUnflown(input: UnflownPlanInput): ReflyPlan {
     footprint: fp,
     lineSpacingM,
     photoSpacingM,
+    // Nothing is grown: the plan's own points are flown.
+    reach: 0,
     speedMps,
     lines,
     photos,

@@ -1,8 +1,11 @@
 /**
  * The re-fly planner: lawnmower lines over coverage gaps, as a plain function of the gaps, the camera and the height.
  *
- * Every gap is grown by one footprint (the camera positions whose photo would see part of the gap), so the new
- * photos reach half a footprint into the ground already photographed and tie into the old ones. Lines run along
+ * Every gap is grown by a fraction `reach` of half a footprint each way (the camera positions whose photo sees a gap
+ * point with at least (1 - reach) / 2 of a footprint to spare). With reach 1 that is every camera whose photo touches
+ * the gap; the default is the least reach at which every gap point, however thin the gap, is seen by `minViews` (3)
+ * new photos at the chosen overlaps (docs/decisions.md). Photos at the gap's edge still reach more than half a
+ * footprint into the ground already photographed, so they tie into the old ones. Lines run along
  * the long axis of each group of gaps, spaced for the side overlap; photos along them are spaced for the front
  * overlap. Gaps whose grown areas touch are flown as one block with one line direction; blocks are visited in the
  * order that keeps the transit short (nearest next block, entered at its nearest corner, from the take-off point).
@@ -49,6 +52,14 @@ export interface PlanInput {
   start?: [number, number];
   /** Mission speed cap (m/s); default 8. */
   maxSpeedMps?: number;
+  /** How far past a gap the camera positions go, as a fraction of half a footprint (0..1]; default minimumReach(). */
+  reach?: number;
+  /**
+   * New photos every gap point must keep being seen by when photos at a block's edges are dropped: by default the
+   * views a point inside a regular lawnmower at these overlaps gets (interiorViews, 12 at 75/70), so the gap is flown
+   * at the chosen overlaps throughout. 0 keeps every photo the reach gives.
+   */
+  minViews?: number;
 }
 
 export interface PlannedPhoto {
@@ -84,6 +95,8 @@ export interface ReflyPlan {
   footprint: { acrossM: number; alongM: number };
   lineSpacingM: number;
   photoSpacingM: number;
+  /** Camera positions go this fraction of half a footprint past the gaps (1: every photo that touches a gap). */
+  reach: number;
   speedMps: number;
   /** Lines and photos in flight order. */
   lines: PlannedLine[];
@@ -93,7 +106,7 @@ export interface ReflyPlan {
   /** The block (index in flight order) flying each gap, parallel to `gaps`. */
   gapBlocks: number[];
   blocks: number;
-  /** Sum of the gap areas, and of the areas grown by one footprint that the lines cover, m². */
+  /** Sum of the gap areas, and of the grown areas the lines cover, m². */
   gapAreaM2: number;
   plannedAreaM2: number;
   /** Path from the take-off point through every photo point and back (or first to last point without one), m. */
@@ -126,6 +139,8 @@ export function planRefly(input: PlanInput): ReflyPlan {
   const lineSpacingM = fp.acrossM * (1 - side);
   const photoSpacingM = fp.alongM * (1 - front);
   const speedMps = Math.min(input.maxSpeedMps ?? 8, photoSpacingM / MIN_PHOTO_INTERVAL_S);
+  const reach = input.reach ?? minimumReach(front, side);
+  if (!(reach > 0 && reach <= 1)) throw new RangeError('reach must be in (0, 1]');
   const gaps = [...input.gaps];
   const empty: ReflyPlan = {
     source: 'gaps',
@@ -136,6 +151,7 @@ export function planRefly(input: PlanInput): ReflyPlan {
     footprint: fp,
     lineSpacingM,
     photoSpacingM,
+    reach,
     speedMps,
     lines: [],
     photos: [],
@@ -152,12 +168,12 @@ export function planRefly(input: PlanInput): ReflyPlan {
   const frame = frameOver(gaps);
   const rings = gaps.map((g) => g.geometry.coordinates.map((ring) => ring.map((p) => frame.toXY(p[0]!, p[1]!))));
   const cellM = Math.max(0.25, Math.min(lineSpacingM, photoSpacingM, fp.acrossM, fp.alongM) / 4);
-  const clusters = joinNearGaps(rings, Math.max(fp.acrossM, fp.alongM));
+  const clusters = joinNearGaps(rings, reach * Math.max(fp.acrossM, fp.alongM));
   const start: XY | null = input.start ? frame.toXY(input.start[0], input.start[1]) : null;
 
   const blocks = clusters.map((members) => {
     const points = sample(members.map((i) => rings[i]!), cellM);
-    return blockLines(points, fp, lineSpacingM, photoSpacingM, cellM);
+    return blockLines(points, { acrossM: reach * fp.acrossM, alongM: reach * fp.alongM }, fp, lineSpacingM, photoSpacingM, cellM, input.minViews ?? interiorViews(front, side));
   });
   const order = orderBlocks(blocks, start);
   const planned = order.map((o) => o.runs);
@@ -194,6 +210,24 @@ export function planRefly(input: PlanInput): ReflyPlan {
     lengthM,
     flightTimeS: lengthM / speedMps + photos.length * PHOTO_STOP_S,
   };
+}
+
+/**
+ * The least reach (fraction of half a footprint past a gap) at which a gap point, even on a gap thinner than a cell,
+ * is seen by `minViews` new photos: the cameras within reach x half a footprint either side of it number at least
+ * floor(reach / (1 - side)) across by floor(reach / (1 - front)) along. 0.6 at 75/70.
+ */
+export function minimumReach(front: number, side: number, minViews = 3): number {
+  const candidates = [1];
+  for (let k = 1; k * (1 - side) <= 1; k++) candidates.push(k * (1 - side));
+  for (let k = 1; k * (1 - front) <= 1; k++) candidates.push(k * (1 - front));
+  const views = (r: number) => Math.floor(r / (1 - side) + 1e-9) * Math.floor(r / (1 - front) + 1e-9);
+  return Math.min(...candidates.filter((r) => views(r) >= minViews));
+}
+
+/** Photos seeing a point inside a regular lawnmower at these overlaps, at the least: lines x photos per line. */
+export function interiorViews(front: number, side: number): number {
+  return Math.floor(1 / (1 - side) + 1e-9) * Math.floor(1 / (1 - front) + 1e-9);
 }
 
 /** Photos the plan needs at the least: the covered area over the ground each photo adds at these overlaps. */
@@ -303,10 +337,18 @@ interface Block {
 
 /**
  * Lines over one group of gap points: direction along the group's long axis (the one giving the narrowest extent
- * across), lines spaced evenly to cover the points grown by half a footprint either side, and on each line the
- * stretches where a photo would see a gap point, photos evenly spaced over each stretch.
+ * across), lines spaced evenly to cover the points grown by half of `fp` either side (the footprint scaled by the
+ * reach), and on each line the stretches within that of a gap point, photos evenly spaced over each stretch.
  */
-function blockLines(points: readonly XY[], fp: { acrossM: number; alongM: number }, lineSpacing: number, photoSpacing: number, cellM: number): Block {
+function blockLines(
+  points: readonly XY[],
+  fp: { acrossM: number; alongM: number },
+  full: { acrossM: number; alongM: number },
+  lineSpacing: number,
+  photoSpacing: number,
+  cellM: number,
+  minViews: number,
+): Block {
   let best = { deg: 0, width: Infinity };
   for (let deg = 0; deg < 180; deg += ANGLE_STEP_DEG) {
     const c = acrossAxis(deg);
@@ -328,8 +370,8 @@ function blockLines(points: readonly XY[], fp: { acrossM: number; alongM: number
   const mid = (uLo + uHi) / 2;
   const halfW = fp.acrossM / 2;
   const halfH = fp.alongM / 2;
-  const lines: { runs: XY[][] }[] = [];
-  let areaM2 = 0;
+  // Runs as (u, v) photo positions, line by line.
+  const uvLines: { u: number; runs: number[][] }[] = [];
   for (let k = 0; k < nLines; k++) {
     const u = mid + (k - (nLines - 1) / 2) * lineSpacing;
     const spans: [number, number][] = [];
@@ -346,17 +388,79 @@ function blockLines(points: readonly XY[], fp: { acrossM: number; alongM: number
       else merged.push([s[0], s[1]]);
     }
     const runs = merged.map(([v0, v1]) => {
-      areaM2 += (v1 - v0) * lineSpacing;
       const n = Math.max(1, Math.ceil((v1 - v0) / photoSpacing));
       const centre = (v0 + v1) / 2;
-      return Array.from({ length: n }, (_, i): XY => {
-        const v = centre + (i - (n - 1) / 2) * photoSpacing;
-        return [u * c[0] + v * a[0], u * c[1] + v * a[1]];
-      });
+      return Array.from({ length: n }, (_, i) => centre + (i - (n - 1) / 2) * photoSpacing);
     });
-    lines.push({ runs });
+    uvLines.push({ u, runs });
+  }
+  pruneRedundant(uvLines, us, vs, full, minViews);
+  const lines: { runs: XY[][] }[] = [];
+  let areaM2 = 0;
+  for (const { u, runs } of uvLines) {
+    const kept = runs.filter((r) => r.length > 0);
+    if (kept.length === 0) continue;
+    for (const r of kept) areaM2 += r.length * photoSpacing * lineSpacing;
+    lines.push({ runs: kept.map((r) => r.map((v): XY => [u * c[0] + v * a[0], u * c[1] + v * a[1]])) });
   }
   return { lines, bearingDeg: best.deg, runs: lines.flatMap((l) => l.runs), areaM2 };
+}
+
+/**
+ * Drops planned photos no gap point needs: whole lines from the outside in, then photos from the ends of each run,
+ * as long as every gap point a dropped photo sees is still seen by `minViews` of the photos left (a point seen by
+ * fewer from the start is never made worse). Photos are dropped only at the block's edges, so lines stay straight
+ * and runs unbroken.
+ */
+function pruneRedundant(lines: { u: number; runs: number[][] }[], us: readonly number[], vs: readonly number[], full: { acrossM: number; alongM: number }, minViews: number): void {
+  if (minViews <= 0) return;
+  const halfW = full.acrossM / 2;
+  const halfH = full.alongM / 2;
+  const views = new Int32Array(us.length);
+  const seenBy = (u: number, v: number): number[] => {
+    const out: number[] = [];
+    for (let i = 0; i < us.length; i++) if (Math.abs(us[i]! - u) <= halfW && Math.abs(vs[i]! - v) <= halfH) out.push(i);
+    return out;
+  };
+  const sees = lines.map((l) => l.runs.map((r) => r.map((v) => seenBy(l.u, v))));
+  for (const line of sees) for (const run of line) for (const photo of run) for (const i of photo) views[i]!++;
+  const tryDrop = (photos: number[][]): boolean => {
+    for (const photo of photos) for (const i of photo) views[i]!--;
+    let ok = true;
+    for (const photo of photos) for (const i of photo) if (views[i]! < minViews) ok = false;
+    if (!ok) for (const photo of photos) for (const i of photo) views[i]!++;
+    return ok;
+  };
+  // Whole lines, outermost first, alternating sides.
+  let [lo, hi] = [0, lines.length - 1];
+  while (lo < hi) {
+    let dropped = false;
+    for (const k of [lo, hi]) {
+      if (tryDrop(sees[k]!.flat())) {
+        lines[k]!.runs = [];
+        sees[k] = [];
+        dropped = true;
+        if (k === lo) lo++;
+        else hi--;
+        break;
+      }
+    }
+    if (!dropped) break;
+  }
+  // Then photos from both ends of every run.
+  for (const [k, line] of lines.entries()) {
+    for (const [j, run] of line.runs.entries()) {
+      const photoSees = sees[k]![j]!;
+      while (run.length > 1 && tryDrop([photoSees[0]!])) {
+        run.shift();
+        photoSees.shift();
+      }
+      while (run.length > 1 && tryDrop([photoSees[photoSees.length - 1]!])) {
+        run.pop();
+        photoSees.pop();
+      }
+    }
+  }
 }
 
 /** Unit vector along a bearing (degrees clockwise from north), and the one 90 degrees clockwise from it. */

@@ -72,6 +72,10 @@ describe('re-fly from the map', () => {
       )
       .toBe(true);
     await page.getByTestId('legend-refly').waitFor();
+    // How to take the KMZ to the controller, in the app itself (issue 16's "Done when").
+    const advice = await page.getByTestId('refly-summary').textContent();
+    expect(advice).toMatch(/DJI Pilot 2: copy the \.kmz to the\s+controller and import it in Flight Route/);
+    expect(advice).toMatch(/DJI Fly: save any waypoint mission, then replace its KMZ in\s+Android\/data\/dji\.go\.v5\/files\/waypoint\/<uuid>\//);
     await screenshot(page, 'refly-plan');
 
     const download = page.waitForEvent('download');

@@ -14,6 +14,8 @@ import { callApi, runPostflight, startServe } from '../support/cli.ts';
 import { djiWaypointKmz } from '../support/flight-plan.ts';
 import { makeTemp, rmTemp, sharedData } from '../support/paths.ts';
 import { taskAround, taskFile } from '../support/refly-task.ts';
+import { sql } from '../../src-main/db/database.ts';
+import { openProject } from '../../src-main/project/project.ts';
 
 interface Shot {
   file: string;
@@ -156,5 +158,15 @@ describe('planned vs flown refusals', () => {
     const none = runPostflight(['refly', '--project', project, '--task', 'B', '--from-plan', '--out', path.join(tmp, 'x.kmz')]);
     expect(none.code).not.toBe(0);
     expect(none.stderr).toMatch(/Task B has no flight plan: import it with `tasks import --plan <plan.kmz> --task B`/);
+    // Photos without a height above take-off, and no project flight height: the height is asked for, in words.
+    const opened = openProject(project, { writer: 'test' });
+    sql(opened.db).prepare('UPDATE images SET rel_alt = NULL').run();
+    opened.close();
+    const noHeight = runPostflight(['refly', '--project', project, '--task', 'B', '--out', path.join(tmp, 'x.kmz')]);
+    expect(noHeight.code).not.toBe(0);
+    expect(noHeight.stderr).toMatch(/carry no height above the take-off point.*give the height to fly at \(--height in metres above take-off\)/);
+    const given = runPostflight(['refly', '--project', project, '--task', 'B', '--height', '40', '--out', path.join(tmp, 'x.geojson'), '--json']);
+    expect(given.stderr).not.toMatch(/give the height/);
+    if (given.code === 0) expect(JSON.parse(given.stdout)).toMatchObject({ heightM: 40, heightSource: 'given' });
   }, 300_000);
 });

@@ -10,7 +10,7 @@ import { localFrame } from '../../src-main/geo/local-frame.ts';
 import { exportPlan, formatFromFileName, MAX_WAYPOINTS_PER_FILE, WPML_NS } from '../../src-main/refly/export.ts';
 import { compareWithPhotos, parseFlightPlan, readFlightPlan, resolvePlan } from '../../src-main/refly/flight-plan.ts';
 import { planUnflown } from '../../src-main/refly/from-plan.ts';
-import { idealPhotoCount, planRefly, type ReflyGap, type ReflyPlan } from '../../src-main/refly/plan.ts';
+import { idealPhotoCount, interiorViews, minimumReach, planRefly, type ReflyGap, type ReflyPlan } from '../../src-main/refly/plan.ts';
 import { SURVEY_ORIGIN, pose } from '../support/geo-lawnmower.ts';
 
 /** The synthetic survey camera: 24 mm equivalent, 6000 x 4000, so 150 m across by 100 m along from 100 m. */
@@ -50,8 +50,19 @@ describe('re-fly planner', () => {
     // Lines run along the 30-degree long side, one way then back.
     expect(new Set(plan.lines.map((l) => l.yawDeg))).toEqual(new Set([30, -150]));
     expect(plan.lines.map((l) => l.yawDeg).slice(0, 2)).not.toEqual([plan.lines[0]!.yawDeg, plan.lines[0]!.yawDeg]);
-    // Grown by a footprint: (60 + 150) across / 45 -> 5 lines.
-    expect(plan.lines).toHaveLength(5);
+    // Grown by 0.6 of half a footprint each way (the least reach giving every gap point 3 new views at 75/70):
+    // (60 + 0.6 x 150) across / 45 -> 4 lines; grown by a whole footprint (reach 1): (60 + 150) / 45 -> 5.
+    expect(plan.reach).toBeCloseTo(0.6, 9);
+    expect(minimumReach(0.75, 0.7)).toBeCloseTo(0.6, 9);
+    expect(minimumReach(0.8, 0.6)).toBeCloseTo(0.6, 9); // 1 line x 3 photos
+    expect(minimumReach(0.5, 0.5)).toBe(1);
+    expect(plan.lines).toHaveLength(4);
+    expect(planRefly({ gaps: [g], heightM: 100, camera: CAMERA, reach: 1, minViews: 0 }).lines).toHaveLength(5);
+    // From a whole footprint, the edge lines no gap point needs at these overlaps (12 views) are dropped.
+    const pruned = planRefly({ gaps: [g], heightM: 100, camera: CAMERA, reach: 1 });
+    expect(pruned.lines.length).toBeLessThan(5);
+    expect(coverageOf(pruned, g.geometry).overlap5Pct).toBe(100);
+    expect(interiorViews(0.75, 0.7)).toBe(12);
     const c = coverageOf(plan, g.geometry);
     expect(c.coveragePct).toBe(100);
     expect(c.overlap5Pct).toBe(100);
