@@ -135,7 +135,7 @@ export function resumeInterruptedJobs(env: WorkEnv, secrets: SyncSecrets): strin
       const params = job.params as StepParams['ingest'];
       resumed.push(env.jobs.resume(job, stepWork(env, 'ingest', params)));
     } else if (job.kind === 'sync') {
-      resumed.push(env.jobs.resume(job, syncWork(env, job.params as SyncJobParams, secrets)));
+      resumed.push(env.jobs.resume(job, syncWork(env, job.params, secrets)));
     }
   }
   return resumed;
