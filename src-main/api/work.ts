@@ -4,6 +4,7 @@
  * succeeds starts the next; a failed or cancelled step doesn't.
  */
 import type { Project } from '../project/project.ts';
+import { methods } from '../../src-preload/contract.ts';
 import { RESUMABLE_JOB_KINDS, type EventSink, type JobContext, type JobRunner, type JobWork } from '../jobs/jobs.ts';
 import type { ProjectDb } from '../db/database.ts';
 import { AppError } from '../common/errors.ts';
@@ -132,8 +133,9 @@ export function resumeInterruptedJobs(env: WorkEnv, secrets: SyncSecrets): strin
   for (const job of env.jobs.interruptedAtOpen) {
     if (!RESUMABLE_JOB_KINDS.has(job.kind)) continue;
     if (job.kind === 'ingest') {
-      const params = job.params as StepParams['ingest'];
-      resumed.push(env.jobs.resume(job, stepWork(env, 'ingest', params)));
+      // Stored params pass the same schema as when the job was started; a row that does not stays interrupted.
+      const params = methods['ingest.start'].params.safeParse(job.params);
+      if (params.success) resumed.push(env.jobs.resume(job, stepWork(env, 'ingest', params.data)));
     } else if (job.kind === 'sync') {
       resumed.push(env.jobs.resume(job, syncWork(env, job.params, secrets)));
     }
