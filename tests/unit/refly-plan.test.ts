@@ -1,5 +1,5 @@
 import type { Feature, Polygon } from 'geojson';
-import { strFromU8, unzipSync, zipSync } from 'fflate';
+import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -158,6 +158,17 @@ describe('planned vs flown', () => {
     expect(resolved.lineSpacingM).toBeCloseTo(plan.lineSpacingM, 0);
     fs.writeFileSync(path.join(dir, 'bad.kmz'), 'not a zip');
     expect(() => readFlightPlan(path.join(dir, 'bad.kmz'))).toThrow(/not a readable KMZ/);
+  });
+
+  it("reads a DJI Pilot 2 waypoint template alone (wpmz/template.kml, heights from its waylineCoordinateSysParam)", () => {
+    const [kmz] = exportPlan(plan, 'wpml', { fileName: 'p.kmz', title: 't' });
+    const template = unzipSync(kmz!.bytes)['wpmz/template.kml']!;
+    const resolved = resolvePlan(parseFlightPlan(zipSync({ 'wpmz/template.kml': template }), 'pilot.kmz'), { photoSpacingM: 1, lineSpacingM: 1 });
+    expect(resolved.points).toHaveLength(plan.photos.length);
+    expect(resolved.lines).toHaveLength(plan.lines.length);
+    expect(resolved.points.every((p) => p.heightM === 100)).toBe(true);
+    // A KMZ with neither waypoints nor lines is refused in words.
+    expect(() => parseFlightPlan(zipSync({ 'wpmz/template.kml': strToU8('<kml xmlns="http://www.opengis.net/kml/2.2"><Document/></kml>') }), 'empty.kmz')).toThrow(/holds no waylines/);
   });
 
   it('reads KML lines: points sampled at the photo spacing along each line', () => {
