@@ -27,7 +27,10 @@ export interface CardCertificate {
   bytes: number;
   /** True only when every photo on the card has a verified copy in the project. */
   safe_to_format: boolean;
-  /** Photo files without a verified copy, with the reason (what stops "safe to format"). */
+  /**
+   * What stops "safe to format", with the reason: photo files without a verified copy, and folders or files that
+   * could not be read (they may hold photos nobody copied).
+   */
   unverified: { path: string; reason: string }[];
   /** Files that are not photos or were not read (links leaving the card, unreadable folders), with reasons. */
   skipped: { path: string; reason: string }[];
@@ -56,6 +59,7 @@ export async function certifyCard(project: Project, card: { source: string; iden
     files++;
     if (e.kind === 'skipped') {
       skipped.push({ path: e.relPath, reason: e.reason });
+      if (e.unread) unverified.push({ path: e.relPath, reason: `${e.reason}: photos in it may not have been copied` });
       bytes += e.size ?? 0;
       continue;
     }
@@ -74,7 +78,7 @@ export async function certifyCard(project: Project, card: { source: string; iden
   }
   const volume = describeCardVolume(card.source);
   const serial = [...serials.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? null;
-  const verifiedCount = photos.length - unverified.length;
+  const verifiedCount = photos.filter((p) => p.verified).length;
   const certificate: CardCertificate = {
     source: card.source,
     card_label: volume.label || path.basename(card.source),

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { AppError } from '../common/errors.ts';
+import { folderWriteError, freeBytes, makeFolder } from '../project/folder-errors.ts';
 
 /** Marks copies still being written; a name with this suffix is never taken for a finished copy. */
 export const PARTIAL_SUFFIX = '.postflight-partial';
@@ -53,7 +54,7 @@ export async function writeVerifiedCopy(projectDir: string, relPath: string, byt
   const final = path.join(imagesDir, target.rel);
   const partial = `${final}${PARTIAL_SUFFIX}`;
   try {
-    await fs.promises.mkdir(path.dirname(final), { recursive: true });
+    await makeFolder(path.dirname(final));
     const handle = await fs.promises.open(partial, 'w');
     try {
       await handle.writeFile(bytes);
@@ -78,16 +79,6 @@ export async function writeVerifiedCopy(projectDir: string, relPath: string, byt
   return { storedPath, created: true };
 }
 
-/** Free space on the file system holding `dir`, in bytes (null when the platform cannot say). */
-export function freeBytes(dir: string): number | null {
-  try {
-    const st = fs.statfsSync(dir);
-    return st.bavail * st.bsize;
-  } catch {
-    return null;
-  }
-}
-
 /** Errors writing into the project that stop the whole run, worded for the pilot; anything else is passed on. */
 export function projectWriteError(projectDir: string, err: unknown): unknown {
   const code = (err as NodeJS.ErrnoException | null)?.code;
@@ -100,13 +91,7 @@ export function projectWriteError(projectDir: string, err: unknown): unknown {
       freeBytes: free,
     });
   }
-  if (code === 'EROFS') {
-    return new AppError('refused', `The project folder ${projectDir} is on a read-only disk: Postflight cannot copy photos there. Pick a project folder on a writable disk.`, { code, projectDir });
-  }
-  if (code === 'EACCES' || code === 'EPERM') {
-    return new AppError('refused', `Postflight may not write into the project folder ${projectDir} (permission denied). Fix the folder's permissions or pick another project folder.`, { code, projectDir });
-  }
-  return err;
+  return folderWriteError(projectDir, err, 'copy photos there');
 }
 
 /** Removes copies a crashed run left half-written. */

@@ -10,7 +10,14 @@ const SYSTEM_FILES = new Set(['thumbs.db', 'desktop.ini']);
 
 export type ScanEntry =
   | { kind: 'photo'; relPath: string; absPath: string; size: number; mtimeMs: number }
-  | { kind: 'skipped'; relPath: string; reason: string; size?: number };
+  | {
+      kind: 'skipped';
+      relPath: string;
+      reason: string;
+      size?: number;
+      /** A folder or file that could not be read (permission denied, path too long): it may hold photos. */
+      unread?: true;
+    };
 
 export interface ScanOptions {
   /** Also yield hidden and system entries (as skipped): the card certificate lists every file. */
@@ -90,7 +97,7 @@ async function* walk(w: Walk, rel: string, visited: Set<string>): AsyncGenerator
   } catch (err) {
     const problem = entryProblem(w, err);
     if (rel === '' || problem === null) throw err;
-    yield { kind: 'skipped', relPath: rel, reason: `folder could not be read (${problem})` };
+    yield { kind: 'skipped', relPath: rel, reason: `folder could not be read (${problem})`, unread: true };
     return;
   }
   for (const name of names) {
@@ -120,7 +127,8 @@ async function* walk(w: Walk, rel: string, visited: Set<string>): AsyncGenerator
       // Gone while the card is still here: someone removed that one entry. Gone with the card: stop the run.
       const problem = errnoOf(err) === 'ENOENT' && isSameCard(w.root, w.identity) ? 'vanished during the scan' : entryProblem(w, err);
       if (problem === null) throw err;
-      yield { kind: 'skipped', relPath, reason: problem };
+      const unread = problem !== 'vanished during the scan' && errnoOf(err) !== 'ELOOP';
+      yield { kind: 'skipped', relPath, reason: problem, ...(unread ? { unread: true as const } : {}) };
       continue;
     }
     if (entry.isDirectory()) {

@@ -3,7 +3,8 @@ import path from 'node:path';
 import { AppError } from '../common/errors.ts';
 import { closeDatabase, openDatabase, type ProjectDb } from '../db/database.ts';
 import type { ImageRow } from '../db/images.ts';
-import { acquireProjectLock } from './lock.ts';
+import { acquireProjectLock, type ProjectLock } from './lock.ts';
+import { folderWriteError, makeFolderSync } from './folder-errors.ts';
 import { ensureProjectRow, type ProjectInfo } from '../db/project-row.ts';
 
 export const PROJECT_DB = 'postflight.db';
@@ -40,6 +41,22 @@ export function photoFile(project: Pick<Project, 'resolve'>, image: Pick<ImageRo
 }
 
 /**
+ * SQLite cannot open a project's database (even to read it: WAL needs its shared-memory file beside it) on a disk it
+ * may not write to; that is said in words, with the folder's own reason.
+ */
+function databaseOpenError(dir: string, err: unknown): unknown {
+  const code = (err as { code?: string } | null)?.code ?? '';
+  if (!/^SQLITE_(CANTOPEN|READONLY|IOERR)/.test(code)) return err;
+  try {
+    fs.accessSync(dir, fs.constants.W_OK);
+  } catch (why) {
+    const worded = folderWriteError(dir, why, 'open its database (SQLite writes beside it even to read)');
+    if (worded instanceof AppError) return worded;
+  }
+  return err;
+}
+
+/**
  * Opens the project in `dir`, creating the folder layout and database when `create` is set (or the folder is new).
  * Opening is idempotent: a second open, or an open after a crash, sees the same consistent database.
  */
@@ -55,12 +72,23 @@ export function openProject(dir: string, options: OpenOptions = {}): Project {
   if (fs.existsSync(absDir) && !fs.statSync(absDir).isDirectory()) {
     throw new AppError('invalid_input', `${absDir} is a file, not a project folder.`);
   }
-  fs.mkdirSync(absDir, { recursive: true });
-  for (const sub of PROJECT_DIRS) fs.mkdirSync(path.join(absDir, sub), { recursive: true });
-
-  // Writers take the project's lock before touching the database (a second writer is refused with the owner's pid);
-  // readers open without it.
-  const lock = options.writer ? acquireProjectLock(absDir, options.writer) : null;
+  let lock: ProjectLock | null = null;
+  try {
+    makeFolderSync(absDir);
+    for (const sub of PROJECT_DIRS) {
+      try {
+        makeFolderSync(path.join(absDir, sub));
+      } catch (err) {
+        // A project on a read-only disk (a write-protected stick) still opens for reading.
+        if (options.create || options.writer) throw err;
+      }
+    }
+    // Writers take the project's lock before touching the database (a second writer is refused with the owner's
+    // pid); readers open without it.
+    lock = options.writer ? acquireProjectLock(absDir, options.writer) : null;
+  } catch (err) {
+    throw folderWriteError(absDir, err, exists ? 'write there' : 'create a project there');
+  }
   let db: ProjectDb | null = null;
   let info: ProjectInfo;
   try {
@@ -69,7 +97,7 @@ export function openProject(dir: string, options: OpenOptions = {}): Project {
   } catch (err) {
     if (db) closeDatabase(db);
     lock?.release();
-    throw err;
+    throw databaseOpenError(absDir, err);
   }
   const open = db;
   return {

@@ -76,6 +76,20 @@ function runAsNobody(args: string[]): { code: number; stdout: string; stderr: st
 
 const asRoot = process.getuid?.() === 0;
 
+/** The CLI under an account that file permissions apply to: nobody when the tests run as root, else this user. */
+const runUnprivileged = (args: string[]) => (asRoot ? runAsNobody(args) : runPostflight(args));
+
+/**
+ * Puts a copy of `photo` at the end of a chain of folders whose full path is longer than PATH_MAX (4096 bytes), as a
+ * card's own file system allows: made level by level with relative paths in a child process. Returns the chain's top.
+ */
+function deepPhoto(folder: string, photo: string): string {
+  const script = `const fs = require('node:fs'); for (let i = 0; i < 22; i++) { fs.mkdirSync('${'L'.repeat(200)}'); process.chdir('${'L'.repeat(200)}'); } fs.copyFileSync(process.argv[1], 'DEEP_0001.JPG');`;
+  const r = spawnSync(process.execPath, ['-e', script, photo], { cwd: folder, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(r.stderr);
+  return path.join(folder, 'L'.repeat(200));
+}
+
 /** Starts `postflight ingest` in the background; resolves its exit code and output when it ends. */
 function startIngest(source: string, dir: string): { child: ChildProcess; ended: Promise<{ code: number; stdout: string; stderr: string }> } {
   const child = spawn(process.execPath, [cliBin, 'ingest', source, '--project', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -323,6 +337,122 @@ describe('card faults: never lose a photo', () => {
       expect(resolveMedia(p, { kind: 'photo', id: copiedId }).file).toBe(path.join(dir, copied.stored_path!));
     } finally {
       p.close();
+    }
+  });
+
+  it('clear errors: a path too long for this computer on the card is that entry\'s problem, not "card removed"; the card is not safe to format', () => {
+    const c = card(2);
+    const top = deepPhoto(c.dcim, path.join(c.dcim, c.files[0]!));
+    try {
+      const dir = project();
+      const r = runPostflight(['ingest', c.root, '--project', dir, '--json']);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).not.toMatch(/removed|stopped responding|ENAMETOOLONG/);
+      const summary = JSON.parse(r.stdout) as { skipped: { path: string; reason: string }[]; card: { safe_to_format: boolean; photos_verified: number; unverified: { path: string; reason: string }[] } };
+      const tooLong = summary.skipped.filter((e) => /path too long for this computer/.test(e.reason));
+      expect(tooLong).toHaveLength(1);
+      expect(tooLong[0]!.path.startsWith(`DCIM/100MEDIA/${'L'.repeat(200)}`)).toBe(true);
+      expectAllCopied(dir, c);
+      // Every photo it could reach is copied, but what it could not read may hold photos: never "safe to format".
+      expect(summary.card.photos_verified).toBe(2);
+      expect(summary.card.safe_to_format).toBe(false);
+      expect(summary.card.unverified).toEqual([{ path: tooLong[0]!.path, reason: `${tooLong[0]!.reason}: photos in it may not have been copied` }]);
+      const text = runPostflight(['ingest', c.root, '--project', dir]);
+      expect(text.stdout).toMatch(/2 of 2 photos have a verified copy\. NOT safe to format: 1 folder\(s\) or file\(s\) on the card could not be read\./);
+      expect(lastRunState(dir)).toBe('done');
+    } finally {
+      spawnSync('rm', ['-rf', top]);
+    }
+  });
+
+  it('clear errors: a card folder the pilot may not read (EACCES) is that folder\'s problem, not "card removed"; the card is not safe to format', () => {
+    const c = card(2);
+    fs.chmodSync(c.root, 0o755);
+    const locked = path.join(c.root, 'DCIM', '101MEDIA');
+    fs.mkdirSync(locked);
+    fs.copyFileSync(path.join(c.dcim, c.files[0]!), path.join(locked, 'DJI_0101.JPG'));
+    fs.chmodSync(locked, 0o000);
+    const dir = project();
+    fs.chmodSync(dir, 0o777);
+    try {
+      const r = runUnprivileged(['ingest', c.root, '--project', dir, '--json']);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).not.toMatch(/removed|stopped responding|EACCES/);
+      const summary = JSON.parse(r.stdout) as { skipped: { path: string; reason: string }[]; card: { safe_to_format: boolean; unverified: { path: string; reason: string }[] } };
+      expect(summary.skipped).toContainEqual({ path: 'DCIM/101MEDIA', reason: 'folder could not be read (permission denied)' });
+      expect(summary.card.safe_to_format).toBe(false);
+      expect(summary.card.unverified).toEqual([{ path: 'DCIM/101MEDIA', reason: 'folder could not be read (permission denied): photos in it may not have been copied' }]);
+      expectAllCopied(dir, c);
+      // Readable again: the next run copies its photo and the card is safe.
+      fs.chmodSync(locked, 0o755);
+      const again = runUnprivileged(['ingest', c.root, '--project', dir]);
+      expect(again.code, again.stderr).toBe(0);
+      expect(again.stdout).toMatch(/Safe to format/);
+    } finally {
+      fs.chmodSync(locked, 0o755);
+    }
+  });
+
+  it('clear errors: an unwritable project folder or images/ folder is worded, never a stack trace', () => {
+    const c = card(2);
+    fs.chmodSync(c.root, 0o755);
+    const dir = project();
+    expect(runPostflight(['ingest', c.root, '--project', dir, '--in-place']).code).toBe(0);
+    // Root writes anywhere: then the CLI runs as nobody on folders it does not own; otherwise the folder is made read-only.
+    fs.chmodSync(dir, 0o555);
+    try {
+      const whole = runUnprivileged(['ingest', c.root, '--project', dir]);
+      expect(whole.code).toBe(1);
+      expect(whole.stderr).toBe(`postflight: Postflight may not write into the project folder ${dir} (permission denied). Fix the folder's permissions or pick another project folder.\n`);
+      fs.chmodSync(dir, 0o777);
+      fs.chmodSync(path.join(dir, 'postflight.db'), 0o666);
+      for (const f of fs.readdirSync(dir)) if (f.startsWith('postflight.db-')) fs.chmodSync(path.join(dir, f), 0o666);
+      fs.chmodSync(path.join(dir, 'images'), 0o555);
+      const images = runUnprivileged(['ingest', c.root, '--project', dir]);
+      expect(images.code).toBe(1);
+      expect(images.stderr).toMatch(/postflight: Postflight may not write into the project folder .* \(permission denied\)\. .* 0 of 2 photos from this card are safe in the project \(verified copies\); do not format the card\.\n$/);
+      expect(images.stderr).not.toMatch(/EACCES|ENOENT|at .*\.ts:\d+/);
+      expect(lastRunState(dir)).toBe('interrupted');
+    } finally {
+      fs.chmodSync(dir, 0o777);
+      fs.chmodSync(path.join(dir, 'images'), 0o777);
+    }
+  });
+
+  it.skipIf(!asRoot)('clear errors: a read-only project disk and a read-only images/ folder are worded (read-only mounts)', (ctx) => {
+    const c = card(2);
+    const dir = project();
+    const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=64m', 'tmpfs', dir], { encoding: 'utf8' });
+    if (mounted.status !== 0) {
+      ctx.skip(`cannot mount a tmpfs here (${mounted.stderr.trim()}): read-only cases not run`);
+      return;
+    }
+    const images = path.join(dir, 'images');
+    try {
+      expect(runPostflight(['ingest', c.root, '--project', dir, '--in-place']).code).toBe(0);
+      // images/ alone read-only (a bind mount over it): the copy stops at once, worded, run interrupted.
+      expect(spawnSync('mount', ['--bind', images, images]).status).toBe(0);
+      expect(spawnSync('mount', ['-o', 'remount,bind,ro', images]).status).toBe(0);
+      const copy = runPostflight(['ingest', c.root, '--project', dir]);
+      expect(copy.code).toBe(1);
+      expect(copy.stderr).toMatch(/postflight: The project folder .* is on a read-only disk: Postflight cannot copy photos there\. Pick a project folder on a writable disk\. 0 of 2 photos from this card are safe in the project \(verified copies\); do not format the card\.\n$/);
+      expect(copy.stderr).not.toMatch(/ENOENT|EROFS|error: /);
+      expect(lastRunState(dir)).toBe('interrupted');
+      spawnSync('umount', [images]);
+      // The whole project disk read-only: refused before anything starts.
+      expect(spawnSync('mount', ['-o', 'remount,ro', dir]).status).toBe(0);
+      const whole = runPostflight(['ingest', c.root, '--project', dir]);
+      expect(whole.code).toBe(1);
+      expect(whole.stderr).toBe(`postflight: The project folder ${dir} is on a read-only disk: Postflight cannot write there. Pick a project folder on a writable disk.\n`);
+      // Even reading needs the disk writable (SQLite's WAL index sits beside the database): said, not a stack trace.
+      const report = runPostflight(['report', '--project', dir]);
+      expect(report.code).toBe(1);
+      expect(report.stderr).toBe(
+        `postflight: The project folder ${dir} is on a read-only disk: Postflight cannot open its database (SQLite writes beside it even to read). Pick a project folder on a writable disk.\n`,
+      );
+    } finally {
+      spawnSync('umount', [images]);
+      spawnSync('umount', [dir]);
     }
   });
 

@@ -334,5 +334,13 @@ describe('jobs and map helpers', () => {
     expect(cardStateText({ source: '/c', cardLabel: 'C', volumeId: null, droneSerial: null, photoCount: 3, photosVerified: 2, bytes: 1, safeToFormat: false, unverified: [], skippedCount: 0, checkedAt: '' })).toBe(
       'Do not format: 1 of 3 photos have no verified copy yet.',
     );
+    // Every photo copied, but a folder on the card could not be read: it may hold photos nobody copied.
+    const unread = [{ path: 'DCIM/101MEDIA', reason: 'folder could not be read (permission denied): photos in it may not have been copied' }];
+    expect(ingestWords({ ...base, card: { safe_to_format: false, photo_count: 5, photos_verified: 5, unverified: unread } }, 1)!.lines[0]).toBe(
+      'Do not format the card: 1 folder or file on the card could not be read.',
+    );
+    expect(cardStateText({ source: '/c', cardLabel: 'C', volumeId: null, droneSerial: null, photoCount: 3, photosVerified: 3, bytes: 1, safeToFormat: false, unverified: unread, skippedCount: 0, checkedAt: '' })).toBe(
+      'Do not format: 1 folder or file on the card could not be read.',
+    );
   });
 });

@@ -61,7 +61,7 @@ export function triageText(s: IngestSummary): string {
   if (q.measured > 0) {
     lines.push(`Quality (${q.measured} measured): ${q.belowSharpness} below the sharpness threshold, ${q.black} black, ${q.white} blown out.`);
   }
-  if (s.skippedCount > 0) lines.push(`Skipped ${s.skippedCount} file(s) that are not photos (see --json for the list).`);
+  if (s.skippedCount > 0) lines.push(`Skipped ${s.skippedCount} file(s) or folder(s): not photos, or not readable (see --json for the list).`);
   for (const e of s.errors) lines.push(`  error: ${e.path}: ${e.message}`);
   if (s.card) lines.push(...cardText(s.card));
   else if (s.mode === 'in_place') lines.push('Indexed in place: the card holds the only copy of these photos. Do not format it.');
@@ -75,9 +75,14 @@ export function cardText(c: CardCertificate): string[] {
   if (c.safe_to_format) {
     return [`Card ${name}: all ${c.photo_count} photos have a verified copy in the project. Safe to format.`];
   }
-  const lines = [
-    `Card ${name}: ${c.photos_verified} of ${c.photo_count} photos have a verified copy. NOT safe to format: ${c.photo_count - c.photos_verified} photo(s) have no verified copy.`,
+  const missing = c.photo_count - c.photos_verified;
+  const unread = c.unverified.length - missing;
+  const why = [
+    ...(missing > 0 ? [`${missing} photo(s) have no verified copy`] : []),
+    ...(unread > 0 ? [`${unread} folder(s) or file(s) on the card could not be read`] : []),
+    ...(c.photo_count === 0 ? ['no photo was found on it'] : []),
   ];
+  const lines = [`Card ${name}: ${c.photos_verified} of ${c.photo_count} photos have a verified copy. NOT safe to format: ${why.join('; ')}.`];
   for (const u of c.unverified.slice(0, 20)) lines.push(`  not safe: ${u.path}: ${u.reason}`);
   return lines;
 }

@@ -19,7 +19,7 @@ export interface IngestResult {
   copiedNow?: number;
   retried?: number;
   /** Copy runs: the card certificate. */
-  card?: { safe_to_format: boolean; photo_count: number; photos_verified: number } | null;
+  card?: { safe_to_format: boolean; photo_count: number; photos_verified: number; unverified?: { path: string; reason: string }[] } | null;
 }
 
 export interface IngestWords {
@@ -89,7 +89,7 @@ export function ingestWords(result: unknown, taskCount: number): IngestWords | n
     lines.push(
       c.safe_to_format
         ? `Safe to format: all ${c.photo_count} photos on the card have a verified copy.`
-        : `Do not format the card: ${c.photo_count - c.photos_verified} of ${c.photo_count} photos have no verified copy.`,
+        : `Do not format the card: ${notSafeWhy(c.photo_count, c.photos_verified, c.unverified?.length ?? 0)}.`,
     );
   } else if (r.mode === 'in_place') lines.push('Indexed in place: the card holds the only copy. Do not format it.');
   if (ingested > 0 && already > 0) lines.push(`${plural(already, 'photo')} ${already === 1 ? 'was' : 'were'} already in the project from an earlier run.`);
@@ -110,6 +110,17 @@ export function ingestWords(result: unknown, taskCount: number): IngestWords | n
 /** The one sentence a pilot reads before formatting a card. */
 export function cardStateText(c: CardOffloadInfo): string {
   if (c.safeToFormat) return `Safe to format: all ${c.photoCount} photos have a verified copy in the project.`;
-  const missing = c.photoCount - c.photosVerified;
-  return `Do not format: ${missing} of ${c.photoCount} photos have no verified copy yet.`;
+  return `Do not format: ${notSafeWhy(c.photoCount, c.photosVerified, c.unverified.length, ' yet')}.`;
+}
+
+/** Why a card is not safe: photos without a verified copy, and folders or files on it that could not be read. */
+function notSafeWhy(photos: number, verified: number, blocking: number, yet = ''): string {
+  const missing = photos - verified;
+  const unread = blocking - missing;
+  const why = [
+    ...(missing > 0 || (photos > 0 && unread <= 0) ? [`${missing} of ${photos} photos have no verified copy${yet}`] : []),
+    ...(unread > 0 ? [`${plural(unread, 'folder or file', 'folders or files')} on the card could not be read`] : []),
+    ...(photos === 0 ? ['no photo was found on it'] : []),
+  ];
+  return why.join('; ');
 }
