@@ -199,12 +199,13 @@ function sendJson(res: http.ServerResponse, status: number, body: unknown): void
 }
 
 async function serveStatic(root: string | null, pathname: string, res: http.ServerResponse): Promise<void> {
+  // A badly encoded path is the request's fault (400) whether or not the app is built.
+  const relative = pathname === '/' ? 'index.html' : decodePath(pathname).replace(/^\/+/, '');
   if (!root) {
     res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
     res.end('The app is not built: run `npm run build` first (the API is served under /api/).');
     return;
   }
-  const relative = pathname === '/' ? 'index.html' : decodePath(pathname).replace(/^\/+/, '');
   const file = path.resolve(root, relative);
   if (!file.startsWith(path.resolve(root) + path.sep) || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
     res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
