@@ -3,6 +3,7 @@
  * on real photos. Each test names the issue item it proves ("never lose a photo").
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -11,7 +12,7 @@ import { cliBin, runPostflight, startServe } from '../support/cli.ts';
 import { LOCK_FILE, readLockOwner } from '../../src-main/project/lock.ts';
 import { insertImage } from '../../src-main/db/images.ts';
 import { resolveMedia } from '../../src-main/api/media.ts';
-import { makeTemp, rmTemp } from '../support/paths.ts';
+import { makeTemp, repoRoot, rmTemp } from '../support/paths.ts';
 import { listFiles, makeCard, md5File } from '../support/card.ts';
 import { sql } from '../../src-main/db/database.ts';
 
@@ -265,6 +266,44 @@ describe('card faults: never lose a photo', () => {
     const loser = ra.code === 1 ? ra : rb;
     expect(loser.stderr).toMatch(/open in another Postflight \(pid \d+/);
     expectAllCopied(dir, c);
+  });
+
+  it('item 4: a lock whose pid now belongs to another process (started later) is taken over; the same process still holds it', async () => {
+    const dir = project();
+    openProject(dir, { create: true }).close();
+    // A live process that is not Postflight, as when the owner died and the system gave its pid to something else.
+    const other = spawn('sleep', ['60'], { stdio: 'ignore' });
+    try {
+      await until(() => fs.existsSync(`/proc/${other.pid}/stat`), other);
+      const stat = fs.readFileSync(`/proc/${other.pid}/stat`, 'utf8');
+      const start = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]!;
+      const lockAs = (processStart: string | null) =>
+        fs.writeFileSync(
+          path.join(dir, LOCK_FILE),
+          JSON.stringify({ pid: other.pid, host: os.hostname(), processStart, command: 'ingest', acquiredAt: '2026-01-01T10:00:00.000Z' }),
+        );
+      const tasks = path.join(repoRoot, 'resources', 'sample-tasks', 'brighton_beach.geojson');
+
+      // The lock names this very process (same pid, same start): held.
+      lockAs(start);
+      const held = runPostflight(['tasks', 'import', tasks, '--project', dir]);
+      expect(held.code).toBe(1);
+      expect(held.stderr).toContain(`This project is open in another Postflight (pid ${other.pid}, ingest since 10:00 UTC)`);
+      // A lock written where the start time could not be read: the live pid is trusted, still held.
+      lockAs(null);
+      expect(runPostflight(['tasks', 'import', tasks, '--project', dir]).code).toBe(1);
+
+      // The lock's owner started earlier than the process now holding its pid: the owner is gone, the lock is taken over.
+      lockAs(String(Number(start) - 1));
+      const taken = runPostflight(['tasks', 'import', tasks, '--project', dir]);
+      expect(taken.code, taken.stderr).toBe(0);
+      expect(taken.stdout).toMatch(/added 2/);
+      // Released on exit, and the stranger was left alone.
+      expect(readLockOwner(dir)).toBeNull();
+      expect(other.exitCode).toBeNull();
+    } finally {
+      other.kill('SIGKILL');
+    }
   });
 
   it('item 5: ingest --recheck finds damaged and missing copies and copies them again from the card; away, the card is not safe', () => {
