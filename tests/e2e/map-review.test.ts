@@ -2,7 +2,8 @@
  * The review map in a real Chromium against `postflight serve`: fitted to the whole project (tasks never flown too),
  * every footprint and point drawn (no cap), thumbnails by level of detail, a task list that zooms, popups for tasks
  * and gaps, labels that never overlap, and sunlight mode repainting the overlays. Screenshots at 1400x900 and
- * 1280x720, dark and sunlight, go to test-artifacts/ (and the README's to docs/ when POSTFLIGHT_DOCS_SHOTS=1).
+ * 1280x720, dark and sunlight, go to test-artifacts/. The README's (docs/screenshots/) are copies of refly-plan.png
+ * (refly-ui), gallery-badges-1400.png (culling) and flow-tasks-checklist.png (pilot-flow).
  */
 import fs from 'node:fs';
 import path from 'node:path';
