@@ -212,7 +212,8 @@ export const methods = {
   /** Sends the task's newest orthophoto to its DroneTM task as odm_import.zip (a `sync` job). */
   'odm.push': method<JobStarted>()(taskRef),
   'jobs.list': method<JobInfo[]>()(none),
-  'jobs.cancel': method<{ cancelled: boolean }>()(z.object({ jobId: z.string().min(1).max(100) }).strict()),
+  /** Stops a job; `pause` says it is a pause (the job is then said "paused" wherever it is shown). */
+  'jobs.cancel': method<{ cancelled: boolean }>()(z.object({ jobId: z.string().min(1).max(100), pause: z.boolean().optional() }).strict()),
 } as const satisfies Record<MethodName, { params: z.ZodType }>;
 
 export type Methods = typeof methods;

@@ -212,7 +212,7 @@ export function createHandlers(session: Session, transport: 'ipc' | 'http', nati
     'odm.cancel': async ({ runId }) => odmRunInfo(await cancelOdm(session.require().project, runId)),
     ...cloudHandlers(session, credentials, tokens),
     'jobs.list': async () => session.require().jobs.list(),
-    'jobs.cancel': async ({ jobId }) => ({ cancelled: session.require().jobs.cancel(jobId) }),
+    'jobs.cancel': async ({ jobId, pause }) => ({ cancelled: session.require().jobs.cancel(jobId, { pause }) }),
   };
 }
 

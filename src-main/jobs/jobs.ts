@@ -90,10 +90,11 @@ export class JobRunner {
     return this.get(id);
   }
 
-  cancel(id: string): boolean {
+  /** Stops a job; `pause` marks the stop as a pause (a sync resumed later), so every view says "paused". */
+  cancel(id: string, opts: { pause?: boolean } = {}): boolean {
     const controller = this.controllers.get(id);
     if (!controller) return false;
-    controller.abort(new AppError('cancelled', 'Cancelled by the pilot.'));
+    controller.abort(opts.pause ? new AppError('cancelled', 'Paused by the pilot.', { paused: true }) : new AppError('cancelled', 'Cancelled by the pilot.'));
     return true;
   }
 

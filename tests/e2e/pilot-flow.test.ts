@@ -10,6 +10,8 @@ import type { Page } from 'playwright-core';
 import { repoRoot, sharedData } from '../support/paths.ts';
 import { screenshot } from '../support/browser.ts';
 import { callApi } from '../support/cli.ts';
+import { dropBucket, freshBucket, RGW } from '../support/rgw.ts';
+import { startFaultProxy } from '../support/fault-proxy.ts';
 import { openApp, readDb, waitForJobs, writeRows } from '../support/e2e.ts';
 
 const card = path.join(sharedData, 'brighton_beach');
@@ -240,5 +242,38 @@ describe('the pilot flow, whatever the order of steps (browser against postfligh
     await expect.poll(() => page.getByTestId('task-2').getAttribute('data-state'), { timeout: 30_000 }).toBe('not_flown');
     expect(await callApi(server.url, server.token, 'images.decide', { ids, decision: null })).toMatchObject({ result: { changed: ids.length } });
     expect(watch.errors).toEqual([]);
+  });
+  it('9: a paused sync says "paused", not "cancelled", with no rate or ETA; resumed, it finishes', async () => {
+    const bucket = await freshBucket('e2epause');
+    // The link to S3 goes through a proxy that can hold every byte: the sync is surely mid-way when paused.
+    const proxy = await startFaultProxy({ host: '127.0.0.1', port: Number(new URL(RGW.endpoint).port) });
+    try {
+      const target = { endpoint: proxy.url, region: RGW.region, bucket, prefix: '', pathStyle: true };
+      expect((await callApi(server.url, server.token, 'sync.setTarget', target)).error).toBeUndefined();
+      expect((await callApi(server.url, server.token, 'sync.setCredentials', { accessKeyId: RGW.credentials.accessKeyId, secretAccessKey: RGW.credentials.secretAccessKey })).error).toBeUndefined();
+      expect(db<{ n: number }>('SELECT count(*) AS n FROM tasks WHERE verified_at IS NOT NULL')[0]!.n).toBeGreaterThan(0);
+      await view('Sync');
+      proxy.hold(true);
+      await page.getByRole('button', { name: 'Sync all verified tasks' }).click();
+      const card = page.getByTestId('job-sync').first();
+      await expect.poll(() => card.getAttribute('data-state'), { timeout: 30_000 }).toBe('running');
+      await page.getByRole('button', { name: 'Pause sync' }).click();
+      await expect.poll(() => card.getAttribute('data-state'), { timeout: 60_000 }).toBe('cancelled');
+      expect(await card.locator('.job-state').textContent()).toBe('paused');
+      const text = (await card.textContent())!;
+      expect(text).not.toMatch(/cancelled|MB\/s|ETA/);
+      // The Jobs column says the same of it.
+      const column = page.getByRole('complementary', { name: 'Jobs' }).getByTestId('job-sync').first();
+      await expect.poll(() => column.locator('.job-state').textContent()).toBe('paused');
+      expect(await column.textContent()).not.toMatch(/cancelled|MB\/s|ETA/);
+      await screenshot(page, 'flow-sync-paused');
+      proxy.hold(false);
+      await page.getByRole('button', { name: 'Resume sync' }).click();
+      await expect.poll(() => page.getByTestId('job-sync').first().getAttribute('data-state'), { timeout: 120_000 }).toBe('done');
+    } finally {
+      proxy.hold(false);
+      await proxy.close();
+      await dropBucket(bucket).catch(() => undefined);
+    }
   });
 });

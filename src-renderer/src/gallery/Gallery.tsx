@@ -25,7 +25,7 @@ const ROW_H = 168;
 const HEADER_H = 40;
 
 /** Thumbnails grouped by task and flight, virtualised, with keyboard culling and bulk decisions. */
-export function Gallery({ revision, openPhoto }: ProjectContext) {
+export function Gallery({ revision, openPhoto, recomputing }: ProjectContext) {
   const api = useApi();
   const [filters, setFilters] = useState<FilterState>(emptyFilters);
   const filter = useMemo(() => buildFilter(filters), [filters]);
@@ -144,6 +144,7 @@ export function Gallery({ revision, openPhoto }: ProjectContext) {
       <div className="gallery-bar">
         <span data-testid="gallery-count" data-total={total} aria-live="polite">
           {loading ? 'Loading…' : `${total} photos`}
+          {recomputing && <span className="muted recomputing"> · recomputing… (statuses and reasons may change)</span>}
         </span>
         <label>
           Order{' '}

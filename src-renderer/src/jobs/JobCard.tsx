@@ -17,8 +17,9 @@ export function JobCard({ job, paused = false }: { job: JobInfo; paused?: boolea
   const [cancelError, setCancelError] = useState<string | null>(null);
   const fraction = progressFraction(job.progress);
   const p = job.progress;
-  // A sync the pilot paused ended as a cancel underneath; it is said "paused", with no rate or ETA.
-  const stateText = paused && job.state === 'cancelled' ? 'paused' : job.state;
+  // A sync the pilot paused ended as a cancel underneath (marked paused by jobs.cancel): it is said "paused", here and
+  // in the Jobs column, with no rate or ETA.
+  const stateText = job.state === 'cancelled' && (paused || job.error?.details?.paused === true) ? 'paused' : job.state;
   const label = `${KIND_LABELS[job.kind]} ${stateText}`;
   return (
     <article className={`job job-${job.state}`} data-testid={`job-${job.kind}`} data-state={job.state} aria-label={label}>

@@ -104,7 +104,7 @@ export function SyncPanel({ tasks, jobs }: ProjectContext & { jobs: readonly Job
   const pause = () =>
     act(async () => {
       setPaused({ taskId: job!.params.taskId as string | undefined });
-      await api.call('jobs.cancel', { jobId: job!.id });
+      await api.call('jobs.cancel', { jobId: job!.id, pause: true });
     });
 
   return (
