@@ -203,7 +203,7 @@ async function main(): Promise<void> {
     try {
       const big = ingestInChild(bigCard);
       const flat = big.maxRssMb / Math.max(...small);
-      console.log(`peak RSS: ${Math.max(...small).toFixed(0)} MB for ${files.length} photos, ${big.maxRssMb.toFixed(0)} MB for ${big.files} (${perPhoto(big.cpuSeconds)})`);
+      console.log(`peak RSS: ${Math.max(...small).toFixed(0)} MB for ${files.length} photos, ${big.maxRssMb.toFixed(0)} MB for ${big.files} (${((1000 * big.cpuSeconds) / big.files).toFixed(1)} ms/photo)`);
       console.log(`goal: peak memory flat from ${files.length} to ${big.files} photos -> ${flat <= 1.25 ? 'met' : 'NOT met'} (${flat.toFixed(2)}x)`);
       console.log(`load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} at the end`);
     } finally {
