@@ -17,6 +17,8 @@ export interface FaultProxy {
   /** Lets the next request whose line matches `pattern` reach the server, then drops the connection before its answer. */
   loseAnswerTo(pattern: RegExp): void;
   resetStats(): void;
+  /** Resolves once nothing has gone up for `ms`: bytes of an aborted request still buffered here are counted by then. */
+  quiet(ms?: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -26,6 +28,7 @@ const REQUEST_LINE = /(GET|PUT|POST|HEAD|DELETE) (\/\S*) HTTP\/1\.1\r\n/g;
 export async function startFaultProxy(target: { host: string; port: number }): Promise<FaultProxy> {
   const stats = { bytesUp: 0, connections: 0, requests: [] as string[] };
   let cutAt: number | null = null;
+  let lastUpAt = Date.now();
   let stallMs = 0;
   let refusing = false;
   let loseAnswer: RegExp | null = null;
@@ -82,6 +85,7 @@ export async function startFaultProxy(target: { host: string; port: number }): P
         return;
       }
       stats.bytesUp += chunk.length;
+      lastUpAt = Date.now();
       // Request lines are matched over the previous chunk's tail too, so a line split across chunks still counts once.
       const text = tail + chunk.toString('latin1');
       for (const m of text.matchAll(REQUEST_LINE)) {
@@ -135,6 +139,9 @@ export async function startFaultProxy(target: { host: string; port: number }): P
       stats.bytesUp = 0;
       stats.connections = 0;
       stats.requests.length = 0;
+    },
+    quiet: async (ms = 500) => {
+      while (Date.now() - lastUpAt < ms) await new Promise((resolve) => setTimeout(resolve, ms - (Date.now() - lastUpAt)));
     },
     close: () =>
       new Promise<void>((resolve) => {
