@@ -1,4 +1,5 @@
 import { AppError, toErrorEnvelope } from '../common/errors.ts';
+import { schemaIssueWords } from '../common/schema-words.ts';
 import { isMethodName, methods, type Envelope, type MethodName, type ParsedParamsOf, type ResultOf } from '../../src-preload/contract.ts';
 
 export type ApiHandlers = { [M in MethodName]: (params: ParsedParamsOf<M>) => Promise<ResultOf<M>> };
@@ -16,7 +17,7 @@ export function createDispatch(handlers: ApiHandlers): Dispatch {
       const parsed = methods[method].params.safeParse(params ?? {});
       if (!parsed.success) {
         throw new AppError('invalid_input', `Invalid parameters for ${method}.`, {
-          issues: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+          issues: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: schemaIssueWords(i) })),
         });
       }
       const handler = handlers[method] as (p: unknown) => Promise<unknown>;

@@ -1,4 +1,5 @@
 import { methods, type MethodName, type ParsedParamsOf } from '../../src-preload/contract.ts';
+import { schemaIssueWords } from '../common/schema-words.ts';
 import { UsageError } from './command.ts';
 
 /**
@@ -13,12 +14,8 @@ export function cliParams<M extends MethodName>(method: M, params: Record<string
   const words = parsed.error.issues.map((i) => {
     const key = String(i.path[0] ?? '');
     const name = flags[key] ?? (key ? `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}` : 'options');
-    return `${name}: ${i.code === 'invalid_value' ? `expected ${oneOf(i.values.map(String))}` : i.message}`;
+    return `${name}: ${schemaIssueWords(i)}`;
   });
   throw new UsageError(words.join('; '));
 }
 
-/** "docker or nodeodm", "wpml, kml or geojson": a choice as a pilot reads it, not as zod prints it. */
-function oneOf(values: string[]): string {
-  return values.length < 2 ? values.join('') : `${values.slice(0, -1).join(', ')} or ${values[values.length - 1]}`;
-}
