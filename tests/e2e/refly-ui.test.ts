@@ -2,7 +2,8 @@
  * Re-fly in the app, in a real Chromium against `postflight serve`: a project whose task (drawn larger than the
  * P4 Multispectral block that was flown) has gaps; the map's legend tells the two gap kinds apart; "Re-fly" draws
  * the planned lines and photo points and says how many photos, how far and how long; the DJI export arrives as a
- * browser download holding the two WPML files.
+ * browser download holding the two WPML files. The task's flight plan, imported through the Re-fly panel's file
+ * picker, is drawn with its unflown stretch, and re-flying only that stretch plans exactly its points.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -107,9 +108,26 @@ describe('re-fly from the map', () => {
     });
     const [tlon, tlat] = frame.toLonLat(-20, -20);
     const kmzBytes = djiWaypointKmz({ lon: tlon, lat: tlat }, [...shots.map((s) => ({ ...s, headingDeg: 0 })), ...unflown]);
-    const imported = await callApi(server.url, server.token, 'tasks.importFlightPlan', { fileName: 'r1-plan.kmz', contentBase64: Buffer.from(kmzBytes).toString('base64'), taskId: 'R1' });
-    expect(imported.error).toBeUndefined();
-    expect(imported.result).toMatchObject({ taskId: 'R1', plannedPoints: shots.length + 8, unflownPoints: 8, unflownStretches: 1 });
+    // Imported through the app: "Import flight plan…" in the Re-fly panel, the file picked from the pilot's machine.
+    // A file with no line first: refused in words, nothing drawn.
+    const fileInput = page.getByTestId('flight-plan-file');
+    expect(await fileInput.getAttribute('accept')).toBe('.kmz,.kml');
+    const pointOnly = `<?xml version="1.0" encoding="UTF-8"?><kml xmlns="http://www.opengis.net/kml/2.2"><Document><Placemark><Point><coordinates>${tlon},${tlat}</coordinates></Point></Placemark></Document></kml>`;
+    await fileInput.setInputFiles({ name: 'not-a-plan.kml', mimeType: 'application/vnd.google-earth.kml+xml', buffer: Buffer.from(pointOnly) });
+    const status = page.getByTestId('flight-plan-status');
+    await expect.poll(() => status.getAttribute('role'), { timeout: 30_000 }).toBe('alert');
+    expect(await status.textContent()).toBe('not-a-plan.kml: The flight plan holds no waylines: no KML line and fewer than two waypoints.');
+    expect((await callApi(server.url, server.token, 'tasks.flightPlans', {})).result).toEqual([]);
+    expect(await page.getByTestId('legend-plan-planned').count()).toBe(0);
+
+    await page.getByLabel('Task of the flight plan').selectOption('R1');
+    await fileInput.setInputFiles({ name: 'r1-plan.kmz', mimeType: 'application/vnd.google-earth.kmz', buffer: Buffer.from(kmzBytes) });
+    await expect
+      .poll(() => status.textContent(), { timeout: 30_000 })
+      .toBe(`r1-plan.kmz is now the flight plan of task R1: ${shots.length + 8} planned photo points, 8 not flown, in 1 unflown stretch.`);
+    expect(await status.getAttribute('role')).toBe('status');
+    const plans = (await callApi(server.url, server.token, 'tasks.flightPlans', {})).result;
+    expect(plans).toMatchObject([{ taskId: 'R1', source: 'r1-plan.kmz', plannedPoints: shots.length + 8, unflownPoints: 8, unflownStretches: 1 }]);
 
     // The map draws the planned waylines and, over them, the unflown stretch; the legend names both.
     await expect

@@ -235,7 +235,7 @@ function taskLines(t: TaskInfo): string[] {
  * The review map: tasks by state with coverage, photo points by status, footprints, gaps by kind, the overlap
  * raster, ODM orthophotos and the thumbnail mosaic (by level of detail), a task list to zoom to, and popups.
  */
-export function ReviewMap({ tasks, revision, openPhoto, recomputing }: ProjectContext) {
+export function ReviewMap({ tasks, revision, refresh, openPhoto, recomputing }: ProjectContext) {
   const api = useApi();
   const container = useRef<HTMLDivElement>(null);
   const [map, setMap] = useState<MlMap | null>(null);
@@ -452,7 +452,7 @@ export function ReviewMap({ tasks, revision, openPhoto, recomputing }: ProjectCo
         )}
         {error && <span role="alert" className="error">{error}</span>}
       </div>
-      <ReflyPanel tasks={tasks} plans={flightPlans} onPlan={setReflyPlan} />
+      <ReflyPanel tasks={tasks} plans={flightPlans} onPlan={setReflyPlan} onChanged={refresh} />
       <div className="map-body">
         <div className="map-side">
           <TaskList tasks={tasks} recomputing={recomputing} onZoom={zoomTo} onFit={fitProject} theme={theme} />

@@ -3,6 +3,7 @@ import type { FlightPlanInfo, ReflyExportFormat, ReflyPlanInfo, TaskInfo } from 
 import { errorMessage, useApi } from '../common/api-context.tsx';
 import { gapTally } from '../tasks/task-state.ts';
 import { downloadBase64, reflyFigures } from './refly.ts';
+import { FlightPlanImport, TaskOptions } from './FlightPlanImport.tsx';
 
 const EXPORTS: { format: ReflyExportFormat; label: string }[] = [
   { format: 'wpml', label: 'DJI (.kmz)' },
@@ -14,9 +15,20 @@ const EXPORTS: { format: ReflyExportFormat; label: string }[] = [
 /**
  * "Re-fly": for a task with gaps, plans lawnmower lines over them (drawn on the map by the caller through
  * `onPlan`), says how many photos, how long and how far, and saves the mission files. For a task whose flight plan
- * has unflown stretches, it can plan exactly those instead.
+ * has unflown stretches, it can plan exactly those instead; the task's flight plan is imported here too (its unflown
+ * stretches are what make a task with no gap worth re-flying).
  */
-export function ReflyPanel({ tasks, plans, onPlan }: { tasks: readonly TaskInfo[]; plans: readonly FlightPlanInfo[]; onPlan: (plan: ReflyPlanInfo | null) => void }) {
+export function ReflyPanel({
+  tasks,
+  plans,
+  onPlan,
+  onChanged,
+}: {
+  tasks: readonly TaskInfo[];
+  plans: readonly FlightPlanInfo[];
+  onPlan: (plan: ReflyPlanInfo | null) => void;
+  onChanged: () => void;
+}) {
   const api = useApi();
   const unflownOf = (taskId: string) => plans.find((p) => p.taskId === taskId && p.unflownPoints > 0) ?? null;
   const withGaps = tasks.filter((t) => !t.verified && (gapTally(t, 'unphotographed').count + gapTally(t, 'thin_overlap').count > 0 || unflownOf(t.taskId)));
@@ -57,19 +69,22 @@ export function ReflyPanel({ tasks, plans, onPlan }: { tasks: readonly TaskInfo[
     }
   };
 
-  if (withGaps.length === 0) return <p className="muted" data-testid="refly-none">No task has gaps to re-fly.</p>;
+  const planImport = <FlightPlanImport tasks={tasks} onImported={onChanged} />;
+  if (withGaps.length === 0) {
+    return (
+      <section className="refly" aria-label="Re-fly" data-testid="refly-panel">
+        <p className="muted" data-testid="refly-none">No task has gaps to re-fly.</p>
+        {planImport}
+      </section>
+    );
+  }
   const figures = plan && reflyFigures(plan);
   return (
     <section className="refly" aria-label="Re-fly" data-testid="refly-panel">
       <label>
         Task{' '}
         <select value={chosen} onChange={(e) => setTaskId(e.currentTarget.value)}>
-          {withGaps.map((t) => (
-            <option key={t.taskId} value={t.taskId}>
-              {t.taskId}
-              {t.name ? ` – ${t.name}` : ''}
-            </option>
-          ))}
+          <TaskOptions tasks={withGaps} />
         </select>
       </label>{' '}
       <label>
@@ -96,6 +111,7 @@ export function ReflyPanel({ tasks, plans, onPlan }: { tasks: readonly TaskInfo[
           {error}
         </span>
       )}
+      {planImport}
       {plan && figures && (
         <div data-testid="refly-summary">
           <p>
