@@ -35,6 +35,13 @@ export function folderWriteError(dir: string, err: unknown, doing = 'write there
   return err;
 }
 
+/** The folders `mkdir -p dir` would have to make, outermost first. */
+function missingFolders(dir: string): string[] {
+  const missing: string[] = [];
+  for (let at = dir; !fs.existsSync(at) && path.dirname(at) !== at; at = path.dirname(at)) missing.unshift(at);
+  return missing;
+}
+
 /**
  * `mkdir -p` that reports why it failed: Node's recursive mkdir answers ENOENT when a folder cannot be made on a
  * read-only disk or under a folder it may not write to; the real cause (EROFS, EACCES) is found by making the
@@ -45,13 +52,7 @@ export async function makeFolder(dir: string): Promise<void> {
     await fs.promises.mkdir(dir, { recursive: true });
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-    const missing: string[] = [];
-    let at = dir;
-    while (!fs.existsSync(at) && path.dirname(at) !== at) {
-      missing.unshift(at);
-      at = path.dirname(at);
-    }
-    for (const d of missing) await fs.promises.mkdir(d).catch((e: NodeJS.ErrnoException) => (e.code === 'EEXIST' ? undefined : Promise.reject(e)));
+    for (const d of missingFolders(dir)) await fs.promises.mkdir(d).catch((e: NodeJS.ErrnoException) => (e.code === 'EEXIST' ? undefined : Promise.reject(e)));
     throw err;
   }
 }
@@ -62,13 +63,7 @@ export function makeFolderSync(dir: string): void {
     fs.mkdirSync(dir, { recursive: true });
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-    const missing: string[] = [];
-    let at = dir;
-    while (!fs.existsSync(at) && path.dirname(at) !== at) {
-      missing.unshift(at);
-      at = path.dirname(at);
-    }
-    for (const d of missing) {
+    for (const d of missingFolders(dir)) {
       try {
         fs.mkdirSync(d);
       } catch (e) {

@@ -10,23 +10,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { runPostflight } from '../support/cli.ts';
 import { makeTemp, rmTemp, sharedData } from '../support/paths.ts';
 import { listFiles, md5File } from '../support/card.ts';
+import type { CardCertificate } from '../../src-main/ingest/certificate.ts';
 
 const temps: string[] = [];
 afterEach(() => temps.splice(0).forEach(rmTemp));
-
-interface CardRecord {
-  source: string;
-  card_label: string;
-  drone_serial: string | null;
-  file_count: number;
-  photo_count: number;
-  photos_verified: number;
-  bytes: number;
-  safe_to_format: boolean;
-  unverified: { path: string; reason: string }[];
-  skipped: { path: string; reason: string }[];
-  photos: { path: string; size: number; md5: string | null; verified: boolean }[];
-}
 
 /** Three P4 Multispectral colour photos (they carry a serial) and one Phantom 3 photo, with a card's clutter. */
 function makeMixedCard(): { root: string; photos: string[] } {
@@ -47,10 +34,10 @@ async function serialOf(file: string): Promise<string> {
   return String(t.BodySerialNumber ?? t.SerialNumber ?? t.DroneSerialNumber ?? t.CameraSerialNumber);
 }
 
-function cardsOf(dir: string): CardRecord[] {
+function cardsOf(dir: string): CardCertificate[] {
   const report = runPostflight(['report', '--project', dir, '--json']);
   expect(report.code, report.stderr).toBe(0);
-  return (JSON.parse(report.stdout) as { cards: CardRecord[] }).cards;
+  return (JSON.parse(report.stdout) as { cards: CardCertificate[] }).cards;
 }
 
 describe('the card certificate', () => {
