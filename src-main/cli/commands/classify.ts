@@ -1,5 +1,5 @@
 import type { Command } from '../command.ts';
-import { classifySpec } from './specs.ts';
+import { classifySpec } from './specs.js';
 import { requireString } from '../command.ts';
 import { runWork } from '../../jobs/work-steps.ts';
 import { cliParams } from '../params.ts';

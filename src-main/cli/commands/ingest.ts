@@ -1,5 +1,5 @@
 import type { Command } from '../command.ts';
-import { ingestSpec } from './specs.ts';
+import { ingestSpec } from './specs.js';
 import { UsageError, requireString } from '../command.ts';
 import type { IngestSummary } from '../../ingest/ingest.ts';
 import { runWorkStep } from '../../jobs/work-steps.ts';

@@ -1,7 +1,7 @@
 import { ACCESS_ENV, envTokens, REFRESH_ENV, type DronetmTokens } from '../../dronetm/auth.ts';
 import { DronetmClient } from '../../dronetm/client.ts';
 import { requireString, UsageError, type CliIo, type Command } from '../command.ts';
-import { loginSpec } from './specs.ts';
+import { loginSpec } from './specs.js';
 
 async function readStdinLine(): Promise<string> {
   let text = '';

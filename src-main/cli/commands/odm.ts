@@ -1,5 +1,5 @@
 import type { Command } from '../command.ts';
-import { odmSpec } from './specs.ts';
+import { odmSpec } from './specs.js';
 import { requireString } from '../command.ts';
 import { cliParams } from '../params.ts';
 import { parseOptionPairs } from '../../odm/options.ts';

@@ -5,7 +5,7 @@ import { exportPlan, formatFromFileName } from '../../refly/export.ts';
 import { readFlightPlan } from '../../refly/flight-plan.ts';
 import { planTaskRefly, reflyPlanInfo, type TaskReflyPlan } from '../../refly/service.ts';
 import { requireString, UsageError, type CliIo, type Command, type ParsedArgs } from '../command.ts';
-import { reflySpec } from './specs.ts';
+import { reflySpec } from './specs.js';
 import { cliParams } from '../params.ts';
 
 /**

@@ -1,5 +1,5 @@
 import type { Command } from '../command.ts';
-import { reportSpec } from './specs.ts';
+import { reportSpec } from './specs.js';
 import { requireString } from '../command.ts';
 import { openProject } from '../../project/project.ts';
 import { buildReport } from '../../report/report.ts';

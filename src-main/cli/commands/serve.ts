@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from '../command.ts';
-import { serveSpec } from './specs.ts';
+import { serveSpec } from './specs.js';
 import { requireString } from '../command.ts';
 import { Session } from '../../api/session.ts';
 import { createDispatch } from '../../api/dispatch.ts';

@@ -3,7 +3,7 @@ import type { Progress } from '../../common/progress.ts';
 import { syncVerifiedTasks } from '../../sync/sync.ts';
 import { resolveTarget } from '../../sync/target.ts';
 import { requireString, UsageError, type CliIo, type Command, type ParsedArgs } from '../command.ts';
-import { syncSpec } from './specs.ts';
+import { syncSpec } from './specs.js';
 import { setSyncKind } from '../../dronetm/project-link.ts';
 import { runDronetmSync, wantsDronetm } from './sync-dronetm.ts';
 

@@ -5,7 +5,7 @@ import { importFlightPlan, taskFlightPlanInfo } from '../../refly/planned.ts';
 import { importDem } from '../../geo/dem.ts';
 import { importTasks } from '../../geo/task-import.ts';
 import { requireString, UsageError, type CliIo, type Command, type ParsedArgs } from '../command.ts';
-import { tasksImportSpec } from './specs.ts';
+import { tasksImportSpec } from './specs.js';
 import { runDronetmImport } from './tasks-import-dronetm.ts';
 
 /** `postflight tasks import <file>`: adds or updates the project's task polygons from GeoJSON, DroneTM, KML or KMZ. */

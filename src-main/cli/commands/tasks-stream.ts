@@ -2,7 +2,7 @@ import { computeCoverage } from '../../geo/coverage-service.ts';
 import { requireTask, setTaskStream } from '../../db/tasks.ts';
 import { openProject } from '../../project/project.ts';
 import { requireString, UsageError, type CliIo, type Command, type ParsedArgs } from '../command.ts';
-import { tasksStreamSpec } from './specs.ts';
+import { tasksStreamSpec } from './specs.js';
 import { cliParams } from '../params.ts';
 
 /**

@@ -1,7 +1,7 @@
 import { openProject } from '../../project/project.ts';
 import { unverifyTask, verifyTask } from '../../geo/verify.ts';
 import { requireString, type CliIo, type Command, type ParsedArgs } from '../command.ts';
-import { verifySpec } from './specs.ts';
+import { verifySpec } from './specs.js';
 import { cliParams } from '../params.ts';
 
 /**
