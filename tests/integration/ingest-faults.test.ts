@@ -245,7 +245,9 @@ describe('card faults: never lose a photo', () => {
   });
 
   it('item 4: while serve holds the project, ingest is refused and report works; two ingests at once never both write', async () => {
-    const c = card(3);
+    // Enough photos that the first ingest is still running when the second starts, even on a loaded machine (with 3,
+    // one could finish before the other was up, and then both rightly succeed one after the other).
+    const c = card(12);
     const dir = project();
     const server = await startServe(dir, { POSTFLIGHT_STATE_DIR: path.join(dir, '.state') });
     try {
