@@ -17,10 +17,28 @@
       "xcode_settings": { "OTHER_CPLUSPLUSFLAGS": ["-O3", "-std=c++17", "-fno-exceptions"] },
       "msvs_settings": { "VCCLCompilerTool": { "AdditionalOptions": ["/O2", "/std:c++17"] } },
       "conditions": [
+        ["target_arch=='x64' and OS!='win'", {
+          "dependencies": ["pf_kernels_avx2"],
+          "defines": ["PF_KERNELS_AVX2=1"]
+        }],
         ["jpeg_dir!=''", {
           "dependencies": ["pf_libjpeg"],
           "include_dirs": ["<(jpeg_dir)", "src/jpeg-config"],
           "defines": ["PF_HAVE_LIBJPEG=1", "PF_LIBJPEG_VERSION=\"1.4.80\""]
+        }]
+      ]
+    },
+    {
+      # The kernels' AVX2 loops, the only code built for AVX2: kernels.cc calls them only on a CPU that has it, so the
+      # addon still runs on any x86-64. (MSVC builds keep the SSE2 loops.)
+      "target_name": "pf_kernels_avx2",
+      "type": "static_library",
+      "conditions": [
+        ["target_arch=='x64' and OS!='win'", {
+          "sources": ["src/kernels_avx2.cc"],
+          "defines": ["PF_KERNELS_AVX2=1"],
+          "cflags_cc": ["-O3", "-std=c++17", "-fno-exceptions", "-mavx2", "-fvisibility=hidden", "-fPIC"],
+          "xcode_settings": { "OTHER_CPLUSPLUSFLAGS": ["-O3", "-std=c++17", "-fno-exceptions", "-mavx2", "-fvisibility=hidden"] }
         }]
       ]
     },

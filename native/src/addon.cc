@@ -64,18 +64,27 @@ Napi::Object SumsObject(Napi::Env env, const KernelSums& s) {
 
 class KernelWorker : public BufferWorker {
  public:
-  KernelWorker(Napi::Env env, Napi::Uint8Array gray, int width, int height)
-      : BufferWorker(env), gray_(Hold(gray)), width_(width), height_(height) {}
-  void Execute() override { ComputeKernelSums(gray_, width_, height_, &sums_); }
+  KernelWorker(Napi::Env env, Napi::Uint8Array gray, int width, int height, SimdLevel level)
+      : BufferWorker(env), gray_(Hold(gray)), width_(width), height_(height), level_(level) {}
+  void Execute() override { ComputeKernelSums(gray_, width_, height_, &sums_, level_); }
   void OnOK() override { deferred_.Resolve(SumsObject(Env(), sums_)); }
 
  private:
   const uint8_t* gray_;
   int width_, height_;
+  SimdLevel level_;
   KernelSums sums_{};
 };
 
-// kernelSums(gray: Uint8Array, width: number, height: number): Promise<KernelSums>
+// The SIMD levels this build and CPU can run, the best last (what the kernels use unless told otherwise).
+std::vector<SimdLevel> SimdLevels() {
+  std::vector<SimdLevel> levels{SimdLevel::kBase};
+  if (BestSimdLevel() == SimdLevel::kAvx2) levels.push_back(SimdLevel::kAvx2);
+  return levels;
+}
+
+// kernelSums(gray: Uint8Array, width: number, height: number, simd?: string): Promise<KernelSums>; `simd` (one of
+// the addon's `simd` names) picks the loops, for the tests that hold every level to the same sums.
 Napi::Value KernelSumsAsync(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   std::string error;
@@ -86,7 +95,19 @@ Napi::Value KernelSumsAsync(const Napi::CallbackInfo& info) {
   if (w <= 0 || h <= 0 || w > INT32_MAX || h > INT32_MAX || static_cast<int64_t>(gray.ByteLength()) < w * h) {
     return Reject(env, "gray buffer smaller than width x height");
   }
-  auto* worker = new KernelWorker(env, gray, static_cast<int>(w), static_cast<int>(h));
+  SimdLevel level = BestSimdLevel();
+  if (info.Length() > 3 && !info[3].IsUndefined()) {
+    const std::string name = info[3].ToString().Utf8Value();
+    bool found = false;
+    for (SimdLevel l : SimdLevels()) {
+      if (name == SimdLevelName(l)) {
+        level = l;
+        found = true;
+      }
+    }
+    if (!found) return Reject(env, "kernelSums: this build or CPU has no " + name + " loops");
+  }
+  auto* worker = new KernelWorker(env, gray, static_cast<int>(w), static_cast<int>(h), level);
   Napi::Promise p = worker->Promise();
   worker->Queue();
   return p;
@@ -215,6 +236,10 @@ Napi::Value Md5Async(const Napi::CallbackInfo& info) {
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("kernelSums", Napi::Function::New(env, KernelSumsAsync));
   exports.Set("md5", Napi::Function::New(env, Md5Async));
+  const std::vector<SimdLevel> levels = SimdLevels();
+  Napi::Array simd = Napi::Array::New(env, levels.size());
+  for (size_t i = 0; i < levels.size(); i++) simd.Set(i, Napi::String::New(env, SimdLevelName(levels[i])));
+  exports.Set("simd", simd);
   const char* decoder = JpegDecoderName();
   if (decoder) {
     exports.Set("measureJpeg", Napi::Function::New(env, MeasureJpegAsync));

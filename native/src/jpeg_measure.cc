@@ -57,6 +57,11 @@ void Open(jpeg_decompress_struct* cinfo, const uint8_t* data, size_t size) {
   jpeg_read_header(cinfo, TRUE);
 }
 
+// floor(p / d) as (p * Reciprocal(d)) >> 32: exact for 0 <= p < 2^16 and 1 <= d <= 2^16 (the error of the rounded-up
+// reciprocal, p / 2^32, stays below 1 / d).
+inline uint64_t Reciprocal(int d) { return (uint64_t{1} << 32) / static_cast<uint64_t>(d) + 1; }
+inline int Div(int p, uint64_t reciprocal) { return static_cast<int>((static_cast<uint64_t>(p) * reciprocal) >> 32); }
+
 inline uint8_t Clamp(int v) { return v < 0 ? 0 : (v > 255 ? 255 : static_cast<uint8_t>(v)); }
 
 // libjpeg's jdcolor.c YCbCr -> RGB (16-bit fixed point, rounded).
@@ -175,6 +180,15 @@ bool Decode(const uint8_t* data, size_t size, int width, int height, int colourS
     for (int i = 0; i < 8 * cinfo.comp_info[c].v_samp_factor; i++) rowPtrs[c][i] = scratch->chroma[c - 1] + i * cstride[c];
   }
   const RowSource ring{scratch->ring, stride, ringMask};
+  // A chroma component's row or column of luma position p is p * samp / maxSamp = p / (maxSamp / samp) (the ratio is
+  // a whole number, checked above), by multiplication: an integer division per sampled pixel was a third of this loop.
+  struct Ratios {
+    uint64_t h, v;
+  } div[3] = {};
+  for (int c = 1; c < comps; c++) {
+    div[c] = {Reciprocal(maxH / cinfo.comp_info[c].h_samp_factor), Reciprocal(maxV / cinfo.comp_info[c].v_samp_factor)};
+  }
+  ColourSums colourSums = out->colour;
   uint8_t* preview = out->preview.get();
   while (cinfo.output_scanline < cinfo.output_height) {
     const int y0 = static_cast<int>(cinfo.output_scanline);
@@ -185,16 +199,19 @@ bool Decode(const uint8_t* data, size_t size, int width, int height, int colourS
     // Colour statistics: every colourStep-th pixel of every colourStep-th row, with the chroma of its block.
     for (int y = (y0 + colourStep - 1) / colourStep * colourStep; y <= last; y += colourStep) {
       const uint8_t* yr = rowPtrs[0][y - y0];
-      const uint8_t* cbr = colour ? rowPtrs[1][(y - y0) * cinfo.comp_info[1].v_samp_factor / maxV] : nullptr;
-      const uint8_t* crr = colour ? rowPtrs[2][(y - y0) * cinfo.comp_info[2].v_samp_factor / maxV] : nullptr;
-      for (int x = 0; x < width; x += colourStep) {
-        uint8_t rgb[3];
-        if (colour) {
-          ToRgb(yr[x], cbr[x * cinfo.comp_info[1].h_samp_factor / maxH], crr[x * cinfo.comp_info[2].h_samp_factor / maxH], rgb);
-        } else {
-          rgb[0] = rgb[1] = rgb[2] = yr[x];
+      if (colour) {
+        const uint8_t* cbr = rowPtrs[1][Div(y - y0, div[1].v)];
+        const uint8_t* crr = rowPtrs[2][Div(y - y0, div[2].v)];
+        for (int x = 0; x < width; x += colourStep) {
+          uint8_t rgb[3];
+          ToRgb(yr[x], cbr[Div(x, div[1].h)], crr[Div(x, div[2].h)], rgb);
+          AddHsv(rgb, &colourSums);
         }
-        AddHsv(rgb, &out->colour);
+      } else {
+        for (int x = 0; x < width; x += colourStep) {
+          const uint8_t rgb[3] = {yr[x], yr[x], yr[x]};
+          AddHsv(rgb, &colourSums);
+        }
       }
     }
 
@@ -204,20 +221,20 @@ bool Decode(const uint8_t* data, size_t size, int width, int height, int colourS
       uint8_t* dst = preview + static_cast<size_t>(y0 / 8 + j) * pw * 3;
       uint32_t* blocks = scratch->blockSums;
       BlockSums(rowPtrs[0] + 8 * j, pw, blocks);
-      for (int px = 0; px < pw; px++) {
-        const int luma = static_cast<int>((blocks[px] + 32) >> 6);
-        if (colour) {
-          const int r1 = j * 8 * cinfo.comp_info[1].v_samp_factor / maxV, r2 = j * 8 * cinfo.comp_info[2].v_samp_factor / maxV;
-          const int x1 = px * 8 * cinfo.comp_info[1].h_samp_factor / maxH, x2 = px * 8 * cinfo.comp_info[2].h_samp_factor / maxH;
-          ToRgb(luma, rowPtrs[1][r1][x1], rowPtrs[2][r2][x2], dst + 3 * px);
-        } else {
-          dst[3 * px] = dst[3 * px + 1] = dst[3 * px + 2] = static_cast<uint8_t>(luma);
+      if (colour) {
+        const uint8_t* cbr = rowPtrs[1][Div(8 * j, div[1].v)];
+        const uint8_t* crr = rowPtrs[2][Div(8 * j, div[2].v)];
+        for (int px = 0; px < pw; px++) {
+          ToRgb(static_cast<int>((blocks[px] + 32) >> 6), cbr[Div(8 * px, div[1].h)], crr[Div(8 * px, div[2].h)], dst + 3 * px);
         }
+      } else {
+        for (int px = 0; px < pw; px++) dst[3 * px] = dst[3 * px + 1] = dst[3 * px + 2] = static_cast<uint8_t>((blocks[px] + 32) >> 6);
       }
     }
 
     kernels->RowsReady(last, ring);
   }
+  out->colour = colourSums;
   jpeg_finish_decompress(&cinfo);
   jpeg_destroy_decompress(&cinfo);
   return true;

@@ -3,6 +3,8 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "kernels_simd.h"
+
 // SSE2 (every x86-64 CPU) for the two per-pixel loops; other CPUs run the plain loops, which compilers vectorise less
 // well (SSE2 has no 32-bit multiply, so v * v in 32 bits is slow there; pmaddwd on 16-bit values is one instruction).
 #if defined(__SSE2__) || defined(_M_X64) || defined(_M_AMD64)
@@ -11,6 +13,14 @@
 #endif
 
 namespace {
+
+bool CpuHasAvx2() {
+#if defined(PF_KERNELS_AVX2) && (defined(__GNUC__) || defined(__clang__))
+  return __builtin_cpu_supports("avx2");
+#else
+  return false;
+#endif
+}
 
 // OpenCV's BORDER_REFLECT_101 inside [lo, hi).
 inline int Reflect101(int i, int lo, int hi) {
@@ -52,8 +62,13 @@ inline __m128i Laplacian8(__m128i u, __m128i d, __m128i l, __m128i r, __m128i c)
 
 // Laplacian sums of x in [a, b) with the given rows above and below and plain horizontal neighbours (the caller keeps
 // a >= 1 and b <= width - 1). Chunks of 2048 keep the 32-bit accumulators exact (at most 2048 x 1020^2 per lane).
-inline void Segment(const uint8_t* u, const uint8_t* c, const uint8_t* d, int a, int b, int64_t* sum, int64_t* sq) {
+inline void Segment(SimdLevel level, const uint8_t* u, const uint8_t* c, const uint8_t* d, int a, int b, int64_t* sum, int64_t* sq) {
   int64_t s = 0, q = 0;
+#ifdef PF_KERNELS_AVX2
+  if (level == SimdLevel::kAvx2) a = LaplacianAvx2(u, c, d, a, b, &s, &q);
+#else
+  (void)level;
+#endif
 #ifdef PF_KERNELS_SSE2
   const __m128i ones = _mm_set1_epi16(1);
   while (b - a >= 16) {
@@ -91,7 +106,20 @@ inline int LaplacianAt(const uint8_t* u, const uint8_t* c, const uint8_t* d, int
 
 }  // namespace
 
-LumaKernels::LumaKernels(int width, int height) : width_(width), height_(height) {
+SimdLevel BestSimdLevel() {
+  static const SimdLevel best = CpuHasAvx2() ? SimdLevel::kAvx2 : SimdLevel::kBase;
+  return best;
+}
+
+const char* SimdLevelName(SimdLevel level) {
+#ifdef PF_KERNELS_SSE2
+  return level == SimdLevel::kAvx2 ? "avx2" : "sse2";
+#else
+  return level == SimdLevel::kAvx2 ? "avx2" : "c";
+#endif
+}
+
+LumaKernels::LumaKernels(int width, int height, SimdLevel level) : width_(width), height_(height), level_(level) {
   CellEdges(width, xs_);
   CellEdges(height, ys_);
   for (int cy = 0; cy < kGrid; cy++) {
@@ -146,12 +174,12 @@ void LumaKernels::Target(int t, const RowSource& rows) {
     // Columns x0 + 1 .. x1 - 2 have their horizontal neighbours inside the cell (and the image).
     const int a = x0 + 1, b = x1 - 1;
     if (b > a) {
-      Segment(uc, c, dc, a, b, &s, &q);
+      Segment(level_, uc, c, dc, a, b, &s, &q);
       if (sameRows) {
         ws += s;
         wq += q;
       } else {
-        Segment(ui, c, di, a, b, &ws, &wq);
+        Segment(level_, ui, c, di, a, b, &ws, &wq);
       }
     }
     auto edge = [&](int ex) {
@@ -177,6 +205,16 @@ void LumaKernels::Target(int t, const RowSource& rows) {
     const uint8_t* down4 = rows(t + 4);
     int64_t dH = 0, kH = 0, dV = 0, kV = 0;
     int start = 5;
+#ifdef PF_KERNELS_AVX2
+    if (level_ == SimdLevel::kAvx2) {
+      BlurSums wide{0, 0, 0, 0};
+      start = BlurAvx2(c, up, up5, down4, start, w - 4, &wide);
+      dH += wide.dH;
+      kH += wide.kH;
+      dV += wide.dV;
+      kV += wide.kV;
+    }
+#endif
 #ifdef PF_KERNELS_SSE2
     // 16 columns at a time: byte differences by max - min, their sums by psadbw, the kept parts in 16 bits
     // (9 x 255 at most) summed by pmaddwd into 32-bit lanes, flushed every 65 536 columns (< 2^31 per lane).
@@ -244,8 +282,8 @@ void LumaKernels::Finish(KernelSums* out) {
   *out = sums_;
 }
 
-void ComputeKernelSums(const uint8_t* gray, int width, int height, KernelSums* out) {
-  LumaKernels k(width, height);
+void ComputeKernelSums(const uint8_t* gray, int width, int height, KernelSums* out, SimdLevel level) {
+  LumaKernels k(width, height, level);
   k.RowsReady(height - 1, RowSource{gray, static_cast<size_t>(width), -1});
   k.Finish(out);
 }

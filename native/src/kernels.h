@@ -17,6 +17,12 @@ struct KernelSums {
   int64_t blur[4];
 };
 
+// Which per-pixel loops run: kBase is SSE2 on x86-64 (plain C elsewhere), kAvx2 the AVX2 ones where the addon was
+// built with them and the CPU has AVX2. Every level gives the same exact sums.
+enum class SimdLevel { kBase = 0, kAvx2 = 1 };
+SimdLevel BestSimdLevel();
+const char* SimdLevelName(SimdLevel level);
+
 // Where row y of the image is: a whole image (mask all ones) or a ring of 2^k rows (mask 2^k - 1).
 struct RowSource {
   const uint8_t* base;
@@ -33,7 +39,7 @@ constexpr int kRowsBelow = 4;
 // height - 1) can be read through `rows` (and rows from y - kRowsAbove on are still there); then Finish().
 class LumaKernels {
  public:
-  LumaKernels(int width, int height);
+  LumaKernels(int width, int height, SimdLevel level = BestSimdLevel());
   // Adds every target row that the rows up to `lastReady` complete.
   void RowsReady(int lastReady, const RowSource& rows);
   void Finish(KernelSums* out);
@@ -41,6 +47,7 @@ class LumaKernels {
  private:
   void Target(int t, const RowSource& rows);
   int width_, height_, next_ = 0;
+  SimdLevel level_;
   int xs_[kGrid + 1], ys_[kGrid + 1];
   KernelSums sums_{};
   uint32_t hist_[4][256] = {};
@@ -48,4 +55,4 @@ class LumaKernels {
   int64_t histPending_ = 0;
 };
 
-void ComputeKernelSums(const uint8_t* gray, int width, int height, KernelSums* out);
+void ComputeKernelSums(const uint8_t* gray, int width, int height, KernelSums* out, SimdLevel level = BestSimdLevel());

@@ -7,6 +7,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { createRequire } from 'node:module';
+import { DEFAULT_ADDON_PATH } from '../../src-main/quality/engine.ts';
 import { loadEngine, md5Hex } from '../../src-main/quality/measure.ts';
 import { kernelSumsTs } from '../../src-main/quality/kernels.ts';
 import sharp from 'sharp';
@@ -32,6 +34,20 @@ describe.skipIf(!built)('native addon', () => {
       const g = grayImage(w, h, w * 31 + h);
       expect(await native.kernelSums(g, w, h), `${w}x${h}`).toEqual(kernelSumsTs(g, w, h));
     }
+  });
+
+  // The kernels' SIMD levels (SSE2 everywhere on x86-64, AVX2 where built and the CPU has it) give the same sums,
+  // on widths around every step of 16 and 32 columns and their chunk limits.
+  it('every SIMD level of the kernels equals the TypeScript kernels exactly', async () => {
+    const addon = createRequire(import.meta.url)(DEFAULT_ADDON_PATH) as { simd?: string[]; kernelSums: (...a: unknown[]) => Promise<unknown> };
+    expect(addon.simd?.length).toBeGreaterThan(0);
+    for (const level of addon.simd!) {
+      for (const [w, h] of [[31, 9], [33, 10], [47, 13], [64, 12], [75, 11], [2051, 12], [4003, 37], [70_001, 12]] as const) {
+        const g = grayImage(w, h, w * 7 + h);
+        expect(await addon.kernelSums(g, w, h, level), `${level} ${w}x${h}`).toEqual(kernelSumsTs(g, w, h));
+      }
+    }
+    await expect(addon.kernelSums(grayImage(8, 8, 1), 8, 8, 'neon-on-x86')).rejects.toThrow(/no neon-on-x86 loops/);
   });
 
   it('md5 on the thread pool equals node:crypto for every tail length and a photo', async () => {
