@@ -1,13 +1,13 @@
 /**
  * Is a re-fly plan wasteful? On the real photo sets in ../shared/data, tasks drawn larger than the flown block leave
- * gaps; the plan's photo count is compared with the least a lawnmower needs at the same overlaps:
- * area / (footprint area x (1 - front) x (1 - side)), both for the bare gap area and for the area its camera
- * positions span (the gaps grown by the plan's reach). Each plan is planned twice: with the default reach (the least
- * that gives every gap point 3 new views) and with the old reach of a whole footprint; flying each is simulated
- * (a footprint per planned photo, from its position, height and yaw, with the task's camera) and the task's coverage
- * and 3-photo overlap after it are reported: the default must keep coverage >= 97 %. Also a synthetic survey with two
- * whole lines missing (a long gap much larger than a footprint). Planning time against the coverage computation the
- * plan starts from, measured in the same run.
+ * gaps; the plan's photo count is compared with the least a lawnmower needs at the same overlaps over the bare gap
+ * area: area / (footprint area x (1 - front) x (1 - side)). The goal is 1.3x; where the gaps are too thin for it (a
+ * gap narrower than a line spacing needs a whole line of photos) the geometric floor is printed and the plan must be
+ * within 1.3x of that. How the new photos tie into the old ones is measured (the share of each new footprint on
+ * ground an old photo saw), and flying the plan is simulated (a footprint per planned photo, from its position,
+ * height and yaw, with the task's camera): the task's coverage after it must be >= 97 %. Also a synthetic survey
+ * with two whole lines missing (a gap 7.5 m wide and 1 km long, thinner than a line spacing). Planning time against
+ * the coverage computation the plan starts from, measured in the same run.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -18,10 +18,9 @@ import { computeCoverage } from '../src-main/geo/coverage-service.ts';
 import { importTasks } from '../src-main/geo/task-import.ts';
 import { openProject } from '../src-main/project/project.ts';
 import { localFrame } from '../src-main/geo/local-frame.ts';
-import { gridOver, scanFill } from '../src-main/geo/raster.ts';
 import { idealPhotoCount, type ReflyPlan } from '../src-main/refly/plan.ts';
 import { planTaskRefly, type TaskReflyPlan } from '../src-main/refly/service.ts';
-import { analyseCoverage } from '../src-main/geo/coverage.ts';
+import { analyseCoverage, type CoveragePhoto } from '../src-main/geo/coverage.ts';
 import { computeFootprint } from '../src-main/geo/footprint.ts';
 import { lawnmower, rectangleTask } from '../tests/support/geo-lawnmower.ts';
 import { photoRows } from '../tests/support/geo-photos.ts';
@@ -33,50 +32,32 @@ import { sql } from '../src-main/db/database.ts';
 const LIMIT = 1.3;
 
 /**
- * Area of the gaps grown by the plan's reach (their Minkowski sum with the footprint rectangle scaled by the reach,
- * turned to the lines' direction), computed here on a 1 m raster independently of how the planner lays its lines:
- * every gap cell stamps such a rectangle (across the lines along rows, then along them down columns), block by block.
+ * The least photos/ideal a lawnmower at the plan's spacings can reach on these gaps, from their geometry alone: a gap
+ * narrower than a line spacing (across its long axis) needs one line over its whole length, a photo every photo
+ * spacing, however little of the line's strip it fills; a wider one can reach the ideal. Returned as the plan's
+ * ideal count would be: photos per gap, summed, over the summed ideal.
  */
-function grownArea(plan: ReflyPlan): number {
-  let total = 0;
-  for (let b = 0; b < plan.blocks; b++) total += grownBlockArea(plan, b);
-  return total;
-}
-
-function grownBlockArea(plan: ReflyPlan, block: number): number {
-  const first = plan.lines.find((l) => l.block === block)!;
-  const theta = (first.yawDeg * Math.PI) / 180;
-  const frame = localFrame(first.coordinates[0][0], first.coordinates[0][1]);
-  // u across the lines, v along them.
-  const rot = ([x, y]: [number, number]): [number, number] => [x * Math.cos(theta) - y * Math.sin(theta), x * Math.sin(theta) + y * Math.cos(theta)];
-  const polys = plan.gaps.filter((_, i) => plan.gapBlocks[i] === block).map((g) => g.geometry.coordinates.map((ring) => ring.map((p) => rot(frame.toXY(p[0]!, p[1]!)))));
-  const all = polys.flat(2);
-  const pad = Math.max(plan.footprint.acrossM, plan.footprint.alongM);
-  const xs = all.map((p) => p[0]);
-  const ys = all.map((p) => p[1]);
-  const grid = gridOver(Math.min(...xs) - pad, Math.min(...ys) - pad, Math.max(...xs) + pad, Math.max(...ys) + pad, 1);
-  const cols = grid.cols;
-  const cells = new Uint8Array(cols * grid.rows);
-  for (const poly of polys) scanFill(grid, poly, (r, c0, c1) => cells.fill(1, r * cols + c0, r * cols + c1 + 1));
-  const halfU = Math.round((plan.reach * plan.footprint.acrossM) / 2);
-  const halfV = Math.round((plan.reach * plan.footprint.alongM) / 2);
-  const wide = new Uint8Array(cells.length);
-  for (let i = 0; i < cells.length; i++) {
-    if (!cells[i]) continue;
-    const [r, c] = [Math.floor(i / cols), i % cols];
-    wide.fill(1, r * cols + Math.max(0, c - halfU), r * cols + Math.min(cols, c + halfU + 1));
-  }
-  let area = 0;
-  for (let c = 0; c < cols; c++) {
-    let end = -Infinity;
-    for (let r = 0; r < grid.rows; r++) {
-      if (!wide[r * cols + c]) continue;
-      const lo = Math.max(r - halfV, end + 1);
-      if (r + halfV >= lo) area += r + halfV - lo + 1;
-      end = r + halfV;
+function geometricFloor(plan: ReflyPlan): { ratio: number; thinGaps: number } {
+  let floor = 0;
+  let thinGaps = 0;
+  for (const g of plan.gaps) {
+    const ring = g.geometry.coordinates[0]!;
+    const frame = localFrame(ring[0]![0]!, ring[0]![1]!);
+    const xy = ring.map((p) => frame.toXY(p[0]!, p[1]!));
+    let narrowest = { width: Infinity, length: 0 };
+    for (let deg = 0; deg < 180; deg += 1) {
+      const r = (deg * Math.PI) / 180;
+      const us = xy.map(([x, y]) => x * Math.cos(r) - y * Math.sin(r));
+      const vs = xy.map(([x, y]) => x * Math.sin(r) + y * Math.cos(r));
+      const width = Math.max(...us) - Math.min(...us);
+      if (width < narrowest.width) narrowest = { width, length: Math.max(...vs) - Math.min(...vs) };
     }
+    const ideal = idealPhotoCount(g.properties.areaM2, plan);
+    const thin = narrowest.width <= plan.lineSpacingM;
+    if (thin) thinGaps++;
+    floor += thin ? Math.max(ideal, narrowest.length / plan.photoSpacingM) : ideal;
   }
-  return area;
+  return { ratio: floor / idealPhotoCount(plan.gapAreaM2, plan), thinGaps };
 }
 
 interface Scenario {
@@ -110,14 +91,20 @@ for (const name of ['brighton_beach', 'p4m_mirafiori']) {
   scenarios.push({ label: 'synthetic 1 km² survey, two lines missing', rows, task: rectangleTask(500, 500) });
 }
 
-/** The task's coverage once the plan is flown: its accepted photos' stored footprints plus one per planned photo. */
-function afterFlight(project: ReturnType<typeof openProject>, plan: TaskReflyPlan): { coveragePct: number; overlap3Pct: number } {
+type Project = ReturnType<typeof openProject>;
+
+/** The task's accepted photos as coverage sees them (their stored footprints). */
+function oldPhotos(project: Project): CoveragePhoto[] {
   const task = listTasks(project.db)[0]!;
-  const old = listAcceptedPhotos(project.db, task.id).flatMap((r) => {
+  return listAcceptedPhotos(project.db, task.id).flatMap((r) => {
     const fp = footprintOf(r);
     return fp ? [{ lon: r.lon!, lat: r.lat!, footprint: fp.geometry, gsdCm: fp.properties.gsdCm }] : [];
   });
-  const added = plan.photos.flatMap((p) => {
+}
+
+/** A footprint per planned photo, from its position, height and yaw with the task's camera. */
+function newPhotos(plan: TaskReflyPlan): CoveragePhoto[] {
+  return plan.photos.flatMap((p) => {
     const c = plan.camera;
     const r = computeFootprint({
       lat: p.lat, lon: p.lon, alt: null, relAlt: p.heightM, gimbalPitch: -90, gimbalYaw: p.yawDeg, gimbalRoll: 0, flightYaw: p.yawDeg,
@@ -125,13 +112,23 @@ function afterFlight(project: ReturnType<typeof openProject>, plan: TaskReflyPla
     });
     return r.ok ? [{ lon: p.lon, lat: p.lat, footprint: r.footprint.polygon, gsdCm: r.footprint.gsdCm }] : [];
   });
+}
+
+/** The task's coverage once the plan is flown: its accepted photos' footprints plus one per planned photo. */
+function afterFlight(project: Project, old: CoveragePhoto[], added: CoveragePhoto[]): { coveragePct: number; overlap3Pct: number } {
+  const task = listTasks(project.db)[0]!;
   const { coverage } = analyseCoverage(task.geometry, [...old, ...added], { cellM: 0.5 });
   return { coveragePct: coverage.coveragePct, overlap3Pct: coverage.overlap3Pct };
 }
 
+/** How the new photos tie into the old ones: the share of each new footprint on ground an old photo saw. */
+function tieIn(old: CoveragePhoto[], added: CoveragePhoto[]): { tied: number; meanPct: number } {
+  const shares = added.map((p) => analyseCoverage(p.footprint, old, { cellM: 1 }).coverage.coveragePct).filter((pct) => pct > 0);
+  return { tied: shares.length, meanPct: shares.reduce((a, b) => a + b, 0) / Math.max(1, shares.length) };
+}
+
 const dir = makeTemp('postflight-bench-refly-');
-let worst = 0;
-let worstBare = 0;
+let worstGoal = 0;
 let lowestCoverage = 100;
 try {
   for (const [i, s] of scenarios.entries()) {
@@ -152,28 +149,34 @@ try {
     const planS = await medianSeconds(async () => (plan = planTaskRefly(project, 'T')));
     console.log(`\n${s.label}`);
     console.log(`  before: coverage ${before.coveragePct.toFixed(1)} %, seen by 3+ ${before.overlap3Pct.toFixed(1)} %`);
-    const variants = [
-      ['default: reach', plan!],
-      ['before (grown by a whole footprint, nothing dropped): reach', planTaskRefly(project, 'T', { reach: 1, minViews: 0 })],
-      ['3 new views only (not the default: side overlap inside the gap falls): reach', planTaskRefly(project, 'T', { minViews: 3 })],
-    ] as const;
-    for (const [label, p] of variants) {
-      const grownM2 = grownArea(p);
-      const grown = p.photos.length / idealPhotoCount(grownM2, p);
-      const bare = p.photos.length / idealPhotoCount(p.gapAreaM2, p);
-      const flown = afterFlight(project, p);
-      if (p === plan) {
-        worst = Math.max(worst, grown);
-        worstBare = Math.max(worstBare, bare);
-        lowestCoverage = Math.min(lowestCoverage, flown.coveragePct);
-      }
-      console.log(
-        `  ${label} ${p.reach.toFixed(2)}: ${p.gaps.length} gaps, ${Math.round(p.gapAreaM2)} m² (grown: ${Math.round(grownM2)} m²); footprint ${p.footprint.acrossM.toFixed(1)} x ${p.footprint.alongM.toFixed(1)} m; ` +
-          `${p.photos.length} photos on ${p.lines.length} lines in ${p.blocks} block(s), ${(p.lengthM / 1000).toFixed(2)} km, ${Math.round(p.flightTimeS / 60)} min`,
-      );
-      console.log(`    photos / ideal: ${bare.toFixed(2)}x for the bare gap area, ${grown.toFixed(2)}x for the grown area (limit ${LIMIT}x)`);
-      console.log(`    after the simulated flight: coverage ${flown.coveragePct.toFixed(1)} %, seen by 3+ ${flown.overlap3Pct.toFixed(1)} %`);
-    }
+    const p = plan!;
+    const ideal = idealPhotoCount(p.gapAreaM2, p);
+    const bare = p.photos.length / ideal;
+    const floor = geometricFloor(p);
+    const old = oldPhotos(project);
+    const added = newPhotos(p);
+    const flown = afterFlight(project, old, added);
+    const tie = tieIn(old, added);
+    const goal = floor.ratio > LIMIT ? floor.ratio * LIMIT : LIMIT;
+    worstGoal = Math.max(worstGoal, bare / goal);
+    lowestCoverage = Math.min(lowestCoverage, flown.coveragePct);
+    console.log(
+      `  plan: ${p.gaps.length} gaps (${floor.thinGaps} narrower than a line spacing), ${Math.round(p.gapAreaM2)} m²; footprint ${p.footprint.acrossM.toFixed(1)} x ${p.footprint.alongM.toFixed(1)} m, ` +
+        `lines ${p.lineSpacingM.toFixed(1)} m apart, photos every ${p.photoSpacingM.toFixed(1)} m; ${p.photos.length} photos on ${p.lines.length} lines in ${p.blocks} block(s), ` +
+        `${(p.lengthM / 1000).toFixed(2)} km, ${Math.round(p.flightTimeS / 60)} min`,
+    );
+    console.log(
+      `  photos / ideal for the bare gap area: ${bare.toFixed(2)}x (${p.photos.length} / ${ideal.toFixed(1)}; limit ${LIMIT}x)` +
+        (floor.ratio > LIMIT
+          ? `; geometric floor ${floor.ratio.toFixed(2)}x (a line per thin gap at ${Math.round(p.frontOverlap * 100)} % front overlap cannot be denser): ` +
+            `${(bare / floor.ratio).toFixed(2)}x the floor, ${bare <= floor.ratio * LIMIT ? 'within' : 'OVER'} ${LIMIT}x of it`
+          : ` ${bare <= LIMIT ? 'within' : 'OVER'}`),
+    );
+    console.log(
+      `  tie-in: ${tie.tied} of ${added.length} new photos also see ground photographed before, ${tie.meanPct.toFixed(0)} % of their footprint on average ` +
+        `(a photo half a spacing inside a gap's edge reaches ${((p.footprint.acrossM - p.lineSpacingM) / 2).toFixed(1)} m across / ${((p.footprint.alongM - p.photoSpacingM) / 2).toFixed(1)} m along past it)`,
+    );
+    console.log(`  after the simulated flight: coverage ${flown.coveragePct.toFixed(1)} %, seen by 3+ ${flown.overlap3Pct.toFixed(1)} %`);
     console.log(row('  coverage of the task (baseline)', coverageS, null));
     console.log(row('  re-fly plan (fresh coverage + planning)', planS, coverageS));
     project.close();
@@ -181,7 +184,9 @@ try {
 } finally {
   rmTemp(dir);
 }
-console.log(`\nworst photos / ideal over the grown gaps: ${worst.toFixed(2)}x (${worst <= LIMIT ? 'within' : 'OVER'} ${LIMIT}x)`);
-console.log(`worst photos / ideal over the bare gap area: ${worstBare.toFixed(2)}x (${worstBare <= LIMIT ? 'within' : 'over'} ${LIMIT}x)`);
+console.log(
+  `\nworst photos / ideal for the bare gap area against its goal (${LIMIT}x, or ${LIMIT}x the geometric floor where that is higher): ` +
+    `${worstGoal.toFixed(2)} (${worstGoal <= 1 ? 'within' : 'OVER'})`,
+);
 console.log(`lowest coverage after the simulated flight: ${lowestCoverage.toFixed(1)} % (${lowestCoverage >= 97 ? 'at least' : 'UNDER'} 97 %)`);
-process.exitCode = worst <= LIMIT && lowestCoverage >= 97 ? 0 : 1;
+process.exitCode = worstGoal <= 1 && lowestCoverage >= 97 ? 0 : 1;

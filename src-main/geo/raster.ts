@@ -26,6 +26,22 @@ export function gridOver(minX: number, minY: number, maxX: number, maxY: number,
 }
 
 /**
+ * Where the horizontal line at `y` crosses the rings (open or closed), sorted into `out`: inside (even-odd, so holes
+ * are out) from the first to the second, the third to the fourth, ...
+ */
+export function crossings(rings: readonly Ring[], y: number, out: number[] = []): number[] {
+  out.length = 0;
+  for (const ring of rings) {
+    for (let i = 0, n = ring.length; i < n; i++) {
+      const a = ring[i]!;
+      const b = ring[(i + 1) % n]!;
+      if (a[1] <= y !== b[1] <= y) out.push(a[0] + ((y - a[1]) / (b[1] - a[1])) * (b[0] - a[0]));
+    }
+  }
+  return out.sort((p, q) => p - q);
+}
+
+/**
  * Calls `span(row, firstCol, lastCol)` for every run of cells whose centres lie inside the polygon formed by `rings`
  * (outer rings and holes alike, even-odd). Rings may be open or closed.
  */
@@ -43,16 +59,7 @@ export function scanFill(grid: Grid, rings: readonly Ring[], span: (row: number,
   const r1 = Math.min(rows - 1, Math.floor((maxY - y0) / cellM - 0.5));
   const xs: number[] = [];
   for (let r = r0; r <= r1; r++) {
-    const yc = y0 + (r + 0.5) * cellM;
-    xs.length = 0;
-    for (const ring of rings) {
-      for (let i = 0, n = ring.length; i < n; i++) {
-        const a = ring[i]!;
-        const b = ring[(i + 1) % n]!;
-        if (a[1] <= yc !== b[1] <= yc) xs.push(a[0] + ((yc - a[1]) / (b[1] - a[1])) * (b[0] - a[0]));
-      }
-    }
-    xs.sort((p, q) => p - q);
+    crossings(rings, y0 + (r + 0.5) * cellM, xs);
     for (let k = 0; k + 1 < xs.length; k += 2) {
       const c0 = Math.max(0, Math.ceil((xs[k]! - x0) / cellM - 0.5));
       const c1 = Math.min(cols - 1, Math.ceil((xs[k + 1]! - x0) / cellM - 0.5) - 1);

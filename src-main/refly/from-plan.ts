@@ -65,8 +65,6 @@ export function planUnflown(input: UnflownPlanInput): ReflyPlan {
     footprint: fp,
     lineSpacingM,
     photoSpacingM,
-    // Nothing is grown: the plan's own points are flown.
-    reach: 0,
     speedMps,
     lines,
     photos,
@@ -74,7 +72,6 @@ export function planUnflown(input: UnflownPlanInput): ReflyPlan {
     gapBlocks: gaps.map((_, i) => i),
     blocks: lines.length,
     gapAreaM2,
-    plannedAreaM2: gapAreaM2,
     lengthM,
     flightTimeS: lengthM / speedMps + photos.length * PHOTO_STOP_S,
   };

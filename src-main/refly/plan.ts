@@ -1,23 +1,25 @@
 /**
  * The re-fly planner: lawnmower lines over coverage gaps, as a plain function of the gaps, the camera and the height.
  *
- * Every gap is grown by a fraction `reach` of half a footprint each way (the camera positions whose photo sees a gap
- * point with at least (1 - reach) / 2 of a footprint to spare). With reach 1 that is every camera whose photo touches
- * the gap; the default is the least reach at which every gap point, however thin the gap, is seen by `minViews` (3)
- * new photos at the chosen overlaps (docs/decisions.md). Photos at the gap's edge still reach more than half a
- * footprint into the ground already photographed, so they tie into the old ones. Lines run along
- * the long axis of each group of gaps, spaced for the side overlap; photos along them are spaced for the front
- * overlap. Gaps whose grown areas touch are flown as one block with one line direction; blocks are visited in the
+ * Photos are placed on the grid of the chosen overlaps (lines a line spacing apart along the long axis of each group
+ * of gaps, photos a photo spacing apart along them), only where they serve the bare gap: the grid is centred on the
+ * gaps (the outer lines and the end photos about half a spacing inside their edges) and a grid position is flown
+ * when it lies in a gap. Inside the gaps the overlaps are the chosen ones throughout; each photo's footprint reaches
+ * half a footprint less half a spacing (0.35 of a footprint across, 0.375 along at 75/70) past the gap's edge into
+ * the ground photographed before, which is how the new photos tie into the old ones. Every gap point is seen by at
+ * least `MIN_NEW_VIEWS` new photos: where the grid positions in the gaps leave one short (a gap thinner than a line
+ * spacing between two lines, a tip), the free grid position nearest it is added. A gap narrower than a line spacing
+ * gets one line down its middle. Gaps close together are flown as one block with one grid; blocks are visited in the
  * order that keeps the transit short (nearest next block, entered at its nearest corner, from the take-off point).
  *
  * Geometry is done in a local metric frame; the gap polygons are sampled on a fine raster (a few cells per photo
- * spacing), which handles holes and odd shapes without polygon clipping.
+ * spacing) to check the views, which handles holes and odd shapes without polygon clipping.
  */
 import type { Feature, Polygon } from 'geojson';
 import { fieldOfView, type CameraInput } from '../geo/cameras.ts';
 import type { GapKind } from '../geo/coverage.ts';
 import { localFrame, type LocalFrame } from '../geo/local-frame.ts';
-import { gridOver, scanFill, type XY } from '../geo/raster.ts';
+import { crossings, gridOver, scanFill, type XY } from '../geo/raster.ts';
 import { normaliseYaw } from './flight-plan.ts';
 
 export interface ReflyGap {
@@ -52,14 +54,6 @@ export interface PlanInput {
   start?: [number, number];
   /** Mission speed cap (m/s); default 8. */
   maxSpeedMps?: number;
-  /** How far past a gap the camera positions go, as a fraction of half a footprint (0..1]; default minimumReach(). */
-  reach?: number;
-  /**
-   * New photos every gap point must keep being seen by when photos at a block's edges are dropped: by default the
-   * views a point inside a regular lawnmower at these overlaps gets (interiorViews, 12 at 75/70), so the gap is flown
-   * at the chosen overlaps throughout. 0 keeps every photo the reach gives.
-   */
-  minViews?: number;
 }
 
 export interface PlannedPhoto {
@@ -95,8 +89,6 @@ export interface ReflyPlan {
   footprint: { acrossM: number; alongM: number };
   lineSpacingM: number;
   photoSpacingM: number;
-  /** Camera positions go this fraction of half a footprint past the gaps (1: every photo that touches a gap). */
-  reach: number;
   speedMps: number;
   /** Lines and photos in flight order. */
   lines: PlannedLine[];
@@ -106,9 +98,8 @@ export interface ReflyPlan {
   /** The block (index in flight order) flying each gap, parallel to `gaps`. */
   gapBlocks: number[];
   blocks: number;
-  /** Sum of the gap areas, and of the grown areas the lines cover, m². */
+  /** Sum of the gap areas, m². */
   gapAreaM2: number;
-  plannedAreaM2: number;
   /** Path from the take-off point through every photo point and back (or first to last point without one), m. */
   lengthM: number;
   /** Flight time estimate: the path at mission speed plus a stop of `PHOTO_STOP_S` at each photo point, s. */
@@ -119,6 +110,8 @@ export const DEFAULT_FRONT_OVERLAP = 0.75;
 export const DEFAULT_SIDE_OVERLAP = 0.7;
 /** Seconds a stop-and-shoot waypoint costs beyond flying through it (brake, shoot, accelerate). */
 export const PHOTO_STOP_S = 2;
+/** New photos every gap point is seen by at the least (the project's default minimum overlap for reconstruction). */
+export const MIN_NEW_VIEWS = 3;
 /** A DJI camera needs about 2 s between photos; the speed keeps that along a line. */
 const MIN_PHOTO_INTERVAL_S = 2;
 const ANGLE_STEP_DEG = 2;
@@ -139,8 +132,6 @@ export function planRefly(input: PlanInput): ReflyPlan {
   const lineSpacingM = fp.acrossM * (1 - side);
   const photoSpacingM = fp.alongM * (1 - front);
   const speedMps = Math.min(input.maxSpeedMps ?? 8, photoSpacingM / MIN_PHOTO_INTERVAL_S);
-  const reach = input.reach ?? minimumReach(front, side);
-  if (!(reach > 0 && reach <= 1)) throw new RangeError('reach must be in (0, 1]');
   const gaps = [...input.gaps];
   const empty: ReflyPlan = {
     source: 'gaps',
@@ -151,7 +142,6 @@ export function planRefly(input: PlanInput): ReflyPlan {
     footprint: fp,
     lineSpacingM,
     photoSpacingM,
-    reach,
     speedMps,
     lines: [],
     photos: [],
@@ -159,7 +149,6 @@ export function planRefly(input: PlanInput): ReflyPlan {
     gapBlocks: gaps.map(() => -1),
     blocks: 0,
     gapAreaM2: gaps.reduce((a, g) => a + g.properties.areaM2, 0),
-    plannedAreaM2: 0,
     lengthM: 0,
     flightTimeS: 0,
   };
@@ -168,12 +157,13 @@ export function planRefly(input: PlanInput): ReflyPlan {
   const frame = frameOver(gaps);
   const rings = gaps.map((g) => g.geometry.coordinates.map((ring) => ring.map((p) => frame.toXY(p[0]!, p[1]!))));
   const cellM = Math.max(0.25, Math.min(lineSpacingM, photoSpacingM, fp.acrossM, fp.alongM) / 4);
-  const clusters = joinNearGaps(rings, reach * Math.max(fp.acrossM, fp.alongM));
+  // Gaps whose new photos would overlap (closer than half a footprint) share one grid.
+  const clusters = joinNearGaps(rings, Math.max(fp.acrossM, fp.alongM) / 2);
   const start: XY | null = input.start ? frame.toXY(input.start[0], input.start[1]) : null;
 
   const blocks = clusters.map((members) => {
-    const points = sample(members.map((i) => rings[i]!), cellM);
-    return blockLines(points, { acrossM: reach * fp.acrossM, alongM: reach * fp.alongM }, fp, lineSpacingM, photoSpacingM, cellM, input.minViews ?? interiorViews(front, side));
+    const polys = members.map((i) => rings[i]!);
+    return blockLines(polys, sample(polys, cellM), fp, lineSpacingM, photoSpacingM, MIN_NEW_VIEWS);
   });
   const order = orderBlocks(blocks, start);
   const planned = order.map((o) => o.runs);
@@ -206,28 +196,9 @@ export function planRefly(input: PlanInput): ReflyPlan {
     photos,
     gapBlocks,
     blocks: planned.length,
-    plannedAreaM2: blocks.reduce((a, b) => a + b.areaM2, 0),
     lengthM,
     flightTimeS: lengthM / speedMps + photos.length * PHOTO_STOP_S,
   };
-}
-
-/**
- * The least reach (fraction of half a footprint past a gap) at which a gap point, even on a gap thinner than a cell,
- * is seen by `minViews` new photos: the cameras within reach x half a footprint either side of it number at least
- * floor(reach / (1 - side)) across by floor(reach / (1 - front)) along. 0.6 at 75/70.
- */
-export function minimumReach(front: number, side: number, minViews = 3): number {
-  const candidates = [1];
-  for (let k = 1; k * (1 - side) <= 1; k++) candidates.push(k * (1 - side));
-  for (let k = 1; k * (1 - front) <= 1; k++) candidates.push(k * (1 - front));
-  const views = (r: number) => Math.floor(r / (1 - side) + 1e-9) * Math.floor(r / (1 - front) + 1e-9);
-  return Math.min(...candidates.filter((r) => views(r) >= minViews));
-}
-
-/** Photos seeing a point inside a regular lawnmower at these overlaps, at the least: lines x photos per line. */
-export function interiorViews(front: number, side: number): number {
-  return Math.floor(1 / (1 - side) + 1e-9) * Math.floor(1 / (1 - front) + 1e-9);
 }
 
 /** Photos the plan needs at the least: the covered area over the ground each photo adds at these overlaps. */
@@ -248,7 +219,7 @@ function frameOver(gaps: readonly Feature<Polygon, ReflyGap>[]): LocalFrame {
   return localFrame((w + e) / 2, (s + n) / 2);
 }
 
-/** Groups gaps closer than `joinM` (their grown areas touch): indices per group. */
+/** Groups gaps closer than `joinM`: indices per group. */
 function joinNearGaps(rings: readonly XY[][][], joinM: number): number[][] {
   const parent = rings.map((_, i) => i);
   const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i]!)));
@@ -332,21 +303,33 @@ interface Block {
   lines: { runs: XY[][] }[];
   bearingDeg: number;
   runs: XY[][];
-  areaM2: number;
+}
+
+/** One line of a block's grid: its place across the block, the phase of its photo positions, the chosen ones. */
+interface GridLine {
+  u: number;
+  /** Photo positions along the line are v0 + j x photo spacing. */
+  v0: number;
+  chosen: Set<number>;
 }
 
 /**
- * Lines over one group of gap points: direction along the group's long axis (the one giving the narrowest extent
- * across), lines spaced evenly to cover the points grown by half of `fp` either side (the footprint scaled by the
- * reach), and on each line the stretches within that of a gap point, photos evenly spaced over each stretch.
+ * Photos over one group of gaps, on the grid of the chosen overlaps: lines along the group's long axis (the direction
+ * giving the narrowest extent across) a line spacing apart, photos along them a photo spacing apart. The lines are
+ * centred on the group, as many as its width holds line spacings (at least one), so the outer ones sit about half a
+ * spacing inside its edges; on each line the photo positions are centred the same way on the stretch of the line
+ * inside the gaps. A grid position is photographed when it lies in a gap: the photos' cells (a line spacing by a
+ * photo spacing around each) then tile the gaps, and inside them the overlaps are the chosen ones throughout. Gap
+ * points the cells leave to their neighbours (a thin gap between lines, a run's end, a tip) must still be seen by
+ * `minViews` new photos: where one is not, the free grid position nearest it is added. The photo positions are
+ * also tried shifted along the lines by quarters of a spacing; the shift needing the fewest photos is flown.
  */
 function blockLines(
+  polys: readonly XY[][][],
   points: readonly XY[],
-  fp: { acrossM: number; alongM: number },
   full: { acrossM: number; alongM: number },
   lineSpacing: number,
   photoSpacing: number,
-  cellM: number,
   minViews: number,
 ): Block {
   let best = { deg: 0, width: Infinity };
@@ -363,104 +346,135 @@ function blockLines(
   }
   const a = alongAxis(best.deg);
   const c = acrossAxis(best.deg);
-  const us = points.map((p) => p[0] * c[0] + p[1] * c[1]);
-  const vs = points.map((p) => p[0] * a[0] + p[1] * a[1]);
-  const [uLo, uHi] = extent(us);
-  const nLines = Math.max(1, Math.ceil((uHi - uLo + fp.acrossM) / lineSpacing));
-  const mid = (uLo + uHi) / 2;
-  const halfW = fp.acrossM / 2;
-  const halfH = fp.alongM / 2;
-  // Runs as (u, v) photo positions, line by line.
-  const uvLines: { u: number; runs: number[][] }[] = [];
-  for (let k = 0; k < nLines; k++) {
-    const u = mid + (k - (nLines - 1) / 2) * lineSpacing;
-    const spans: [number, number][] = [];
-    for (let i = 0; i < points.length; i++) {
-      if (Math.abs(us[i]! - u) <= halfW + cellM / 2) spans.push([vs[i]! - halfH, vs[i]! + halfH]);
-    }
-    if (spans.length === 0) continue;
-    spans.sort((p, q) => p[0] - q[0]);
-    const merged: [number, number][] = [];
-    for (const s of spans) {
-      const last = merged[merged.length - 1];
-      // Stretches closer than a photo spacing are one: the photos would be as many either way.
-      if (last && s[0] <= last[1] + photoSpacing) last[1] = Math.max(last[1], s[1]);
-      else merged.push([s[0], s[1]]);
-    }
-    const runs = merged.map(([v0, v1]) => {
-      const n = Math.max(1, Math.ceil((v1 - v0) / photoSpacing));
-      const centre = (v0 + v1) / 2;
-      return Array.from({ length: n }, (_, i) => centre + (i - (n - 1) / 2) * photoSpacing);
-    });
-    uvLines.push({ u, runs });
+  const toUV = (p: XY): XY => [p[0] * c[0] + p[1] * c[1], p[0] * a[0] + p[1] * a[1]];
+  const uvPolys = polys.map((poly) => poly.map((ring) => ring.map(toUV)));
+  const vuPolys = uvPolys.map((poly) => poly.map((ring) => ring.map(([u, v]): XY => [v, u])));
+  // Views are checked at the sample points and at the outline's corners (a tip may hold no sample).
+  const uv = [...points.map(toUV), ...uvPolys.flatMap((poly) => poly.flat())];
+  const [uLo, uHi] = extent(uvPolys.flatMap((poly) => poly[0]!.map((q) => q[0])));
+  const nLines = Math.max(1, Math.round((uHi - uLo) / lineSpacing));
+  const first = (uLo + uHi) / 2 - ((nLines - 1) / 2) * lineSpacing;
+  const spacing = { lineSpacing, photoSpacing, halfW: full.acrossM / 2, halfH: full.alongM / 2 };
+  let grid: GridLine[] | null = null;
+  for (const shift of ALONG_SHIFTS) {
+    const tried = photoGrid(vuPolys, uv, first, shift * photoSpacing, spacing, minViews);
+    if (!grid || photoCount(tried) < photoCount(grid)) grid = tried;
   }
-  pruneRedundant(uvLines, us, vs, full, minViews);
+
+  // Runs: the chosen positions of each line, split where positions are left out.
   const lines: { runs: XY[][] }[] = [];
-  let areaM2 = 0;
-  for (const { u, runs } of uvLines) {
-    const kept = runs.filter((r) => r.length > 0);
-    if (kept.length === 0) continue;
-    for (const r of kept) areaM2 += r.length * photoSpacing * lineSpacing;
-    lines.push({ runs: kept.map((r) => r.map((v): XY => [u * c[0] + v * a[0], u * c[1] + v * a[1]])) });
+  for (const { u, v0, chosen } of grid!) {
+    const js = [...chosen].sort((p, q) => p - q);
+    const runs: XY[][] = [];
+    for (const [n, j] of js.entries()) {
+      const v = v0 + j * photoSpacing;
+      const point: XY = [u * c[0] + v * a[0], u * c[1] + v * a[1]];
+      if (n > 0 && j === js[n - 1]! + 1) runs[runs.length - 1]!.push(point);
+      else runs.push([point]);
+    }
+    if (runs.length > 0) lines.push({ runs });
   }
-  return { lines, bearingDeg: best.deg, runs: lines.flatMap((l) => l.runs), areaM2 };
+  return { lines, bearingDeg: best.deg, runs: lines.flatMap((l) => l.runs) };
 }
 
 /**
- * Drops planned photos no gap point needs: whole lines from the outside in, then photos from the ends of each run,
- * as long as every gap point a dropped photo sees is still seen by `minViews` of the photos left (a point seen by
- * fewer from the start is never made worse). Photos are dropped only at the block's edges, so lines stay straight
- * and runs unbroken.
+ * Shifts of the photo positions along the lines tried, in photo spacings (centred first: kept on a tie). The lines
+ * are not shifted across: a shift there can put the outer lines just outside a gap and fly it with a line less,
+ * which the views alone would not notice (a footprint spans more line spacings than photo spacings).
  */
-function pruneRedundant(lines: { u: number; runs: number[][] }[], us: readonly number[], vs: readonly number[], full: { acrossM: number; alongM: number }, minViews: number): void {
-  if (minViews <= 0) return;
-  const halfW = full.acrossM / 2;
-  const halfH = full.alongM / 2;
-  const views = new Int32Array(us.length);
-  const seenBy = (u: number, v: number): number[] => {
-    const out: number[] = [];
-    for (let i = 0; i < us.length; i++) if (Math.abs(us[i]! - u) <= halfW && Math.abs(vs[i]! - v) <= halfH) out.push(i);
-    return out;
-  };
-  const sees = lines.map((l) => l.runs.map((r) => r.map((v) => seenBy(l.u, v))));
-  for (const line of sees) for (const run of line) for (const photo of run) for (const i of photo) views[i]!++;
-  const tryDrop = (photos: number[][]): boolean => {
-    for (const photo of photos) for (const i of photo) views[i]!--;
-    let ok = true;
-    for (const photo of photos) for (const i of photo) if (views[i]! < minViews) ok = false;
-    if (!ok) for (const photo of photos) for (const i of photo) views[i]!++;
-    return ok;
-  };
-  // Whole lines, outermost first, alternating sides.
-  let [lo, hi] = [0, lines.length - 1];
-  while (lo < hi) {
-    let dropped = false;
-    for (const k of [lo, hi]) {
-      if (tryDrop(sees[k]!.flat())) {
-        lines[k]!.runs = [];
-        sees[k] = [];
-        dropped = true;
-        if (k === lo) lo++;
-        else hi--;
-        break;
-      }
-    }
-    if (!dropped) break;
+const ALONG_SHIFTS = [0, 0.25, 0.5, -0.25];
+
+const photoCount = (grid: readonly GridLine[]) => grid.reduce((n, l) => n + l.chosen.size, 0);
+
+/**
+ * The grid with its line `k` at u = first + k x line spacing (the gaps given as (v, u) rings), each line's photo
+ * positions centred on its stretch in the gaps (or, for a line no gap crosses, on the points beside it) and shifted
+ * by `alongShift`: the positions in the gaps, then those the views of the points `uv` need. Lines in order across.
+ */
+function photoGrid(
+  vuPolys: readonly XY[][][],
+  uv: readonly XY[],
+  first: number,
+  alongShift: number,
+  { lineSpacing, photoSpacing, halfW, halfH }: { lineSpacing: number; photoSpacing: number; halfW: number; halfH: number },
+  minViews: number,
+): GridLine[] {
+  const lineOf = (u: number) => Math.round((u - first) / lineSpacing);
+  // Points by the line whose strip (half a line spacing either side) holds them.
+  const bands = new Map<number, number[]>();
+  for (const [i, [u]] of uv.entries()) {
+    const k = lineOf(u);
+    const band = bands.get(k);
+    if (band) band.push(i);
+    else bands.set(k, [i]);
   }
-  // Then photos from both ends of every run.
-  for (const [k, line] of lines.entries()) {
-    for (const [j, run] of line.runs.entries()) {
-      const photoSees = sees[k]![j]!;
-      while (run.length > 1 && tryDrop([photoSees[0]!])) {
-        run.shift();
-        photoSees.shift();
+  const grid = new Map<number, GridLine>();
+  for (const [k, band] of bands) {
+    const u = first + k * lineSpacing;
+    const stretches = inside(vuPolys, u);
+    const [v0, v1] = stretches.length > 0 ? [stretches[0]![0], stretches[stretches.length - 1]![1]] : extent(band.map((i) => uv[i]![1]));
+    const n = Math.max(1, Math.round((v1 - v0) / photoSpacing));
+    const line: GridLine = { u, v0: (v0 + v1) / 2 - ((n - 1) / 2 - alongShift) * photoSpacing, chosen: new Set() };
+    for (const [s0, s1] of stretches) {
+      for (let j = Math.ceil((s0 - line.v0) / photoSpacing); line.v0 + j * photoSpacing <= s1; j++) line.chosen.add(j);
+    }
+    grid.set(k, line);
+  }
+
+  // New views of every point; a point short of minViews gets the nearest free grid position that sees it.
+  const views = new Int32Array(uv.length);
+  const reachLines = Math.ceil(halfW / lineSpacing) + 1;
+  const see = (k: number, j: number) => {
+    const line = grid.get(k)!;
+    const v = line.v0 + j * photoSpacing;
+    for (let b = k - reachLines; b <= k + reachLines; b++) {
+      for (const i of bands.get(b) ?? []) if (Math.abs(uv[i]![0] - line.u) <= halfW && Math.abs(uv[i]![1] - v) <= halfH) views[i]!++;
+    }
+  };
+  for (const [k, line] of grid) for (const j of line.chosen) see(k, j);
+  for (const [i, [u, v]] of uv.entries()) {
+    while (views[i]! < minViews) {
+      let pick: { k: number; j: number; d: number } | null = null;
+      // Lines already flown first, nearest first: extending a run beats a lone photo on a line of its own (a turn more).
+      const own = lineOf(u);
+      const near = [own, own - 1, own + 1].sort((p, q) => Number(!grid.get(p)?.chosen.size) - Number(!grid.get(q)?.chosen.size) || Math.abs(p - own) - Math.abs(q - own));
+      for (const k of near) {
+        const line = grid.get(k);
+        if (!line || Math.abs(line.u - u) > halfW || (pick && k !== pick.k)) continue;
+        const jc = Math.round((v - line.v0) / photoSpacing);
+        for (let j = jc - 2; j <= jc + 2; j++) {
+          const dv = line.v0 + j * photoSpacing - v;
+          if (line.chosen.has(j) || Math.abs(dv) > halfH) continue;
+          const d = ((line.u - u) / lineSpacing) ** 2 + (dv / photoSpacing) ** 2;
+          if (!pick || d < pick.d) pick = { k, j, d };
+        }
       }
-      while (run.length > 1 && tryDrop([photoSees[photoSees.length - 1]!])) {
-        run.pop();
-        photoSees.pop();
-      }
+      if (!pick) break;
+      grid.get(pick.k)!.chosen.add(pick.j);
+      see(pick.k, pick.j);
     }
   }
+  return [...grid.entries()].sort((p, q) => p[0] - q[0]).map(([, line]) => line);
+}
+
+/**
+ * Stretches (v0, v1) of the line at `u` inside the polygons, merged, in order. The polygons are given as (v, u), so
+ * the line is a scanline of raster's `crossings` (even-odd within each polygon: holes out).
+ */
+function inside(vuPolys: readonly XY[][][], u: number): [number, number][] {
+  const out: [number, number][] = [];
+  for (const poly of vuPolys) {
+    const vs = crossings(poly, u);
+    for (let i = 0; i + 1 < vs.length; i += 2) out.push([vs[i]!, vs[i + 1]!]);
+  }
+  out.sort((p, q) => p[0] - q[0]);
+  const merged: [number, number][] = [];
+  for (const s of out) {
+    const last = merged[merged.length - 1];
+    if (last && s[0] <= last[1]) last[1] = Math.max(last[1], s[1]);
+    else merged.push([s[0], s[1]]);
+  }
+  return merged;
 }
 
 /** Unit vector along a bearing (degrees clockwise from north), and the one 90 degrees clockwise from it. */

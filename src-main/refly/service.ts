@@ -32,10 +32,6 @@ export interface ReflyOptions {
   heightM?: number;
   /** Plan these areas instead of the coverage gaps. */
   areas?: Feature<Polygon, ReflyGap>[];
-  /** How far past the gaps camera positions go, in half footprints (planRefly's reach); default the least that works. */
-  reach?: number;
-  /** New photos each gap point keeps when edge photos are dropped (planRefly's minViews); 0 keeps them all. */
-  minViews?: number;
   /**
    * Plan the planned photo points of the task's flight plan that no accepted photo was taken near, instead of the
    * gaps: `true` for the plan imported with the task, or a plan read for this run.
@@ -137,8 +133,6 @@ export function planTaskRefly(project: Project, taskId: string, opts: ReflyOptio
     frontOverlap: opts.frontOverlap,
     sideOverlap: opts.sideOverlap,
     start,
-    reach: opts.reach,
-    minViews: opts.minViews,
   });
   return { ...terrainFollowing(plan), taskId, camera, heightSource: height.source };
 }

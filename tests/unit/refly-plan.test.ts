@@ -10,7 +10,7 @@ import { localFrame } from '../../src-main/geo/local-frame.ts';
 import { exportPlan, formatFromFileName, MAX_WAYPOINTS_PER_FILE, WPML_NS } from '../../src-main/refly/export.ts';
 import { compareWithPhotos, parseFlightPlan, readFlightPlan, resolvePlan } from '../../src-main/refly/flight-plan.ts';
 import { planUnflown } from '../../src-main/refly/from-plan.ts';
-import { idealPhotoCount, interiorViews, minimumReach, planRefly, type ReflyGap, type ReflyPlan } from '../../src-main/refly/plan.ts';
+import { idealPhotoCount, planRefly, type ReflyGap, type ReflyPlan } from '../../src-main/refly/plan.ts';
 import { SURVEY_ORIGIN, pose } from '../support/geo-lawnmower.ts';
 
 /** The synthetic survey camera: 24 mm equivalent, 6000 x 4000, so 150 m across by 100 m along from 100 m. */
@@ -40,8 +40,9 @@ function coverageOf(plan: ReflyPlan, area: Polygon) {
 }
 
 describe('re-fly planner', () => {
-  it('covers a gap with lines along its long axis, spaced for 75/70 overlap, each gap point seen by many photos', () => {
-    const g = gap(0, 0, 60, 300, 30);
+  it('lays the 75/70 grid over a gap along its long axis, only where it serves the bare gap, each gap point seen by 3+ new photos', () => {
+    // 135 m = 3 line spacings wide, 300 m = 12 photo spacings long, turned 30 degrees.
+    const g = gap(0, 0, 135, 300, 30);
     const plan = planRefly({ gaps: [g], heightM: 100, camera: CAMERA });
     expect(plan.footprint.acrossM).toBeCloseTo(150, 6);
     expect(plan.footprint.alongM).toBeCloseTo(100, 6);
@@ -50,27 +51,59 @@ describe('re-fly planner', () => {
     // Lines run along the 30-degree long side, one way then back.
     expect(new Set(plan.lines.map((l) => l.yawDeg))).toEqual(new Set([30, -150]));
     expect(plan.lines.map((l) => l.yawDeg).slice(0, 2)).not.toEqual([plan.lines[0]!.yawDeg, plan.lines[0]!.yawDeg]);
-    // Grown by 0.6 of half a footprint each way (the least reach giving every gap point 3 new views at 75/70):
-    // (60 + 0.6 x 150) across / 45 -> 4 lines; grown by a whole footprint (reach 1): (60 + 150) / 45 -> 5.
-    expect(plan.reach).toBeCloseTo(0.6, 9);
-    expect(minimumReach(0.75, 0.7)).toBeCloseTo(0.6, 9);
-    expect(minimumReach(0.8, 0.6)).toBeCloseTo(0.6, 9); // 1 line x 3 photos
-    expect(minimumReach(0.5, 0.5)).toBe(1);
-    expect(plan.lines).toHaveLength(4);
-    expect(planRefly({ gaps: [g], heightM: 100, camera: CAMERA, reach: 1, minViews: 0 }).lines).toHaveLength(5);
-    // From a whole footprint, the edge lines no gap point needs at these overlaps (12 views) are dropped.
-    const pruned = planRefly({ gaps: [g], heightM: 100, camera: CAMERA, reach: 1 });
-    expect(pruned.lines.length).toBeLessThan(5);
-    expect(coverageOf(pruned, g.geometry).overlap5Pct).toBe(100);
-    expect(interiorViews(0.75, 0.7)).toBe(12);
+    // Three lines, half a spacing inside the gap's edges (lines on the edges would be four), photos a spacing apart.
+    const across = (lon: number, lat: number) => {
+      const [x, y] = frame.toXY(lon, lat);
+      const r = (30 * Math.PI) / 180;
+      return [x * Math.cos(r) - y * Math.sin(r), x * Math.sin(r) + y * Math.cos(r)] as const;
+    };
+    expect(plan.lines).toHaveLength(3);
+    expect(plan.lines.map((l) => across(...l.coordinates[0])[0]).sort((p, q) => p - q)).toEqual([expect.closeTo(-45, 3), expect.closeTo(0, 3), expect.closeTo(45, 3)]);
+    for (const [i, line] of plan.lines.entries()) {
+      const along = plan.photos.filter((p) => p.line === i).map((p) => across(p.lon, p.lat)[1]);
+      for (let k = 1; k < along.length; k++) expect(Math.abs(along[k]! - along[k - 1]!)).toBeCloseTo(25, 3);
+      expect(along).toHaveLength(line.photoCount);
+      // Every photo of the grid stands in the gap, but for the ones the ends need to be seen 3 times.
+      expect(along.filter((v) => Math.abs(v) > 150).length).toBeLessThanOrEqual(2);
+    }
+    // Not wasteful: within 1.3x of the photos the bare gap needs at these overlaps, and not sparser than them.
+    const ratio = plan.photos.length / idealPhotoCount(plan.gapAreaM2, plan);
+    expect(ratio).toBeLessThanOrEqual(1.3);
+    expect(ratio).toBeGreaterThanOrEqual(1);
     const c = coverageOf(plan, g.geometry);
     expect(c.coveragePct).toBe(100);
-    expect(c.overlap5Pct).toBe(100);
-    // Not wasteful: within 1.3x of the photos the grown area needs at these overlaps.
-    expect(plan.photos.length / idealPhotoCount(plan.plannedAreaM2, plan)).toBeLessThan(1.3);
+    expect(c.overlap3Pct).toBe(100);
+    // Tied into the ground around it: the new photos reach half a footprint less half a spacing past every edge
+    // (52.5 m across, 37.5 m along).
+    expect(coverageOf(plan, gap(0, 0, 135 + 2 * 50, 300 + 2 * 35, 30).geometry).coveragePct).toBe(100);
+    expect(coverageOf(plan, gap(0, 0, 135 + 2 * 60, 300, 30).geometry).coveragePct).toBeLessThan(100);
   });
 
-  it('joins gaps whose grown areas touch, flies far ones as separate blocks, nearest first from take-off', () => {
+  it('flies a gap thinner than a line spacing with one line down its middle, as dense as one line can be', () => {
+    const g = gap(0, 0, 7.5, 600, 0);
+    const plan = planRefly({ gaps: [g], heightM: 100, camera: CAMERA });
+    expect(plan.lines).toHaveLength(1);
+    for (const p of plan.photos) expect(Math.abs(frame.toXY(p.lon, p.lat)[0])).toBeLessThan(0.01);
+    // The floor: a photo every photo spacing over the gap's length, line spacing / gap width (6x) the ideal.
+    const floor = plan.lineSpacingM / 7.5;
+    const ratio = plan.photos.length / idealPhotoCount(plan.gapAreaM2, plan);
+    expect(ratio).toBeGreaterThanOrEqual(floor);
+    expect(ratio).toBeLessThanOrEqual(1.3 * floor);
+    expect(coverageOf(plan, g.geometry).overlap3Pct).toBe(100);
+  });
+
+  it('keeps every point of a non-convex gap seen by 3+ new photos, tips and inner corner included', () => {
+    // An L: 200 x 60 along the bottom, 60 x 200 up the left side.
+    const ring = [[0, 0], [200, 0], [200, 60], [60, 60], [60, 200], [0, 200], [0, 0]].map(([x, y]) => frame.toLonLat(x! - 100, y! - 100));
+    const l: Feature<Polygon, ReflyGap> = { type: 'Feature', properties: { kind: 'unphotographed', areaM2: 200 * 60 + 60 * 140 }, geometry: { type: 'Polygon', coordinates: [ring] } };
+    const plan = planRefly({ gaps: [l], heightM: 100, camera: CAMERA });
+    const c = coverageOf(plan, l.geometry);
+    expect(c.coveragePct).toBe(100);
+    expect(c.overlap3Pct).toBe(100);
+    expect(plan.photos.length / idealPhotoCount(plan.gapAreaM2, plan)).toBeLessThanOrEqual(1.3);
+  });
+
+  it('joins gaps whose new photos would overlap, flies far ones as separate blocks, nearest first from take-off', () => {
     const near = [gap(0, 0, 40, 80), gap(90, 0, 40, 80)];
     const far = gap(2000, 0, 40, 80);
     const plan = planRefly({ gaps: [...near, far], heightM: 100, camera: CAMERA, start: frame.toLonLat(2100, 0) });
@@ -94,7 +127,10 @@ describe('re-fly planner', () => {
     const plan = planRefly({ gaps: [ring], heightM: 100, camera: CAMERA, frontOverlap: 0.8, sideOverlap: 0.6 });
     expect(plan.lineSpacingM).toBeCloseTo(60, 6);
     expect(plan.photoSpacingM).toBeCloseTo(20, 6);
-    expect(coverageOf(plan, ring.geometry).overlap5Pct).toBe(100);
+    const c = coverageOf(plan, ring.geometry);
+    expect(c.coveragePct).toBe(100);
+    expect(c.overlap3Pct).toBe(100);
+    expect(plan.photos.length / idealPhotoCount(plan.gapAreaM2, plan)).toBeLessThanOrEqual(1.3);
   });
 });
 
