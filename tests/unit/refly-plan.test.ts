@@ -103,6 +103,24 @@ describe('re-fly planner', () => {
     expect(plan.photos.length / idealPhotoCount(plan.gapAreaM2, plan)).toBeLessThanOrEqual(1.3);
   });
 
+  it('sees a thin gap that falls between the lines of the gap it is flown with 3+ times, where no line crosses it', () => {
+    // The block's grid (4 lines over x -67.5..115, at -43.75 + k x 45) has no line across the sliver at x 110-115,
+    // 42.5 m from the big gap (one block), which runs 150 m past both its ends, where the big gap's photos do not see it.
+    const big = gap(0, 0, 135, 300);
+    const sliver = gap(112.5, 0, 5, 600);
+    const plan = planRefly({ gaps: [big, sliver], heightM: 100, camera: CAMERA });
+    expect(plan.blocks).toBe(1);
+    const c = coverageOf(plan, sliver.geometry);
+    expect(c.coveragePct).toBe(100);
+    expect(c.overlap3Pct).toBe(100);
+    // The sliver's photos stand on the grid's lines beside it, none on the sliver.
+    const xs = plan.photos.map((p) => frame.toXY(p.lon, p.lat)[0]);
+    for (const x of xs) expect(Math.abs(((x + 43.75) / 45) - Math.round((x + 43.75) / 45))).toBeLessThan(0.01);
+    expect(xs.some((x) => x > 110)).toBe(true);
+    expect(xs.some((x) => x > 105 && x < 120)).toBe(false);
+    expect(coverageOf(plan, big.geometry).overlap3Pct).toBe(100);
+  });
+
   it('joins gaps whose new photos would overlap, flies far ones as separate blocks, nearest first from take-off', () => {
     const near = [gap(0, 0, 40, 80), gap(90, 0, 40, 80)];
     const far = gap(2000, 0, 40, 80);
