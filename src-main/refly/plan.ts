@@ -7,8 +7,9 @@
  * when it lies in a gap. Inside the gaps the overlaps are the chosen ones throughout; each photo's footprint reaches
  * half a footprint less half a spacing (0.35 of a footprint across, 0.375 along at 75/70) past the gap's edge into
  * the ground photographed before, which is how the new photos tie into the old ones. Every gap point is seen by at
- * least `MIN_NEW_VIEWS` new photos: where the grid positions in the gaps leave one short (a gap thinner than a line
- * spacing between two lines, a tip), the free grid position nearest it is added. A gap narrower than a line spacing
+ * least `MIN_NEW_VIEWS` new photos (one fewer on `thin_overlap` ground, which a photo saw already): where the grid
+ * positions in the gaps leave one short (a gap thinner than a line spacing between two lines, a tip, a run's end),
+ * the free grid position nearest it is added. A gap narrower than a line spacing
  * gets one line down its middle. Gaps close together are flown as one block with one grid; blocks are visited in the
  * order that keeps the transit short (nearest next block, entered at its nearest corner, from the take-off point).
  *
@@ -163,7 +164,9 @@ export function planRefly(input: PlanInput): ReflyPlan {
 
   const blocks = clusters.map((members) => {
     const polys = members.map((i) => rings[i]!);
-    return blockLines(polys, sample(polys, cellM), fp, lineSpacingM, photoSpacingM, MIN_NEW_VIEWS);
+    // Ground seen too thinly is seen by at least one photo already: one new view fewer gets it to the minimum.
+    const needs = members.map((i) => (gaps[i]!.properties.kind === 'thin_overlap' ? MIN_NEW_VIEWS - 1 : MIN_NEW_VIEWS));
+    return blockLines(polys, needs, sample(polys, cellM), fp, lineSpacingM, photoSpacingM);
   });
   const order = orderBlocks(blocks, start);
   const planned = order.map((o) => o.runs);
@@ -269,8 +272,8 @@ function pointSegment(p: XY, a: XY, b: XY): number {
   return Math.hypot(p[0] - a[0] - t * dx, p[1] - a[1] - t * dy);
 }
 
-/** Centres of the raster cells inside the polygons (holes excluded). */
-function sample(polys: readonly XY[][][], cellM: number): XY[] {
+/** Centres of the raster cells inside each polygon (holes excluded). */
+function sample(polys: readonly XY[][][], cellM: number): XY[][] {
   let [x0, y0, x1, y1] = [Infinity, Infinity, -Infinity, -Infinity];
   for (const poly of polys) {
     for (const [x, y] of poly[0]!) {
@@ -281,15 +284,14 @@ function sample(polys: readonly XY[][][], cellM: number): XY[] {
     }
   }
   const grid = gridOver(x0, y0, x1, y1, cellM);
-  const points: XY[] = [];
-  for (const poly of polys) {
+  return polys.map((poly) => {
+    const points: XY[] = [];
     scanFill(grid, poly, (r, c0, c1) => {
       for (let c = c0; c <= c1; c++) points.push([grid.x0 + (c + 0.5) * cellM, grid.y0 + (r + 0.5) * cellM]);
     });
-  }
-  // A gap thinner than a cell still needs its line: fall back to its outline's vertices.
-  if (points.length === 0) for (const poly of polys) points.push(...poly[0]!);
-  return points;
+    // A gap thinner than a cell still needs its line: fall back to its outline's vertices.
+    return points.length > 0 ? points : poly[0]!;
+  });
 }
 
 interface Run {
@@ -321,17 +323,19 @@ interface GridLine {
  * inside the gaps. A grid position is photographed when it lies in a gap: the photos' cells (a line spacing by a
  * photo spacing around each) then tile the gaps, and inside them the overlaps are the chosen ones throughout. Gap
  * points the cells leave to their neighbours (a thin gap between lines, a run's end, a tip) must still be seen by
- * `minViews` new photos: where one is not, the free grid position nearest it is added. The photo positions are
- * also tried shifted along the lines by quarters of a spacing; the shift needing the fewest photos is flown.
+ * their polygon's `needs` new photos: where one is not, the free grid position nearest it is added. The photo
+ * positions are also tried shifted along the lines by quarters of a spacing; the shift needing the fewest photos is
+ * flown.
  */
 function blockLines(
   polys: readonly XY[][][],
-  points: readonly XY[],
+  needs: readonly number[],
+  samples: readonly XY[][],
   full: { acrossM: number; alongM: number },
   lineSpacing: number,
   photoSpacing: number,
-  minViews: number,
 ): Block {
+  const points = samples.flat();
   let best = { deg: 0, width: Infinity };
   for (let deg = 0; deg < 180; deg += ANGLE_STEP_DEG) {
     const c = acrossAxis(deg);
@@ -349,15 +353,18 @@ function blockLines(
   const toUV = (p: XY): XY => [p[0] * c[0] + p[1] * c[1], p[0] * a[0] + p[1] * a[1]];
   const uvPolys = polys.map((poly) => poly.map((ring) => ring.map(toUV)));
   const vuPolys = uvPolys.map((poly) => poly.map((ring) => ring.map(([u, v]): XY => [v, u])));
-  // Views are checked at the sample points and at the outline's corners (a tip may hold no sample).
-  const uv = [...points.map(toUV), ...uvPolys.flatMap((poly) => poly.flat())];
+  // Views are checked at the sample points and at the outline's corners (a tip may hold no sample), each point
+  // needing its gap's new views.
+  const checks = polys.flatMap((poly, g) => [...samples[g]!, ...poly.flat()].map((p) => ({ uv: toUV(p), need: needs[g]! })));
+  const uv = checks.map((c) => c.uv);
+  const need = checks.map((c) => c.need);
   const [uLo, uHi] = extent(uvPolys.flatMap((poly) => poly[0]!.map((q) => q[0])));
   const nLines = Math.max(1, Math.round((uHi - uLo) / lineSpacing));
   const first = (uLo + uHi) / 2 - ((nLines - 1) / 2) * lineSpacing;
   const spacing = { lineSpacing, photoSpacing, halfW: full.acrossM / 2, halfH: full.alongM / 2 };
   let grid: GridLine[] | null = null;
   for (const shift of ALONG_SHIFTS) {
-    const tried = photoGrid(vuPolys, uv, first, shift * photoSpacing, spacing, minViews);
+    const tried = photoGrid(vuPolys, uv, need, first, shift * photoSpacing, spacing);
     if (!grid || photoCount(tried) < photoCount(grid)) grid = tried;
   }
 
@@ -394,10 +401,10 @@ const photoCount = (grid: readonly GridLine[]) => grid.reduce((n, l) => n + l.ch
 function photoGrid(
   vuPolys: readonly XY[][][],
   uv: readonly XY[],
+  need: readonly number[],
   first: number,
   alongShift: number,
   { lineSpacing, photoSpacing, halfW, halfH }: { lineSpacing: number; photoSpacing: number; halfW: number; halfH: number },
-  minViews: number,
 ): GridLine[] {
   const lineOf = (u: number) => Math.round((u - first) / lineSpacing);
   // Points by the line whose strip (half a line spacing either side) holds them.
@@ -421,7 +428,7 @@ function photoGrid(
     grid.set(k, line);
   }
 
-  // New views of every point; a point short of minViews gets the nearest free grid position that sees it.
+  // New views of every point; a point short of its need gets the nearest free grid position that sees it.
   const views = new Int32Array(uv.length);
   const reachLines = Math.ceil(halfW / lineSpacing) + 1;
   const see = (k: number, j: number) => {
@@ -433,7 +440,7 @@ function photoGrid(
   };
   for (const [k, line] of grid) for (const j of line.chosen) see(k, j);
   for (const [i, [u, v]] of uv.entries()) {
-    while (views[i]! < minViews) {
+    while (views[i]! < need[i]!) {
       let pick: { k: number; j: number; d: number } | null = null;
       // Lines already flown first, nearest first: extending a run beats a lone photo on a line of its own (a turn more).
       const own = lineOf(u);

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { analyseCoverage } from '../../src-main/geo/coverage.ts';
+import { analyseCoverage, type CoveragePhoto } from '../../src-main/geo/coverage.ts';
 import { computeFootprint } from '../../src-main/geo/footprint.ts';
 import { localFrame } from '../../src-main/geo/local-frame.ts';
 import { exportPlan, formatFromFileName, MAX_WAYPOINTS_PER_FILE, WPML_NS } from '../../src-main/refly/export.ts';
@@ -29,14 +29,14 @@ function gap(cx: number, cy: number, w: number, h: number, deg = 0, kind: ReflyG
   return { type: 'Feature', properties: { kind, areaM2: w * h }, geometry: { type: 'Polygon', coordinates: [corners] } };
 }
 
-/** Coverage of the gap polygon by the plan's photos, as the coverage step would see them once flown. */
-function coverageOf(plan: ReflyPlan, area: Polygon) {
+/** Coverage of the gap polygon by the plan's photos (and `before`), as the coverage step would see them once flown. */
+function coverageOf(plan: ReflyPlan, area: Polygon, before: CoveragePhoto[] = []) {
   const photos = plan.photos.map((p) => {
     const r = computeFootprint({ ...pose(p.lon, p.lat, p.yawDeg), relAlt: p.heightM });
     if (!r.ok) throw new Error(r.message);
     return { lon: p.lon, lat: p.lat, footprint: r.footprint.polygon, gsdCm: r.footprint.gsdCm };
   });
-  return analyseCoverage(area, photos, { cellM: 1 }).coverage;
+  return analyseCoverage(area, [...before, ...photos], { cellM: 1 }).coverage;
 }
 
 describe('re-fly planner', () => {
@@ -90,6 +90,19 @@ describe('re-fly planner', () => {
     expect(ratio).toBeGreaterThanOrEqual(floor);
     expect(ratio).toBeLessThanOrEqual(1.3 * floor);
     expect(coverageOf(plan, g.geometry).overlap3Pct).toBe(100);
+  });
+
+  it('asks one new view fewer of thinly seen ground, which a photo saw already', () => {
+    const strip = (kind: ReflyGap['kind']) => gap(0, 0, 7.5, 600, 0, kind);
+    const unphotographed = planRefly({ gaps: [strip('unphotographed')], heightM: 100, camera: CAMERA });
+    const thin = planRefly({ gaps: [strip('thin_overlap')], heightM: 100, camera: CAMERA });
+    expect(thin.photos.length).toBeLessThan(unphotographed.photos.length);
+    // With the one photo that saw it before, every point is seen 3 times; the new ones alone leave its ends at 2.
+    const g = strip('thin_overlap').geometry;
+    const seenBefore: CoveragePhoto = { lon: SURVEY_ORIGIN.lon, lat: SURVEY_ORIGIN.lat, footprint: g, gsdCm: 3 };
+    expect(coverageOf(thin, g, [seenBefore]).overlap3Pct).toBe(100);
+    expect(coverageOf(thin, g).overlap3Pct).toBeLessThan(100);
+    expect(coverageOf(unphotographed, g).overlap3Pct).toBe(100);
   });
 
   it('keeps every point of a non-convex gap seen by 3+ new photos, tips and inner corner included', () => {
