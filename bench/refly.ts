@@ -185,8 +185,8 @@ try {
   rmTemp(dir);
 }
 console.log(
-  `\nworst photos / ideal for the bare gap area against its goal (${LIMIT}x, or ${LIMIT}x the geometric floor where that is higher): ` +
-    `${worstGoal.toFixed(2)} (${worstGoal <= 1 ? 'within' : 'OVER'})`,
+  `\nworst photos / ideal for the bare gap area as a share of its goal (${LIMIT}x, or ${LIMIT}x the geometric floor where that is higher): ` +
+    `${worstGoal.toFixed(2)} (${worstGoal <= 1 ? 'within the goal' : 'OVER the goal'})`,
 );
 console.log(`lowest coverage after the simulated flight: ${lowestCoverage.toFixed(1)} % (${lowestCoverage >= 97 ? 'at least' : 'UNDER'} 97 %)`);
 process.exitCode = worstGoal <= 1 && lowestCoverage >= 97 ? 0 : 1;
