@@ -10,7 +10,7 @@
   "targets": [
     {
       "target_name": "postflight_quality",
-      "sources": ["src/addon.cc", "src/kernels.cc", "src/jpeg_measure.cc", "src/md5.cc"],
+      "sources": ["src/addon.cc", "src/kernels.cc", "src/jpeg_measure.cc", "src/md5.cc", "src/thumbnail.cc"],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NODE_ADDON_API_DISABLE_CPP_EXCEPTIONS"],
       "cflags_cc": ["-O3", "-std=c++17", "-fno-exceptions"],
@@ -48,7 +48,12 @@
       "conditions": [
         ["jpeg_dir!=''", {
           "sources": [
-            "<(jpeg_dir)/jaricom.c", "<(jpeg_dir)/jcomapi.c", "<(jpeg_dir)/jdapimin.c", "<(jpeg_dir)/jdapistd.c",
+            "<(jpeg_dir)/jaricom.c", "<(jpeg_dir)/jcomapi.c",
+            "<(jpeg_dir)/jcapimin.c", "<(jpeg_dir)/jcapistd.c", "<(jpeg_dir)/jccoefct.c", "<(jpeg_dir)/jccolor.c",
+            "<(jpeg_dir)/jcdctmgr.c", "<(jpeg_dir)/jchuff.c", "<(jpeg_dir)/jcinit.c", "<(jpeg_dir)/jcmainct.c",
+            "<(jpeg_dir)/jcmarker.c", "<(jpeg_dir)/jcmaster.c", "<(jpeg_dir)/jcparam.c", "<(jpeg_dir)/jcphuff.c",
+            "<(jpeg_dir)/jcprepct.c", "<(jpeg_dir)/jcsample.c", "<(jpeg_dir)/jdatadst.c", "<(jpeg_dir)/jfdctflt.c",
+            "<(jpeg_dir)/jfdctfst.c", "<(jpeg_dir)/jfdctint.c", "<(jpeg_dir)/jdapimin.c", "<(jpeg_dir)/jdapistd.c",
             "<(jpeg_dir)/jdarith.c", "<(jpeg_dir)/jdatasrc.c", "<(jpeg_dir)/jdcoefct.c", "<(jpeg_dir)/jdcolor.c",
             "<(jpeg_dir)/jddctmgr.c", "<(jpeg_dir)/jdhuff.c", "<(jpeg_dir)/jdinput.c", "<(jpeg_dir)/jdmainct.c",
             "<(jpeg_dir)/jdmarker.c", "<(jpeg_dir)/jdmaster.c", "<(jpeg_dir)/jdmerge.c", "<(jpeg_dir)/jdphuff.c",

@@ -115,12 +115,12 @@ Napi::Value KernelSumsAsync(const Napi::CallbackInfo& info) {
 
 class MeasureWorker : public BufferWorker {
  public:
-  MeasureWorker(Napi::Env env, Napi::Uint8Array jpeg, int width, int height, int colourStep)
+  MeasureWorker(Napi::Env env, Napi::Uint8Array jpeg, int width, int height, int colourStep, ThumbnailRequest thumb)
       : BufferWorker(env), size_(jpeg.ByteLength()), jpeg_(Hold(jpeg)), width_(width), height_(height),
-        colourStep_(colourStep), result_(new JpegMeasure()) {}
+        colourStep_(colourStep), thumb_(thumb), result_(new JpegMeasure()) {}
   void Execute() override {
     std::string error;
-    if (!MeasureJpeg(jpeg_, size_, width_, height_, colourStep_, result_.get(), &error)) SetError(error);
+    if (!MeasureJpeg(jpeg_, size_, width_, height_, colourStep_, thumb_, result_.get(), &error)) SetError(error);
   }
   void OnOK() override {
     Napi::Env env = Env();
@@ -138,10 +138,18 @@ class MeasureWorker : public BufferWorker {
     o.Set("colour", colour);
     o.Set("previewWidth", Napi::Number::New(env, result_->previewWidth));
     o.Set("previewHeight", Napi::Number::New(env, result_->previewHeight));
-    // The preview moves into the Buffer (copied only where external memory is not allowed, as in Electron).
-    uint8_t* pixels = result_->preview.release();
-    o.Set("preview", Napi::Buffer<uint8_t>::NewOrCopy(env, pixels, result_->previewBytes,
-                                                      [](Napi::Env, uint8_t* p) { delete[] p; }));
+    // The preview or the thumbnail moves into a Buffer (copied only where external memory is not allowed, as in
+    // Electron).
+    if (result_->thumbnail) {
+      uint8_t* jpeg = result_->thumbnail.release();
+      o.Set("thumbnail", Napi::Buffer<uint8_t>::NewOrCopy(env, jpeg, result_->thumbnailBytes, [](Napi::Env, uint8_t* p) { free(p); }));
+      o.Set("thumbnailWidth", Napi::Number::New(env, thumb_.width));
+      o.Set("thumbnailHeight", Napi::Number::New(env, thumb_.height));
+    } else {
+      uint8_t* pixels = result_->preview.release();
+      o.Set("preview", Napi::Buffer<uint8_t>::NewOrCopy(env, pixels, result_->previewBytes,
+                                                        [](Napi::Env, uint8_t* p) { delete[] p; }));
+    }
     deferred_.Resolve(o);
   }
 
@@ -149,10 +157,13 @@ class MeasureWorker : public BufferWorker {
   size_t size_;
   const uint8_t* jpeg_;
   int width_, height_, colourStep_;
+  ThumbnailRequest thumb_;
   std::unique_ptr<JpegMeasure> result_;
 };
 
-// measureJpeg(jpeg, width, height, colourStep): Promise<{ sums, colour, preview, previewWidth, previewHeight }>
+// measureJpeg(jpeg, width, height, colourStep, thumbWidth?, thumbHeight?, thumbQuality?): Promise<{ sums, colour,
+// previewWidth, previewHeight, and preview (RGB) or, with a thumbnail size, thumbnail (JPEG bytes) }>. The thumbnail
+// is the preview scaled to that size (at most the preview's, at least a seventh of it) and encoded here.
 Napi::Value MeasureJpegAsync(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   std::string error;
@@ -161,7 +172,18 @@ Napi::Value MeasureJpegAsync(const Napi::CallbackInfo& info) {
   const int64_t h = info[2].As<Napi::Number>().Int64Value();
   const int64_t step = info[3].As<Napi::Number>().Int64Value();
   if (w <= 0 || h <= 0 || w > 65535 || h > 65535 || step < 1 || step > 256) return Reject(env, "image dimensions out of range");
-  auto* worker = new MeasureWorker(env, info[0].As<Napi::Uint8Array>(), static_cast<int>(w), static_cast<int>(h), static_cast<int>(step));
+  ThumbnailRequest thumb;
+  if (info.Length() > 5 && info[4].IsNumber() && info[5].IsNumber()) {
+    thumb.width = info[4].As<Napi::Number>().Int32Value();
+    thumb.height = info[5].As<Napi::Number>().Int32Value();
+    if (info.Length() > 6 && info[6].IsNumber()) thumb.quality = info[6].As<Napi::Number>().Int32Value();
+    const int64_t pw = (w + 7) / 8, ph = (h + 7) / 8;
+    if (thumb.width < 1 || thumb.height < 1 || thumb.width > pw || thumb.height > ph || pw > 7 * thumb.width || ph > 7 * thumb.height ||
+        thumb.quality < 1 || thumb.quality > 100) {
+      return Reject(env, "thumbnail size or quality out of range");
+    }
+  }
+  auto* worker = new MeasureWorker(env, info[0].As<Napi::Uint8Array>(), static_cast<int>(w), static_cast<int>(h), static_cast<int>(step), thumb);
   Napi::Promise p = worker->Promise();
   worker->Queue();
   return p;

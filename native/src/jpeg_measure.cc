@@ -1,5 +1,7 @@
 #include "jpeg_measure.h"
 
+#include "thumbnail.h"
+
 #ifdef PF_HAVE_LIBJPEG
 #include <csetjmp>
 #include <cstdio>
@@ -18,19 +20,12 @@ extern "C" {
 #include <jdct.h>
 }
 
+#include "jpeg_errors.h"
+
 namespace {
 
-struct ErrorManager {
-  jpeg_error_mgr pub;
-  jmp_buf jump;
-  char message[JMSG_LENGTH_MAX];
-};
-
-void OnError(j_common_ptr cinfo) {
-  ErrorManager* err = reinterpret_cast<ErrorManager*>(cinfo->err);
-  (*cinfo->err->format_message)(cinfo, err->message);
-  longjmp(err->jump, 1);
-}
+using ErrorManager = JpegErrors;
+constexpr auto OnError = OnJpegError;
 
 // A warning (corrupt or truncated data, which libjpeg would paper over with grey) is an error here.
 void OnMessage(j_common_ptr cinfo, int level) {
@@ -189,7 +184,7 @@ bool Decode(const uint8_t* data, size_t size, int width, int height, int colourS
     div[c] = {Reciprocal(maxH / cinfo.comp_info[c].h_samp_factor), Reciprocal(maxV / cinfo.comp_info[c].v_samp_factor)};
   }
   ColourSums colourSums = out->colour;
-  uint8_t* preview = out->preview.get();
+  uint8_t* preview = out->pixels;
   while (cinfo.output_scanline < cinfo.output_height) {
     const int y0 = static_cast<int>(cinfo.output_scanline);
     for (int i = 0; i < rowsPerCall; i++) rowPtrs[0][i] = scratch->ring + static_cast<size_t>((y0 + i) & ringMask) * stride;
@@ -285,6 +280,8 @@ struct ThreadScratch {
   uint8_t* chroma[2] = {nullptr, nullptr};
   uint32_t* blockSums = nullptr;
   size_t stride = 0, previewWidth = 0;
+  // The preview when only the thumbnail leaves the addon (it is encoded from here and not handed to JavaScript).
+  std::vector<uint8_t> preview;
   ~ThreadScratch() { Release(); }
   void Release() {
     free(ring);
@@ -314,25 +311,47 @@ struct ThreadScratch {
 
 thread_local ThreadScratch threadScratch;
 
-bool MeasureJpeg(const uint8_t* data, size_t size, int width, int height, int colourStep, JpegMeasure* out,
-                 std::string* error) {
+bool MeasureJpeg(const uint8_t* data, size_t size, int width, int height, int colourStep, const ThumbnailRequest& thumb,
+                 JpegMeasure* out, std::string* error) {
   char message[JMSG_LENGTH_MAX] = {0};
   out->previewWidth = (width + 7) / 8;
   out->previewHeight = (height + 7) / 8;
   out->previewBytes = static_cast<size_t>(out->previewWidth) * out->previewHeight * 3;
-  // Every pixel is written by the decode (no zeroing); on failure the preview is thrown away.
-  out->preview.reset(new (std::nothrow) uint8_t[out->previewBytes]);
+  // Every pixel is written by the decode (no zeroing); on failure the preview is thrown away. With a thumbnail
+  // asked for, the preview stays in this thread's scratch memory and only the thumbnail's bytes leave.
+  bool ok = true;
+  if (thumb.width > 0) {
+    if (threadScratch.preview.size() < out->previewBytes) threadScratch.preview.resize(out->previewBytes);
+    out->pixels = threadScratch.preview.data();
+  } else {
+    out->preview.reset(new (std::nothrow) uint8_t[out->previewBytes]);
+    out->pixels = out->preview.get();
+    ok = out->pixels != nullptr;
+  }
   out->colour = ColourSums{};
   // Luma ring: twice the largest iMCU row, enough for the kernels' 5 rows above and 4 below.
   const size_t stride = (static_cast<size_t>(width) + 7) / 8 * 8 + 64 + 64;
   LumaKernels kernels(width, height);
-  bool ok = out->preview && threadScratch.Fit(stride, static_cast<size_t>(out->previewWidth));
+  ok = ok && threadScratch.Fit(stride, static_cast<size_t>(out->previewWidth));
   if (!ok) snprintf(message, sizeof(message), "out of memory");
   Scratch scratch{threadScratch.ring, {threadScratch.chroma[0], threadScratch.chroma[1]}, threadScratch.blockSums};
   if (ok) ok = Decode(data, size, width, height, colourStep, out, &kernels, &scratch, message);
   if (ok) kernels.Finish(&out->sums);
-  if (!ok) *error = message;
-  return ok;
+  if (!ok) {
+    *error = message;
+    return false;
+  }
+  if (thumb.width > 0) {
+    uint8_t* jpeg = nullptr;
+    size_t bytes = 0;
+    if (!EncodeThumbnail(out->pixels, out->previewWidth, out->previewHeight, thumb.width, thumb.height, thumb.quality, &jpeg, &bytes, error)) {
+      return false;
+    }
+    out->thumbnail.reset(jpeg);
+    out->thumbnailBytes = bytes;
+    out->pixels = nullptr;
+  }
+  return true;
 }
 
 bool DecodeFloor(const uint8_t* data, size_t size, int mode, std::vector<uint8_t>* keep, std::string* error) {
@@ -348,7 +367,7 @@ bool DecodeFloor(const uint8_t* data, size_t size, int mode, std::vector<uint8_t
 
 const char* JpegDecoderName() { return nullptr; }
 
-bool MeasureJpeg(const uint8_t*, size_t, int, int, int, JpegMeasure*, std::string* error) {
+bool MeasureJpeg(const uint8_t*, size_t, int, int, int, const ThumbnailRequest&, JpegMeasure*, std::string* error) {
   *error = "built without a JPEG decoder";
   return false;
 }

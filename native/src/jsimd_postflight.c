@@ -63,6 +63,40 @@ GLOBAL(void) jsimd_h2v2_merged_upsample(j_decompress_ptr cinfo, JSAMPIMAGE input
 GLOBAL(void) jsimd_h2v1_merged_upsample(j_decompress_ptr cinfo, JSAMPIMAGE input_buf, JDIMENSION in_row_group_ctr,
                                         JSAMPARRAY output_buf) {}
 
+/* The encoder's hooks (the thumbnail, src/thumbnail.cc): its small images go through the C code. */
+GLOBAL(int) jsimd_can_rgb_ycc(void) { return 0; }
+GLOBAL(int) jsimd_can_rgb_gray(void) { return 0; }
+GLOBAL(int) jsimd_c_can_null_convert(void) { return 0; }
+GLOBAL(void) jsimd_rgb_ycc_convert(j_compress_ptr cinfo, JSAMPARRAY input_buf, JSAMPIMAGE output_buf,
+                                   JDIMENSION output_row, int num_rows) {}
+GLOBAL(void) jsimd_rgb_gray_convert(j_compress_ptr cinfo, JSAMPARRAY input_buf, JSAMPIMAGE output_buf,
+                                    JDIMENSION output_row, int num_rows) {}
+GLOBAL(void) jsimd_c_null_convert(j_compress_ptr cinfo, JSAMPARRAY input_buf, JSAMPIMAGE output_buf,
+                                  JDIMENSION output_row, int num_rows) {}
+GLOBAL(int) jsimd_can_h2v2_downsample(void) { return 0; }
+GLOBAL(int) jsimd_can_h2v1_downsample(void) { return 0; }
+GLOBAL(int) jsimd_can_h2v2_smooth_downsample(void) { return 0; }
+GLOBAL(void) jsimd_h2v2_downsample(j_compress_ptr cinfo, jpeg_component_info *compptr, JSAMPARRAY input_data,
+                                   JSAMPARRAY output_data) {}
+GLOBAL(void) jsimd_h2v1_downsample(j_compress_ptr cinfo, jpeg_component_info *compptr, JSAMPARRAY input_data,
+                                   JSAMPARRAY output_data) {}
+GLOBAL(void) jsimd_h2v2_smooth_downsample(j_compress_ptr cinfo, jpeg_component_info *compptr, JSAMPARRAY input_data,
+                                          JSAMPARRAY output_data) {}
+GLOBAL(int) jsimd_can_convsamp(void) { return 0; }
+GLOBAL(int) jsimd_can_convsamp_float(void) { return 0; }
+GLOBAL(void) jsimd_convsamp(JSAMPARRAY sample_data, JDIMENSION start_col, DCTELEM *workspace) {}
+GLOBAL(void) jsimd_convsamp_float(JSAMPARRAY sample_data, JDIMENSION start_col, FAST_FLOAT *workspace) {}
+GLOBAL(int) jsimd_can_fdct_islow(void) { return 0; }
+GLOBAL(int) jsimd_can_fdct_ifast(void) { return 0; }
+GLOBAL(int) jsimd_can_fdct_float(void) { return 0; }
+GLOBAL(void) jsimd_fdct_islow(DCTELEM *data) {}
+GLOBAL(void) jsimd_fdct_ifast(DCTELEM *data) {}
+GLOBAL(void) jsimd_fdct_float(FAST_FLOAT *data) {}
+GLOBAL(int) jsimd_can_quantize(void) { return 0; }
+GLOBAL(int) jsimd_can_quantize_float(void) { return 0; }
+GLOBAL(void) jsimd_quantize(JCOEFPTR coef_block, DCTELEM *divisors, DCTELEM *workspace) {}
+GLOBAL(void) jsimd_quantize_float(JCOEFPTR coef_block, FAST_FLOAT *divisors, FAST_FLOAT *workspace) {}
+
 GLOBAL(int) jsimd_can_idct_2x2(void) { return 0; }
 GLOBAL(int) jsimd_can_idct_4x4(void) { return 0; }
 GLOBAL(int) jsimd_can_idct_6x6(void) { return 0; }

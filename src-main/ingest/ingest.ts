@@ -9,7 +9,7 @@ import { findOriginal, insertImage, replaceReasons, updateImage, type ImageStatu
 import { countSafeOnCard, findSourceImage, getOffloadRow, setCopy, type SourceImage } from '../db/offload.ts';
 import { readPhotoMetadata, type PhotoMetadata } from './metadata.ts';
 import { cameraTagsRead } from './metadata-values.ts';
-import { makeThumbnail, makeThumbnailFromPixels, previewFits } from './thumbnail.ts';
+import { makeThumbnail, makeThumbnailFromPixels, previewFits, THUMBNAIL_LONG_EDGE, THUMBNAIL_QUALITY, writeEncodedThumbnail } from './thumbnail.ts';
 import { md5Hex, measurePhotoWithPreview, type QualityMetrics } from '../quality/measure.ts';
 import { PhotoBuffers } from './photo-buffers.ts';
 import { cardIdentity, countPhotos, errnoOf, isSameCard, scanSource, type ScanEntry } from './scan.ts';
@@ -393,6 +393,7 @@ async function ingestPhoto(project: Project, run: RunContext, entry: PhotoEntry,
 }
 
 const THUMB = { format: 'jpeg' } as const;
+const NATIVE_THUMB = { longEdge: THUMBNAIL_LONG_EDGE, quality: THUMBNAIL_QUALITY };
 
 /** Metadata, metrics and thumbnail from the bytes already in memory; failures become reasons, never exceptions. */
 async function measure(project: Project, bytes: Buffer, fileName: string, md5: string): Promise<Measured> {
@@ -408,11 +409,13 @@ async function measure(project: Project, bytes: Buffer, fileName: string, md5: s
     const { width, height, format, orientation } = metadata;
     // The metadata step already read the header from the pixels themselves: hand it on rather than parse it again.
     const header = width && height && format ? { width, height, format, orientation: orientation ?? 1 } : undefined;
-    const measured = await measurePhotoWithPreview(bytes, header ? { header } : {});
+    const measured = await measurePhotoWithPreview(bytes, { ...(header ? { header } : {}), ...(thumbOk ? {} : { thumbnail: NATIVE_THUMB }) });
     metrics = measured.metrics;
-    // The thumbnail comes from the pixels the check already decoded (the native path's 1/8-scale preview); photos
-    // without them, or too small at 1/8 for a thumbnail, are decoded again.
-    if (!thumbOk && measured.preview && previewFits(measured.preview)) thumbOk = await settles(makeThumbnailFromPixels(measured.preview, thumbFile, THUMB));
+    // The thumbnail comes from the pixels the check already decoded: the addon encodes it from its 1/8-scale preview
+    // in the same call, or sharp scales the decoded pixels; photos without them, or too small at 1/8 for a thumbnail,
+    // are decoded again.
+    if (!thumbOk && measured.thumbnail) thumbOk = await settles(writeEncodedThumbnail(measured.thumbnail, thumbFile));
+    else if (!thumbOk && measured.preview && previewFits(measured.preview)) thumbOk = await settles(makeThumbnailFromPixels(measured.preview, thumbFile, THUMB));
   } catch (err) {
     reasons.push({ code: 'corrupt', message: `${fileName}: the pixels could not be checked. ${(err as Error).message}` });
   }

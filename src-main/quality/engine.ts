@@ -12,13 +12,17 @@ import { Worker } from 'node:worker_threads';
 import { kernelSumsTs } from './kernels.ts';
 import type { ColourSums, Engine, KernelSums } from './types.ts';
 
-/** One JPEG measured by the addon in one decode: kernel sums, colour sums and a 1/8-scale RGB preview. */
+/**
+ * One JPEG measured by the addon in one decode: kernel sums, colour sums and a 1/8-scale RGB preview, or, when a
+ * thumbnail size was given, that preview already scaled and encoded as a JPEG thumbnail (and no preview).
+ */
 export interface JpegMeasurement {
   sums: KernelSums;
   colour: ColourSums;
-  preview: Uint8Array;
+  preview?: Uint8Array;
   previewWidth: number;
   previewHeight: number;
+  thumbnail?: Buffer;
 }
 
 export interface KernelEngine {
@@ -31,7 +35,15 @@ export interface KernelEngine {
    * The addon's JPEG path (when built with its decoder): the luma rows go through the kernels as they are decoded,
    * on the libuv pool; no full-size image is made. Rejects for anything it does not handle (the caller falls back).
    */
-  measureJpeg?: (jpeg: Uint8Array, width: number, height: number, colourStep: number) => Promise<JpegMeasurement>;
+  measureJpeg?: (
+    jpeg: Uint8Array,
+    width: number,
+    height: number,
+    colourStep: number,
+    thumbWidth?: number,
+    thumbHeight?: number,
+    thumbQuality?: number,
+  ) => Promise<JpegMeasurement>;
   /**
    * The bare decodes the benchmark compares with: 0 = full-size luma only (the addon's inverse DCT, SIMD where the
    * CPU has it), 1 = colour at 1/8, 2 = full-size luma with the library's plain C inverse DCT. With `keep` the

@@ -64,7 +64,7 @@ describe.skipIf(!built)('native addon', () => {
     expect(native.detail).toMatch(/^native kernels, libjpeg-turbo \d/);
     const photo = fs.readFileSync(path.join(sharedData, 'brighton_beach', 'DJI_0018.JPG'));
     const m = await native.measureJpeg!(photo, 4000, 2250, 8);
-    expect([m.previewWidth, m.previewHeight, m.preview.length]).toEqual([500, 282, 500 * 282 * 3]);
+    expect([m.previewWidth, m.previewHeight, m.preview!.length]).toEqual([500, 282, 500 * 282 * 3]);
     await expect(native.measureJpeg!(photo.subarray(0, photo.length >> 1), 4000, 2250, 8)).rejects.toThrow();
   });
 

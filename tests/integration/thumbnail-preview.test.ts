@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
-import { makeThumbnail, makeThumbnailFromPixels, previewFits } from '../../src-main/ingest/thumbnail.ts';
-import { measurePhotoWithPreview } from '../../src-main/quality/measure.ts';
+import { makeThumbnail, makeThumbnailFromPixels, previewFits, THUMBNAIL_LONG_EDGE, THUMBNAIL_QUALITY, writeEncodedThumbnail } from '../../src-main/ingest/thumbnail.ts';
+import { measurePhotoWithPreview, thumbnailSize } from '../../src-main/quality/measure.ts';
 import { loadEngine } from '../../src-main/quality/engine.ts';
 import { makeTemp, rmTemp, sharedData } from '../support/paths.ts';
 
@@ -32,6 +32,37 @@ const engines = [
 ];
 
 describe('thumbnails from the quality check pixels', () => {
+  // Ingest asks the addon for the thumbnail itself: scaled from the 1/8 preview and JPEG-encoded in the measuring
+  // call. Same size as sharp's thumbnail of the file, same picture and colours, and the same metrics as without it.
+  it.skipIf(!engines[0]!.engine.measureJpeg)('native: the thumbnail encoded in the measuring call is the picture sharp makes from the file', async () => {
+    const engine = engines[0]!.engine;
+    const photo = photos[0]!;
+    const bytes = fs.readFileSync(photo);
+    const plain = await measurePhotoWithPreview(bytes, { engine });
+    const made = await measurePhotoWithPreview(bytes, { engine, thumbnail: { longEdge: THUMBNAIL_LONG_EDGE, quality: THUMBNAIL_QUALITY } });
+    expect(made.metrics).toEqual(plain.metrics);
+    expect(made.preview).toBeNull();
+    expect(made.thumbnail).not.toBeNull();
+    const fromAddon = path.join(dir, 'addon.jpg');
+    const fromFile = path.join(dir, 'file.jpg');
+    const a = await writeEncodedThumbnail(made.thumbnail!, fromAddon);
+    const b = await makeThumbnail(bytes, fromFile, { format: 'jpeg' });
+    expect([a.width, a.height]).toEqual([b.width, b.height]);
+    expect(await sharp(fromAddon).metadata()).toMatchObject({ format: 'jpeg', width: b.width, height: b.height, channels: 3 });
+    const { abs, cast } = await compare(fromAddon, fromFile);
+    expect(abs).toBeLessThan(6);
+    for (const c of cast) expect(Math.abs(c)).toBeLessThan(1.5);
+  });
+
+  it('thumbnailSize: sharp\'s fit-inside size, only where the 1/8 preview can make it', () => {
+    expect(thumbnailSize(4000, 2250, 320)).toEqual({ width: 320, height: 180 });
+    expect(thumbnailSize(3000, 4000, 320)).toEqual({ width: 240, height: 320 });
+    expect(thumbnailSize(5472, 3648, 320)).toEqual({ width: 320, height: 213 });
+    expect(thumbnailSize(1600, 1300, 320)).toBeNull(); // 200 px at 1/8: smaller than the thumbnail
+    expect(thumbnailSize(300, 200, 320)).toBeNull();
+    expect(thumbnailSize(40_000, 400, 320)).toBeNull(); // 5 000 preview pixels to 320: more than 7 a pixel
+  });
+
   for (const { name, engine } of engines) {
     it(`${name}: the same picture as a thumbnail decoded from the file`, async () => {
       let compared = 0;
