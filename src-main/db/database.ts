@@ -1,5 +1,5 @@
 import BetterSqlite3 from 'better-sqlite3';
-import type { Database } from 'better-sqlite3';
+import type { Database, Statement } from 'better-sqlite3';
 import { migrate } from './migrate.ts';
 import { migrations } from './migrations/index.ts';
 
@@ -60,4 +60,18 @@ export function transaction<T>(db: ProjectDb, work: () => T): T {
   const raw = sql(db);
   if (raw.inTransaction) return work();
   return raw.transaction(work).immediate();
+}
+
+const statements = new WeakMap<ProjectDb, Map<string, Statement>>();
+
+/**
+ * The statement for this SQL text, prepared once per database: per-photo queries (ingest's) otherwise pay SQLite's
+ * parse and plan every call. For `src-main/db/` modules.
+ */
+export function prepared(db: ProjectDb, text: string): Statement {
+  let cache = statements.get(db);
+  if (!cache) statements.set(db, (cache = new Map<string, Statement>()));
+  let stmt = cache.get(text);
+  if (!stmt) cache.set(text, (stmt = sql(db).prepare(text)));
+  return stmt;
 }

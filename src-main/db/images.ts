@@ -1,5 +1,4 @@
-import type { Statement } from 'better-sqlite3';
-import { sql, type ProjectDb } from './database.ts';
+import { prepared, sql, type ProjectDb } from './database.ts';
 import {
   decodeStoredOrNull,
   storedFootprintSchema,
@@ -137,14 +136,6 @@ const COLUMNS: ReadonlySet<string> = new Set<keyof Writable>([
 ]);
 
 // Prepared once per database and SQL text: classification writes every photo of a project in one go.
-const statements = new WeakMap<ProjectDb, Map<string, Statement>>();
-function prepared(db: ProjectDb, text: string): Statement {
-  let cache = statements.get(db);
-  if (!cache) statements.set(db, (cache = new Map<string, Statement>()));
-  let stmt = cache.get(text);
-  if (!stmt) cache.set(text, (stmt = sql(db).prepare(text)));
-  return stmt;
-}
 
 function columnsOf(values: object): string[] {
   const keys = Object.keys(values).filter((k) => (values as Record<string, unknown>)[k] !== undefined);

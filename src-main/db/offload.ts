@@ -1,4 +1,4 @@
-import { sql, type ProjectDb } from './database.ts';
+import { prepared, sql, type ProjectDb } from './database.ts';
 import type { CopyState, ImageStatus } from './images.ts';
 
 /**
@@ -21,15 +21,13 @@ export interface SourceImage {
 
 const SAFE = `CASE WHEN i.copy_state = 'verified' OR (i.status = 'duplicate' AND o.copy_state = 'verified' AND o.md5 = i.md5) THEN 1 ELSE 0 END`;
 
-/** The row of one card file (same root, path, size and modification time), if a run recorded it. */
-export function findSourceImage(db: ProjectDb, root: string, relPath: string, size: number, mtimeMs: number): SourceImage | undefined {
-  return sql(db)
-    .prepare<[string, string, number, number], SourceImage>(
-      `SELECT i.id, i.md5, i.stored_path, i.copy_state, i.status, i.duplicate_of, i.source_path, ${SAFE} AS safe
+const FIND_SOURCE = `SELECT i.id, i.md5, i.stored_path, i.copy_state, i.status, i.duplicate_of, i.source_path, ${SAFE} AS safe
          FROM images i LEFT JOIN images o ON o.id = i.duplicate_of
-        WHERE i.source_root = ? AND i.source_path = ? AND ifnull(i.size, -1) = ? AND ifnull(i.mtime_ms, -1) = ?`,
-    )
-    .get(root, relPath, size, mtimeMs);
+        WHERE i.source_root = ? AND i.source_path = ? AND ifnull(i.size, -1) = ? AND ifnull(i.mtime_ms, -1) = ?`;
+
+/** The row of one card file (same root, path, size and modification time), if a run recorded it: once per photo. */
+export function findSourceImage(db: ProjectDb, root: string, relPath: string, size: number, mtimeMs: number): SourceImage | undefined {
+  return prepared(db, FIND_SOURCE).get(root, relPath, size, mtimeMs) as SourceImage | undefined;
 }
 
 export function getOffloadRow(db: ProjectDb, id: number): SourceImage | undefined {

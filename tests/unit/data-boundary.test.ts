@@ -6,8 +6,8 @@ import { repoRoot } from '../support/paths.ts';
 /** A call that prepares SQL, sets a pragma or opens a transaction on a better-sqlite3 handle. */
 const DB_CALL = /\.(?:prepare|pragma|transaction)\s*(?:<[^>()]*>)?\s*\(/g;
 
-/** An import of better-sqlite3, or of `sql`/`Database` (the unwrapped handle) from db/database.ts. */
-const RAW_HANDLE_IMPORT = /from\s+'better-sqlite3'|import\s*(?:type\s*)?\{[^}]*\b(?:sql|Database)\b[^}]*\}\s*from\s*'[^']*database\.ts'/;
+/** An import of better-sqlite3, or of `sql`/`Database` (the unwrapped handle) or `prepared` (SQL text) from db/database.ts. */
+const RAW_HANDLE_IMPORT = /from\s+'better-sqlite3'|import\s*(?:type\s*)?\{[^}]*\b(?:sql|Database|prepared)\b[^}]*\}\s*from\s*'[^']*database\.ts'/;
 
 function walk(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
