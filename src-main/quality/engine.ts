@@ -62,6 +62,8 @@ interface Addon {
   decodeFloor?: NonNullable<KernelEngine['decodeFloor']>;
   /** The JPEG decoder compiled in, when there is one. */
   decoder?: string;
+  /** The kernels' SIMD levels this build and CPU run, the one in use last (builds before issue 18's AVX2 lack it). */
+  simd?: string[];
 }
 
 export const DEFAULT_ADDON_PATH = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../native/build/Release/postflight_quality.node');
@@ -140,7 +142,9 @@ export function loadEngine(opts: EngineOptions = {}): KernelEngine {
   if (wantNative) {
     try {
       const addon = createRequire(import.meta.url)(addonPath) as Addon;
-      const detail = `native kernels, ${addon.decoder ? `${addon.decoder} decode` : 'no JPEG decoder compiled in'}`;
+      // The kernels' widest loops this CPU runs (AVX2 where built and supported, else SSE2 on x86-64, C elsewhere).
+      const loops = addon.simd?.at(-1);
+      const detail = `native kernels, ${addon.decoder ? `${addon.decoder} decode` : 'no JPEG decoder compiled in'}${loops ? `, ${loops.toUpperCase()} kernel loops` : ''}`;
       log(`quality: ${detail} (${addonPath})`);
       return {
         name: 'native',

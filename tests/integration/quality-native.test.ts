@@ -48,6 +48,8 @@ describe.skipIf(!built)('native addon', () => {
       }
     }
     await expect(addon.kernelSums(grayImage(8, 8, 1), 8, 8, 'neon-on-x86')).rejects.toThrow(/no neon-on-x86 loops/);
+    // The engine's line (the ingest log, app.info) names the loops in use.
+    expect(native.detail.endsWith(`, ${addon.simd!.at(-1)!.toUpperCase()} kernel loops`), native.detail).toBe(true);
   });
 
   it('md5 on the thread pool equals node:crypto for every tail length and a photo', async () => {
