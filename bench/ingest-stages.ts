@@ -16,14 +16,11 @@ import { makeThumbnailFromPixels, THUMBNAIL_LONG_EDGE, THUMBNAIL_QUALITY } from 
 import { PhotoBuffers } from '../src-main/ingest/photo-buffers.ts';
 import { loadEngine, thumbnailSize } from '../src-main/quality/measure.ts';
 import { COLOUR_STEP } from '../src-main/quality/decode.ts';
+import { cardFiles } from './support.ts';
 
 const card = process.argv[2];
 if (!card) throw new Error('usage: node bench/ingest-stages.ts <card folder>');
-const files = fs
-  .readdirSync(card, { recursive: true, encoding: 'utf8' })
-  .filter((f) => /\.jpe?g$/i.test(f))
-  .map((f) => path.join(card, f))
-  .sort();
+const files = cardFiles(card);
 const engine = loadEngine({ log: () => {} });
 if (!engine.measureJpeg || !engine.md5 || !engine.decodeFloor) throw new Error(`the addon with its decoder is needed (${engine.detail})`);
 const buffers = new PhotoBuffers(4);

@@ -25,7 +25,7 @@ import { fileURLToPath } from 'node:url';
 import { openProject } from '../src-main/project/project.ts';
 import { DEFAULT_INGEST_CONCURRENCY, runIngest } from '../src-main/ingest/ingest.ts';
 import { loadEngine } from '../src-main/quality/measure.ts';
-import { median, parallel } from './support.ts';
+import { cardFiles, median, parallel } from './support.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const dataset = path.resolve(here, '../../shared/data/brighton_beach');
@@ -60,10 +60,6 @@ function makeCard(copies: number): string {
     photos.forEach((bytes, i) => fs.writeFileSync(path.join(dir, `C${String(copy).padStart(4, '0')}_${names[i]}`), distinctCopy(bytes, copy)));
   }
   return root;
-}
-
-function cardFiles(card: string): string[] {
-  return fs.readdirSync(card, { recursive: true, encoding: 'utf8' }).filter((f) => /\.jpe?g$/i.test(f)).map((f) => path.join(card, f)).sort();
 }
 
 const cpuSeconds = (u: NodeJS.CpuUsage): number => (u.user + u.system) / 1e6;

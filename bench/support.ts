@@ -1,4 +1,6 @@
 /** Small helpers shared by the benchmarks: timing, medians, and printing a result beside its baseline. */
+import fs from 'node:fs';
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { transaction, type ProjectDb } from '../src-main/db/database.ts';
 import { insertImage } from '../src-main/db/images.ts';
@@ -52,4 +54,9 @@ export function insertSurveyPhotos(db: ProjectDb, photos: readonly PhotoPose[], 
       }),
     ),
   );
+}
+
+/** The JPEGs in a card folder (any depth), as paths, in order. */
+export function cardFiles(card: string): string[] {
+  return fs.readdirSync(card, { recursive: true, encoding: 'utf8' }).filter((f) => /\.jpe?g$/i.test(f)).map((f) => path.join(card, f)).sort();
 }

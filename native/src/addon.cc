@@ -9,6 +9,7 @@
 #include "jpeg_measure.h"
 #include "kernels.h"
 #include "md5.h"
+#include "thumbnail.h"
 
 namespace {
 
@@ -143,8 +144,6 @@ class MeasureWorker : public BufferWorker {
     if (result_->thumbnail) {
       uint8_t* jpeg = result_->thumbnail.release();
       o.Set("thumbnail", Napi::Buffer<uint8_t>::NewOrCopy(env, jpeg, result_->thumbnailBytes, [](Napi::Env, uint8_t* p) { free(p); }));
-      o.Set("thumbnailWidth", Napi::Number::New(env, thumb_.width));
-      o.Set("thumbnailHeight", Napi::Number::New(env, thumb_.height));
     } else {
       uint8_t* pixels = result_->preview.release();
       o.Set("preview", Napi::Buffer<uint8_t>::NewOrCopy(env, pixels, result_->previewBytes,
@@ -177,9 +176,7 @@ Napi::Value MeasureJpegAsync(const Napi::CallbackInfo& info) {
     thumb.width = info[4].As<Napi::Number>().Int32Value();
     thumb.height = info[5].As<Napi::Number>().Int32Value();
     if (info.Length() > 6 && info[6].IsNumber()) thumb.quality = info[6].As<Napi::Number>().Int32Value();
-    const int64_t pw = (w + 7) / 8, ph = (h + 7) / 8;
-    if (thumb.width < 1 || thumb.height < 1 || thumb.width > pw || thumb.height > ph || pw > 7 * thumb.width || ph > 7 * thumb.height ||
-        thumb.quality < 1 || thumb.quality > 100) {
+    if (!ThumbnailFits(static_cast<int>((w + 7) / 8), static_cast<int>((h + 7) / 8), thumb.width, thumb.height, thumb.quality)) {
       return Reject(env, "thumbnail size or quality out of range");
     }
   }

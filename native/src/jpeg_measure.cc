@@ -24,23 +24,20 @@ extern "C" {
 
 namespace {
 
-using ErrorManager = JpegErrors;
-constexpr auto OnError = OnJpegError;
-
 // A warning (corrupt or truncated data, which libjpeg would paper over with grey) is an error here.
 void OnMessage(j_common_ptr cinfo, int level) {
-  if (level < 0) OnError(cinfo);
+  if (level < 0) OnJpegError(cinfo);
 }
 
-void InitErrors(jpeg_decompress_struct* cinfo, ErrorManager* err) {
+void InitErrors(jpeg_decompress_struct* cinfo, JpegErrors* err) {
   cinfo->err = jpeg_std_error(&err->pub);
-  err->pub.error_exit = OnError;
+  err->pub.error_exit = OnJpegError;
   err->pub.emit_message = OnMessage;
   err->message[0] = 0;
 }
 
 // After the longjmp: frees the decoder and hands back libjpeg's message.
-bool Failed(jpeg_decompress_struct* cinfo, ErrorManager* err, char* message) {
+bool Failed(jpeg_decompress_struct* cinfo, JpegErrors* err, char* message) {
   jpeg_destroy_decompress(cinfo);
   snprintf(message, JMSG_LENGTH_MAX, "%s", err->message);
   return false;
@@ -135,7 +132,7 @@ constexpr int kMaxRows = 64;  // rows of one iMCU row: 8 x max_v_samp_factor (at
 bool Decode(const uint8_t* data, size_t size, int width, int height, int colourStep, JpegMeasure* out,
             LumaKernels* kernels, Scratch* scratch, char* message) {
   jpeg_decompress_struct cinfo;
-  ErrorManager err;
+  JpegErrors err;
   InitErrors(&cinfo, &err);
   if (setjmp(err.jump)) return Failed(&cinfo, &err, message);
   Open(&cinfo, data, size);
@@ -237,7 +234,7 @@ bool Decode(const uint8_t* data, size_t size, int width, int height, int colourS
 
 bool Floor(const uint8_t* data, size_t size, int mode, std::vector<uint8_t>* keep, JSAMPROW* rowOut, char* message) {
   jpeg_decompress_struct cinfo;
-  ErrorManager err;
+  JpegErrors err;
   InitErrors(&cinfo, &err);
   if (setjmp(err.jump)) return Failed(&cinfo, &err, message);
   Open(&cinfo, data, size);

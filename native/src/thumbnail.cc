@@ -1,5 +1,12 @@
 #include "thumbnail.h"
 
+bool ThumbnailFits(int width, int height, int outWidth, int outHeight, int quality) {
+  // At most 7 input pixels per output pixel along each axis (a Tap holds 8 weights): a 320 px thumbnail from a preview
+  // of up to 2 240 px, i.e. photos up to 17 920 px wide.
+  return outWidth >= 1 && outHeight >= 1 && outWidth <= width && outHeight <= height && width <= 7 * outWidth &&
+         height <= 7 * outHeight && quality >= 1 && quality <= 100;
+}
+
 #ifdef PF_HAVE_LIBJPEG
 #include <csetjmp>
 #include <cstdio>
@@ -99,10 +106,7 @@ bool Encode(const uint8_t* rgb, int width, int height, int outWidth, int outHeig
 
 bool EncodeThumbnail(const uint8_t* rgb, int width, int height, int outWidth, int outHeight, int quality, uint8_t** jpeg,
                      size_t* size, std::string* error) {
-  // At most 7 input pixels per output pixel along each axis (a Tap holds 8 weights): a 320 px thumbnail from a preview
-  // of up to 2 240 px, i.e. photos up to 17 920 px wide.
-  if (outWidth < 1 || outHeight < 1 || outWidth > width || outHeight > height || width > 7 * outWidth || height > 7 * outHeight ||
-      quality < 1 || quality > 100) {
+  if (!ThumbnailFits(width, height, outWidth, outHeight, quality)) {
     *error = "thumbnail size or quality out of range";
     return false;
   }

@@ -135,8 +135,6 @@ const COLUMNS: ReadonlySet<string> = new Set<keyof Writable>([
   'gps_time_utc', 'tags_read',
 ]);
 
-// Prepared once per database and SQL text: classification writes every photo of a project in one go.
-
 function columnsOf(values: object): string[] {
   const keys = Object.keys(values).filter((k) => (values as Record<string, unknown>)[k] !== undefined);
   for (const k of keys) if (!COLUMNS.has(k)) throw new Error(`images has no writable column ${k}`);

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, type TestContext } from 'vitest';
 import { openProject } from '../../src-main/project/project.ts';
 import { cliBin, runPostflight, startServe } from '../support/cli.ts';
 import { LOCK_FILE, readLockOwner } from '../../src-main/project/lock.ts';
@@ -76,6 +76,14 @@ function runAsNobody(args: string[]): { code: number; stdout: string; stderr: st
 }
 
 const asRoot = process.getuid?.() === 0;
+
+/** Mounts a tmpfs of `size` over `dir`; where this machine cannot, skips the test, saying which `cases` were not run. */
+function mountTmpfsOrSkip(ctx: TestContext, dir: string, size: string, cases: string): boolean {
+  const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', dir], { encoding: 'utf8' });
+  if (mounted.status === 0) return true;
+  ctx.skip(`cannot mount a tmpfs here (${mounted.stderr.trim()}): ${cases} not run`);
+  return false;
+}
 
 /** The CLI under an account that file permissions apply to: nobody when the tests run as root, else this user. */
 const runUnprivileged = (args: string[]) => (asRoot ? runAsNobody(args) : runPostflight(args));
@@ -463,11 +471,7 @@ describe('card faults: never lose a photo', () => {
   it.skipIf(!asRoot)('clear errors: a read-only project disk and a read-only images/ folder are worded (read-only mounts)', (ctx) => {
     const c = card(2);
     const dir = project();
-    const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=64m', 'tmpfs', dir], { encoding: 'utf8' });
-    if (mounted.status !== 0) {
-      ctx.skip(`cannot mount a tmpfs here (${mounted.stderr.trim()}): read-only cases not run`);
-      return;
-    }
+    if (!mountTmpfsOrSkip(ctx, dir, '64m', 'read-only cases')) return;
     const images = path.join(dir, 'images');
     try {
       expect(runPostflight(['ingest', c.root, '--project', dir, '--in-place']).code).toBe(0);
@@ -500,11 +504,7 @@ describe('card faults: never lose a photo', () => {
   it.skipIf(!asRoot)('clear errors: a full disk stops the copy at once, worded, partial files removed, run interrupted (tmpfs)', (ctx) => {
     const c = card(12);
     const dir = project();
-    const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=16m', 'tmpfs', dir], { encoding: 'utf8' });
-    if (mounted.status !== 0) {
-      ctx.skip(`cannot mount a tmpfs here (${mounted.stderr.trim()}): disk-full case not run`);
-      return;
-    }
+    if (!mountTmpfsOrSkip(ctx, dir, '16m', 'disk-full case')) return;
     try {
       const r = runPostflight(['ingest', c.root, '--project', dir]);
       expect(r.code).toBe(1);
